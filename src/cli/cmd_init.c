@@ -1,0 +1,179 @@
+/* cmd_init.c — `fangxian init`, `fangxian area add` and `fangxian demo`. */
+#include "cli/cli.h"
+
+#include "core/account.h"
+#include "core/area.h"
+#include "util/fx_crypto.h"
+#include "util/fx_str.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int cmd_init(int argc, char **argv)
+{
+    cli_args a;
+    if (cli_parse(argc, argv, NULL, &a) || a.npos)
+        return CLI_USAGE;
+    const char *path = cli_db_path(&a);
+    if (cli_check_used(&a, "init"))
+        return CLI_USAGE;
+    db *d = cli_open_db(path, NULL);
+    if (!d)
+        return CLI_REFUSED;
+    printf("database %s is ready (schema version %d)\n", path, db_schema_version(d));
+    db_close(d);
+    return CLI_OK;
+}
+
+struct area_job {
+    area_input in;
+    area out;
+    fx_err err;
+};
+
+static int area_job(db_conn *c, void *arg)
+{
+    struct area_job *j = arg;
+    actor cli = ACTOR_CLI;
+    return area_create(c, &cli, &j->in, &j->out, &j->err);
+}
+
+int cmd_area(int argc, char **argv)
+{
+    cli_args a;
+    if (argc < 2 || strcmp(argv[1], "add") != 0 || cli_parse(argc - 1, argv + 1, NULL, &a) || a.npos != 1) {
+        fprintf(stderr, "usage: fangxian area add CODE --name NAME --kind KIND [--parent CODE] [--risk LEVEL]\n");
+        return CLI_USAGE;
+    }
+    struct area_job j = {.in = {.code = a.pos[0], .name = cli_opt(&a, "name"), .kind = cli_opt(&a, "kind"),
+                                .parent = cli_opt(&a, "parent"), .risk_level = cli_opt(&a, "risk")}};
+    const char *path = cli_db_path(&a);
+    if (cli_check_used(&a, "area"))
+        return CLI_USAGE;
+    db *d = cli_open_db(path, NULL);
+    if (!d)
+        return CLI_REFUSED;
+    int rc = db_write(d, area_job, &j);
+    db_close(d);
+    if (rc < 0) {
+        fprintf(stderr, "area add: %s\n", j.err.kind ? j.err.msg : "the database refused the change");
+        return CLI_REFUSED;
+    }
+    printf("created %s %s (%s)\n", j.out.kind, j.out.code, j.out.name);
+    return CLI_OK;
+}
+
+/* The demo sub-districts of the seed: Zhengzhou Airport Economy Zone, April 2022. */
+static const struct {
+    const char *code, *name, *kind, *parent;
+} demo_areas[] = {
+    {"HKG", "郑州航空港实验区", "district", NULL},
+    {"HKG-ZZ", "张庄办事处", "subdistrict", "HKG"},
+    {"HKG-ZZ-ZZC", "翟庄村", "community", "HKG-ZZ"},
+    {"HKG-ZZ-ZZV", "张庄村", "community", "HKG-ZZ"},
+    {"HKG-YH", "银河办事处", "subdistrict", "HKG"},
+    {"HKG-YH-IT", "IT产业园社区服务中心", "community", "HKG-YH"},
+    {"HKG-YH-IT-W12", "第十二工作站", "workstation", "HKG-YH-IT"},
+    {"HKG-YH-IT-W12-XR", "鑫荣公寓", "compound", "HKG-YH-IT-W12"},
+    {"HKG-YH-IT-W12-XR-B1", "鑫荣公寓1号楼", "building", "HKG-YH-IT-W12-XR"},
+    {"HKG-YH-IT-W12-XR-B1-U1", "1单元", "unit", "HKG-YH-IT-W12-XR-B1"},
+    {"HKG-YH-IT-W12-XR-B1-U2", "2单元", "unit", "HKG-YH-IT-W12-XR-B1"},
+    {"HKG-YH-IT-W12-XR-B2", "鑫荣公寓2号楼", "building", "HKG-YH-IT-W12-XR"},
+    {"HKG-YH-IT-W12-XR-B2-U1", "1单元", "unit", "HKG-YH-IT-W12-XR-B2"},
+    {"HKG-YH-IT-W12-GC", "港城公寓", "compound", "HKG-YH-IT-W12"},
+    {"HKG-YH-IT-W12-GC-B1", "港城公寓1号楼", "building", "HKG-YH-IT-W12-GC"},
+    {"HKG-YH-IT-W12-GC-B1-U1", "1单元", "unit", "HKG-YH-IT-W12-GC-B1"},
+    {"HKG-BQ", "八千办事处", "subdistrict", "HKG"},
+    {"HKG-BQ-ZQ", "八千镇区", "community", "HKG-BQ"},
+    {"HKG-BQ-ZQ-S1", "镇区一街", "compound", "HKG-BQ-ZQ"},
+    {"HKG-BQ-ZQ-S2", "镇区二街", "compound", "HKG-BQ-ZQ"},
+    {"HKG-BQ-ZQ-S3", "镇区三街", "compound", "HKG-BQ-ZQ"},
+};
+
+/* One demo account per role, named after the people of the seed. */
+static const struct {
+    const char *username, *display, *role, *area;
+} demo_users[] = {
+    {"admin", "系统管理员", "admin", NULL},
+    {"lijunchuan", "李君川", "officer", "HKG-ZZ"},
+    {"cuizhengbo", "崔郑波", "officer", "HKG-YH"},
+    {"panpeng", "潘鹏", "staff", "HKG-YH-IT-W12"},
+    {"zhangmingqiang", "张明强", "registrar", "HKG-YH-IT-W12"},
+    {"lijianhua", "李建华", "driver", "HKG-YH"},
+    {"lab", "检测实验室", "lab", "HKG"},
+    {"liutao", "刘涛", "volunteer", "HKG-YH-IT-W12"},
+};
+
+struct demo_job {
+    const char *pwhash;
+    int areas_created, users_created;
+    fx_err err;
+};
+
+static int demo_job(db_conn *c, void *arg)
+{
+    struct demo_job *j = arg;
+    actor cli = ACTOR_CLI;
+    for (size_t i = 0; i < sizeof demo_areas / sizeof *demo_areas; i++) {
+        area out;
+        if (area_get(c, demo_areas[i].code, &out) == DB_ROW)
+            continue;
+        area_input in = {.code = demo_areas[i].code, .name = demo_areas[i].name, .kind = demo_areas[i].kind,
+                         .parent = demo_areas[i].parent};
+        int rc = area_create(c, &cli, &in, &out, &j->err);
+        if (rc < 0)
+            return rc;
+        j->areas_created++;
+    }
+    for (size_t i = 0; i < sizeof demo_users / sizeof *demo_users; i++) {
+        user out;
+        user_input in = {.username = demo_users[i].username, .display_name = demo_users[i].display,
+                         .role = demo_users[i].role, .area = demo_users[i].area, .password_hash = j->pwhash,
+                         .disabled = 0, .counsellor = 0};
+        bool exists = user_get(c, in.username, &out, NULL) == DB_ROW;
+        int rc = exists ? user_update(c, &cli, in.username, &(user_input){.password_hash = j->pwhash,
+                                                                           .disabled = 0, .counsellor = -1},
+                                      &out, &j->err)
+                        : user_create(c, &cli, &in, &out, &j->err);
+        if (rc < 0)
+            return rc;
+        j->users_created += !exists;
+    }
+    return 0;
+}
+
+int cmd_demo(int argc, char **argv)
+{
+    cli_args a;
+    if (cli_parse(argc, argv, NULL, &a) || a.npos)
+        return CLI_USAGE;
+    const char *path = cli_db_path(&a);
+    if (cli_check_used(&a, "demo"))
+        return CLI_USAGE;
+    /* A fresh password each time: nothing to guess from the source. */
+    unsigned char raw[9];
+    char password[16], hash[FX_PWHASH_LEN];
+    static const char alphabet[] = "abcdefghijkmnpqrstuvwxyz23456789"; /* no 0/o, 1/l */
+    if (fx_random(raw, sizeof raw) != 0)
+        return CLI_REFUSED;
+    for (size_t i = 0; i < sizeof raw; i++)
+        password[i] = alphabet[raw[i] % 32];
+    password[sizeof raw] = '\0';
+    if (fx_password_hash(password, hash) != 0)
+        return CLI_REFUSED;
+    db *d = cli_open_db(path, NULL);
+    if (!d)
+        return CLI_REFUSED;
+    struct demo_job j = {.pwhash = hash};
+    int rc = db_write(d, demo_job, &j);
+    db_close(d);
+    if (rc < 0) {
+        fprintf(stderr, "demo: %s\n", j.err.kind ? j.err.msg : "the database refused the demo data");
+        return CLI_REFUSED;
+    }
+    printf("demo data in %s: %d areas and %d users created\n", path, j.areas_created, j.users_created);
+    printf("log in as any of these, password %s :\n", password);
+    for (size_t i = 0; i < sizeof demo_users / sizeof *demo_users; i++)
+        printf("  %-16s %-10s %s\n", demo_users[i].username, demo_users[i].role, demo_users[i].display);
+    return CLI_OK;
+}

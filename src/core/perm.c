@@ -1,0 +1,69 @@
+#include "core/perm.h"
+
+#include <string.h>
+
+static const char *const role_names[ROLE__COUNT] = {
+    [ROLE_NONE] = "anonymous", [ROLE_ADMIN] = "admin",   [ROLE_OFFICER] = "officer",
+    [ROLE_STAFF] = "staff",    [ROLE_REGISTRAR] = "registrar", [ROLE_DRIVER] = "driver",
+    [ROLE_LAB] = "lab",        [ROLE_VOLUNTEER] = "volunteer", [ROLE_DEVICE] = "device",
+    [ROLE_PARTNER] = "partner", [ROLE_LABSYS] = "lab_system",
+};
+
+static const char *const action_names[ACT__COUNT] = {
+    [ACT_UNDECLARED] = "undeclared", [ACT_PUBLIC] = "public",        [ACT_SESSION] = "session",
+    [ACT_AREA_READ] = "area.read",   [ACT_AREA_WRITE] = "area.write", [ACT_AREA_RISK] = "area.risk",
+    [ACT_USER_ADMIN] = "user.admin", [ACT_TOKEN_ADMIN] = "token.admin", [ACT_AUDIT_READ] = "audit.read",
+};
+
+/* The role-by-action table (contract.md, "Roles and what they may do"). */
+#define A(act) (1u << (act))
+static const unsigned role_actions[ROLE__COUNT] = {
+    [ROLE_NONE] = A(ACT_PUBLIC),
+    [ROLE_ADMIN] = ~0u,
+    [ROLE_OFFICER] = A(ACT_PUBLIC) | A(ACT_SESSION) | A(ACT_AREA_READ) | A(ACT_AREA_WRITE) | A(ACT_AREA_RISK),
+    [ROLE_STAFF] = A(ACT_PUBLIC) | A(ACT_SESSION) | A(ACT_AREA_READ) | A(ACT_AREA_WRITE),
+    [ROLE_REGISTRAR] = A(ACT_PUBLIC) | A(ACT_SESSION) | A(ACT_AREA_READ),
+    [ROLE_DRIVER] = A(ACT_PUBLIC) | A(ACT_SESSION) | A(ACT_AREA_READ),
+    [ROLE_LAB] = A(ACT_PUBLIC) | A(ACT_SESSION) | A(ACT_AREA_READ),
+    [ROLE_VOLUNTEER] = A(ACT_PUBLIC) | A(ACT_SESSION) | A(ACT_AREA_READ),
+    /* Systems reach only their own endpoints, which later capabilities declare. */
+    [ROLE_DEVICE] = A(ACT_PUBLIC),
+    [ROLE_PARTNER] = A(ACT_PUBLIC),
+    [ROLE_LABSYS] = A(ACT_PUBLIC),
+};
+#undef A
+
+const char *perm_role_name(enum fx_role r)
+{
+    return r >= 0 && r < ROLE__COUNT ? role_names[r] : "unknown";
+}
+
+enum fx_role perm_role_parse(const char *s)
+{
+    for (int r = ROLE_ADMIN; r <= ROLE_VOLUNTEER; r++)
+        if (s && strcmp(s, role_names[r]) == 0)
+            return (enum fx_role)r;
+    return ROLE_NONE;
+}
+
+const char *perm_action_name(enum fx_action a)
+{
+    return a >= 0 && a < ACT__COUNT ? action_names[a] : "unknown";
+}
+
+bool perm_allows(enum fx_role r, enum fx_action a)
+{
+    if (r < 0 || r >= ROLE__COUNT || a <= ACT_UNDECLARED || a >= ACT__COUNT)
+        return false;
+    return (role_actions[r] >> a) & 1u;
+}
+
+bool perm_in_scope(const principal *p, const char *area_path)
+{
+    if (p->area_id == 0)
+        return p->role == ROLE_ADMIN; /* only admins are unbound */
+    if (!area_path)
+        return false;
+    size_t n = strlen(p->area_path);
+    return n > 0 && strncmp(area_path, p->area_path, n) == 0;
+}

@@ -1,0 +1,63 @@
+/* perm.h — who may do what, and where: the role-by-action table of contract.md
+ * and the area-scope rule, in one place that every route goes through.
+ *
+ * Scope: a principal bound to an area sees and changes only that area's subtree.
+ * Areas store their path from the root as "/id/id/…/", so "inside" is a prefix test. */
+#ifndef PERM_H
+#define PERM_H
+#include <stdbool.h>
+#include <stdint.h>
+
+enum fx_role {
+    ROLE_NONE = 0, /* not logged in */
+    ROLE_ADMIN,
+    ROLE_OFFICER,
+    ROLE_STAFF,
+    ROLE_REGISTRAR,
+    ROLE_DRIVER,
+    ROLE_LAB,
+    ROLE_VOLUNTEER,
+    /* systems, authenticated by API tokens */
+    ROLE_DEVICE,
+    ROLE_PARTNER,
+    ROLE_LABSYS,
+    ROLE__COUNT
+};
+
+/* Each route declares one action; ACT_UNDECLARED is refused when routes are registered. */
+enum fx_action {
+    ACT_UNDECLARED = 0,
+    ACT_PUBLIC,       /* anyone, no login */
+    ACT_SESSION,      /* any logged-in person: their own session */
+    ACT_AREA_READ,    /* read the area tree within scope */
+    ACT_AREA_WRITE,   /* create, rename, move, delete areas within scope */
+    ACT_AREA_RISK,    /* set an area's risk level */
+    ACT_USER_ADMIN,   /* users: create, change role/area/password, disable */
+    ACT_TOKEN_ADMIN,  /* API tokens for devices, partners, labs */
+    ACT_AUDIT_READ,   /* the audit log */
+    ACT__COUNT
+};
+
+#define FX_AREA_PATH_MAX 192
+
+typedef struct principal {
+    enum fx_role role;
+    int64_t user_id;     /* 0 for tokens */
+    int64_t token_id;    /* api token id, 0 for users */
+    int64_t session_id;  /* 0 unless a user session */
+    int64_t area_id;     /* 0: the whole system */
+    char area_path[FX_AREA_PATH_MAX];
+    char name[64];       /* username or token name */
+    bool counsellor;
+} principal;
+
+const char *perm_role_name(enum fx_role r);
+/* ROLE_NONE when s names no person role (admin … volunteer). */
+enum fx_role perm_role_parse(const char *s);
+const char *perm_action_name(enum fx_action a);
+
+bool perm_allows(enum fx_role r, enum fx_action a);
+/* true when the area with path area_path lies in p's scope (its own area or below). */
+bool perm_in_scope(const principal *p, const char *area_path);
+
+#endif

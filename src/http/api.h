@@ -1,0 +1,17 @@
+/* api.h — renderers and helpers shared by the api_*.c handlers. */
+#ifndef API_H
+#define API_H
+#include "core/account.h"
+#include "core/area.h"
+#include "http/router.h"
+
+json_t *api_area_json(const area *a);
+json_t *api_user_json(const user *u);
+
+/* Answers a failed deferred write: e when it was filled, else a plain 500. */
+int api_fail(http_req *r, int rc, const fx_err *e);
+
+/* Lower-cases an ASCII username in place. */
+void api_fold_username(char *s);
+
+#endif

@@ -1,0 +1,160 @@
+/* api_area.c — the area tree: list, read, create, change, delete. */
+#include "http/api.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define PAGE_MAX 500
+
+json_t *api_area_json(const area *a)
+{
+    return json_pack("{s:I, s:s, s:s, s:s, s:s?, s:s, s:I, s:I}", "id", (json_int_t)a->id, "code", a->code, "name",
+                     a->name, "kind", a->kind, "parent", a->parent_id ? a->parent_code : NULL, "risk_level",
+                     a->risk_level, "created_at", (json_int_t)a->created_at, "updated_at",
+                     (json_int_t)a->updated_at);
+}
+
+static int list_areas(http_req *r)
+{
+    int limit;
+    int64_t cursor;
+    if (http_page(r, 100, PAGE_MAX, &limit, &cursor))
+        return HTTP_DONE;
+    db_conn *c = http_reader_or_503(r);
+    if (!c)
+        return HTTP_DONE;
+    const char *parent_code = http_query(r, "parent");
+    area parent = {0};
+    if (parent_code) {
+        if (area_get(c, parent_code, &parent) != DB_ROW || !perm_in_scope(&r->who, parent.path))
+            return http_error(r, 404, "area_not_found", "area %.64s does not exist in your area", parent_code);
+    }
+    area *rows = malloc(sizeof *rows * (size_t)(limit + 1));
+    if (!rows)
+        return http_error(r, 500, "internal", "out of memory");
+    const char *scope = r->who.area_id ? r->who.area_path : NULL;
+    int n = area_list(c, scope, parent.id, cursor, rows, limit + 1);
+    if (n < 0) {
+        free(rows);
+        return http_error(r, 500, "internal", "could not read areas; try again");
+    }
+    json_t *items = json_array();
+    for (int i = 0; i < n && i < limit; i++)
+        json_array_append_new(items, api_area_json(&rows[i]));
+    int64_t next = n > limit ? rows[limit - 1].id : 0;
+    free(rows);
+    return http_list(r, items, next);
+}
+
+static int get_area(http_req *r)
+{
+    db_conn *c = http_reader_or_503(r);
+    if (!c)
+        return HTTP_DONE;
+    area a;
+    if (area_get(c, r->param[0], &a) != DB_ROW || !perm_in_scope(&r->who, a.path))
+        return http_error(r, 404, "area_not_found", "area %.64s does not exist in your area", r->param[0]);
+    return http_json(r, 200, api_area_json(&a));
+}
+
+struct area_op {
+    http_req *r;
+    area_input in;
+    const char *code;
+    area out;
+    fx_err err;
+};
+
+static int create_job(db_conn *c, void *arg)
+{
+    struct area_op *op = arg;
+    return area_create(c, &op->r->act, &op->in, &op->out, &op->err);
+}
+
+static int update_job(db_conn *c, void *arg)
+{
+    struct area_op *op = arg;
+    return area_update(c, &op->r->act, op->code, &op->in, &op->out, &op->err);
+}
+
+static int delete_job(db_conn *c, void *arg)
+{
+    struct area_op *op = arg;
+    return area_delete(c, &op->r->act, op->code, &op->err);
+}
+
+static int created(http_req *r, int rc)
+{
+    struct area_op *op = r->ctx;
+    return rc < 0 ? api_fail(r, rc, &op->err) : http_json(r, 201, api_area_json(&op->out));
+}
+
+static int updated(http_req *r, int rc)
+{
+    struct area_op *op = r->ctx;
+    return rc < 0 ? api_fail(r, rc, &op->err) : http_json(r, 200, api_area_json(&op->out));
+}
+
+static int deleted(http_req *r, int rc)
+{
+    struct area_op *op = r->ctx;
+    return rc < 0 ? api_fail(r, rc, &op->err) : http_json(r, 200, json_pack("{s:s}", "deleted", op->code));
+}
+
+static struct area_op *new_op(http_req *r)
+{
+    struct area_op *op = calloc(1, sizeof *op);
+    if (op) {
+        op->r = r;
+        op->code = r->param[0];
+    } else {
+        http_error(r, 500, "internal", "out of memory");
+    }
+    return op;
+}
+
+static int create_area(http_req *r)
+{
+    static const char *const fields[] = {"code", "name", "kind", "parent", "risk_level", NULL};
+    area_input in = {0};
+    if (http_known_fields(r, fields) || http_str(r, "code", true, AREA_CODE_MAX, &in.code) ||
+        http_str(r, "name", true, AREA_NAME_MAX, &in.name) || http_str(r, "kind", true, 16, &in.kind) ||
+        http_str(r, "parent", false, AREA_CODE_MAX, &in.parent) ||
+        http_str(r, "risk_level", false, 16, &in.risk_level))
+        return HTTP_DONE;
+    struct area_op *op = new_op(r);
+    if (!op)
+        return HTTP_DONE;
+    op->in = in;
+    return http_defer(r, create_job, op, free, created);
+}
+
+static int update_area(http_req *r)
+{
+    static const char *const fields[] = {"name", "parent", "risk_level", NULL};
+    area_input in = {0};
+    if (http_known_fields(r, fields) || http_str(r, "name", false, AREA_NAME_MAX, &in.name) ||
+        http_str(r, "parent", false, AREA_CODE_MAX, &in.parent) ||
+        http_str(r, "risk_level", false, 16, &in.risk_level))
+        return HTTP_DONE;
+    struct area_op *op = new_op(r);
+    if (!op)
+        return HTTP_DONE;
+    op->in = in;
+    return http_defer(r, update_job, op, free, updated);
+}
+
+static int delete_area(http_req *r)
+{
+    struct area_op *op = new_op(r);
+    return op ? http_defer(r, delete_job, op, free, deleted) : HTTP_DONE;
+}
+
+const route api_area_routes[] = {
+    {"GET", "/api/v1/areas", ACT_AREA_READ, list_areas, 0, 0},
+    {"POST", "/api/v1/areas", ACT_AREA_WRITE, create_area, ROUTE_JSON, 16384},
+    {"GET", "/api/v1/areas/{code}", ACT_AREA_READ, get_area, 0, 0},
+    {"PATCH", "/api/v1/areas/{code}", ACT_AREA_WRITE, update_area, ROUTE_JSON, 16384},
+    {"DELETE", "/api/v1/areas/{code}", ACT_AREA_WRITE, delete_area, 0, 0},
+    {0},
+};

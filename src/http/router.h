@@ -1,0 +1,87 @@
+/* router.h — the route table, the application state every handler shares, and
+ * dispatch: match → authenticate → authorise (role, then CSRF for cookie
+ * writes) → parse JSON → handler. Every route passes through router_dispatch;
+ * a route without a declared action makes router_init fail, so it never starts. */
+#ifndef ROUTER_H
+#define ROUTER_H
+#include "core/account.h"
+#include "http/http.h"
+
+#include <semaphore.h>
+#include <stdatomic.h>
+
+enum route_flags {
+    ROUTE_JSON = 1,   /* the body must be a JSON object */
+    ROUTE_PREFIX = 2, /* pattern ends in '*': matches any rest of the path */
+};
+
+struct route {
+    const char *method;  /* "GET", "POST", …; "GET" also answers HEAD */
+    const char *pattern; /* "/api/v1/areas/{code}" */
+    enum fx_action action;
+    http_handler handler;
+    unsigned flags;
+    size_t max_body; /* 0: the server's default */
+};
+
+typedef struct http_config {
+    const char *listen;       /* "127.0.0.1:8080" */
+    const char *tls_cert, *tls_key;
+    const char *web_dir;      /* static files */
+    const char *port_file;    /* written with the bound port once listening */
+    int threads;              /* epoll worker threads */
+    int conn_limit;           /* hard limit (MHD closes beyond it) */
+    int conn_soft_limit;      /* above this, new requests get 503 */
+    int per_ip_limit;
+    int conn_timeout_s;       /* idle connection timeout */
+    int request_timeout_s;    /* a request body must arrive within this */
+    size_t max_body;          /* default body limit */
+    size_t conn_memory;       /* per-connection buffer: bounds the header size */
+    int max_inflight;         /* requests being handled (incl. waiting for a commit) */
+    int session_ttl_s;
+    int login_max_user, login_max_ip, login_window_s;
+    int login_concurrency;    /* argon2 verifications at once */
+    bool log_requests;
+} http_config;
+
+#define HTTP_CONFIG_DEFAULT                                                                                  \
+    {.listen = "127.0.0.1:8080", .web_dir = "web", .threads = 0, .conn_limit = 4096,                        \
+     .conn_soft_limit = 3800, .per_ip_limit = 256, .conn_timeout_s = 15, .request_timeout_s = 30,             \
+     .max_body = 1 << 20, .conn_memory = 64 * 1024, .max_inflight = 2048, .session_ttl_s = 12 * 3600,        \
+     .login_max_user = 5, .login_max_ip = 30, .login_window_s = 900, .login_concurrency = 2,                 \
+     .log_requests = true}
+
+struct http_app {
+    db *db;
+    http_config cfg;
+    throttle *login_user, *login_ip;
+    sem_t login_slots;
+    const route **routes;
+    int nroutes;
+    _Atomic int inflight, connections;
+    _Atomic bool draining;
+};
+
+/* Collects the routes of every api_*.c; fails (and says which) when a route
+ * declares no action. */
+int router_init(http_app *app, char *err, size_t errlen);
+void router_free(http_app *app);
+
+/* Finds r's route: 0, or 404 (no such path) / 405 (path exists, method does not). */
+int router_match(http_app *app, http_req *r);
+/* The rest of the chain after a match. HTTP_DONE or HTTP_PENDING. */
+int router_dispatch(http_req *r);
+/* Completes a deferred write (after its commit): runs the handler's finish. */
+void router_finish(http_req *r);
+/* Frees everything the request owns. */
+void http_req_cleanup(http_req *r);
+
+/* The CSRF token that goes with a session token: cookie writes must send it
+ * in X-CSRF-Token. out: 33 bytes. */
+void router_csrf_for(const char *session_token, char out[33]);
+
+/* Route tables, one per api_*.c, each ending with {0}. */
+extern const route api_system_routes[], api_session_routes[], api_area_routes[], api_user_routes[],
+    api_token_routes[], api_audit_routes[], api_static_routes[];
+
+#endif

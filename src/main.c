@@ -1,0 +1,78 @@
+/* main.c — fangxian: one binary, the command line and the server. */
+#include "cli/cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#ifndef FX_VERSION
+#define FX_VERSION "dev"
+#endif
+
+static const struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *usage, *help;
+} commands[] = {
+    {"init", cmd_init, "init [--db PATH]", "Create the database, or bring it to the current schema. Safe to repeat."},
+    {"serve", cmd_serve,
+     "serve [--db PATH] [--listen HOST:PORT] [--tls-cert FILE --tls-key FILE] [--web DIR] [--log FILE]\n"
+     "      [--threads N] [--conn-limit N] [--per-ip-limit N] [--conn-timeout S] [--request-timeout S]\n"
+     "      [--max-body-kib N] [--max-inflight N] [--session-ttl S] [--login-max-user N] [--login-max-ip N]\n"
+     "      [--write-batch N] [--write-queue N] [--tz ZONE] [--port-file FILE] [--no-request-log]",
+     "Run the server (default 127.0.0.1:8080). SIGTERM or Ctrl-C finishes the requests in flight, then exits.\n"
+     "--write-batch 1 makes every write its own fsync (for comparison only)."},
+    {"demo", cmd_demo, "demo [--db PATH]",
+     "Fill the database with the demo sub-districts of the Zhengzhou Airport Economy Zone and one account per role;\n"
+     "prints the logins (a new password each run)."},
+    {"user", cmd_user,
+     "user add NAME --role ROLE [--area CODE] [--display-name TEXT] [--counsellor] --password-stdin [--db PATH]\n"
+     "      user list | passwd NAME --password-stdin | disable NAME | enable NAME",
+     "Manage accounts. Roles: admin, officer, staff, registrar, driver, lab, volunteer. Every role but admin needs an area."},
+    {"token", cmd_token, "token add NAME --kind device|partner|lab [--area CODE] [--db PATH]",
+     "Create an API token for a door sensor, the city platform or a lab system; it is printed once."},
+    {"area", cmd_area, "area add CODE --name NAME --kind KIND [--parent CODE] [--risk LEVEL] [--db PATH]",
+     "Add an area. Kinds from the top: district, subdistrict, community, workstation, compound, building, unit."},
+};
+#define NCOMMANDS (sizeof commands / sizeof *commands)
+
+static void usage(FILE *f)
+{
+    fprintf(f, "fangxian %s — 防线, operations for a grassroots outbreak response\n\nusage:\n", FX_VERSION);
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        fprintf(f, "  fangxian %s\n", commands[i].usage);
+    fprintf(f, "  fangxian --version | help [COMMAND]\n\n"
+               "The database is --db PATH, else $FANGXIAN_DB, else data/fangxian.db.\n"
+               "Exit status: 0 done, 1 bad input or refused, 2 usage error.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return CLI_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+        printf("fangxian %s\n", FX_VERSION);
+        return CLI_OK;
+    }
+    if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
+        if (argc > 2) {
+            for (size_t i = 0; i < NCOMMANDS; i++)
+                if (strcmp(argv[2], commands[i].name) == 0) {
+                    printf("usage: fangxian %s\n\n%s\n", commands[i].usage, commands[i].help);
+                    return CLI_OK;
+                }
+            fprintf(stderr, "no command '%s'\n", argv[2]);
+            return CLI_USAGE;
+        }
+        usage(stdout);
+        return CLI_OK;
+    }
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        if (strcmp(cmd, commands[i].name) == 0)
+            return commands[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "fangxian: unknown command '%s'\n\n", cmd);
+    usage(stderr);
+    return CLI_USAGE;
+}
