@@ -71,6 +71,9 @@ build/test/unit/%: tests/unit/%.c $(TEST_LIB) build/test/testlib.a
 build/test/api/%: tests/api/%.c build/test/testlib.a
 	@mkdir -p $(dir $@)
 	@echo "  CC $@"; $(CC) $(BASE) $(ASAN) $(PKG_CFLAGS) -Itests -MMD -MP $< build/test/testlib.a -o $@ $(PKG_LIBS)
+build/test/tests/lib/%.o: tests/lib/%.c build/deps.mk
+	@mkdir -p $(dir $@)
+	@echo "  CC $@"; $(CC) $(BASE) $(ASAN) $(PKG_CFLAGS) -Itests -MMD -MP -c $< -o $@
 build/test/testlib.a: $(patsubst %.c,build/test/%.o,$(TESTLIB_SRC))
 	ar rcs $@ $^
 
