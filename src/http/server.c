@@ -63,7 +63,20 @@ struct header_scan {
     http_req *r;
     int content_length;
     bool transfer_encoding, nul;
+    const char *prev_end; /* end of the previous header's value in MHD's read buffer */
 };
+
+/* libmicrohttpd 0.9.75 parses header lines as C strings in place, so a NUL in a
+ * value silently cuts it ("a\0b" arrives as "a"). The cut-off bytes are still in
+ * the read buffer between one header's value and the next header's name, where
+ * only the line end (overwritten with NULs) and spaces belong. */
+static bool hidden_bytes(const char *from, const char *to)
+{
+    for (const char *p = from; p < to; p++)
+        if (*p != '\0' && *p != '\r' && *p != '\n' && *p != ' ' && *p != '\t')
+            return true;
+    return false;
+}
 
 static enum MHD_Result scan_header(void *cls, enum MHD_ValueKind kind, const char *key, size_t key_size,
                                    const char *value, size_t value_size)
@@ -72,6 +85,9 @@ static enum MHD_Result scan_header(void *cls, enum MHD_ValueKind kind, const cha
     struct header_scan *h = cls;
     if (strlen(key) != key_size || (value && strlen(value) != value_size))
         h->nul = true;
+    if (h->prev_end && key > h->prev_end && key - h->prev_end < 4096 && hidden_bytes(h->prev_end, key))
+        h->nul = true;
+    h->prev_end = value ? value + value_size : key + key_size;
     if (strcasecmp(key, "Content-Length") == 0)
         h->content_length++;
     else if (strcasecmp(key, "Transfer-Encoding") == 0)
@@ -203,6 +219,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 
         struct header_scan hs = {.r = r};
         MHD_get_connection_values_n(conn, MHD_HEADER_KIND, scan_header, &hs);
+        /* After the last value come at least "\r\n\r\n" (4 bytes, now NULs). */
+        if (hs.prev_end && hidden_bytes(hs.prev_end, hs.prev_end + 4))
+            hs.nul = true;
         if (hs.nul)
             return refuse(st, 400, "bad_header", "bad_header", "a request header contains a NUL byte");
         if (hs.content_length > 1)
