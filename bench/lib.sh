@@ -5,7 +5,7 @@
 set -euo pipefail
 
 BENCH_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-FX="$BENCH_ROOT/bin/fangxian"
+FX=${BENCH_FANGXIAN:-$BENCH_ROOT/bin/fangxian} # another build to compare: BENCH_FANGXIAN=path
 BENCH_SECONDS=${BENCH_SECONDS:-10}
 BENCH_RUNS=${BENCH_RUNS:-3}
 BENCH_WARMUP=${BENCH_WARMUP:-2}
@@ -178,6 +178,6 @@ bench_header() {
     local cpu
     cpu=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo)
     echo "<!-- $(date -u '+%Y-%m-%d %H:%M UTC'); $(nproc) cores, $cpu; kernel $(uname -r);" \
-        "fangxian $("$FX" --version 2>/dev/null | head -n1); wrk $(wrk -v 2>&1 | awk 'NR == 1 { print $2 }');" \
+        "$("$FX" --version 2>/dev/null | head -n1); wrk $(wrk -v 2>&1 | awk 'NR == 1 { print $2 }');" \
         "BENCH_SECONDS=$BENCH_SECONDS BENCH_RUNS=$BENCH_RUNS BENCH_WARMUP=$BENCH_WARMUP -->"
 }

@@ -30,7 +30,11 @@ extern const char *th_filter;
 #define CHECK_EQ_INT(a, b)                                                                                  \
     CHECKF((long long)(a) == (long long)(b), "%s = %lld, expected %lld", #a, (long long)(a), (long long)(b))
 #define CHECK_STR(a, b)                                                                                     \
-    CHECKF((a) && strcmp((a), (b)) == 0, "%s = \"%s\", expected \"%s\"", #a, (a) ? (a) : "(null)", (b))
+    do {                                                                                                    \
+        const char *th_a_ = (a), *th_b_ = (b);                                                              \
+        CHECKF(th_a_ && strcmp(th_a_, th_b_) == 0, "%s = \"%s\", expected \"%s\"", #a,                   \
+               th_a_ ? th_a_ : "(null)", th_b_);                                                            \
+    } while (0)
 
 /* Runs one test function and records whether all its CHECKs held. */
 #define RUN(fn)                                                                                             \

@@ -1,0 +1,135 @@
+/* CLI tests: exit statuses and messages of the commands operators type. */
+#include "lib/fxt.h"
+#include "lib/testhelp.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static fxt_server srv;
+
+static int run(const char *in, char **out, const char *const *args) { return fxt_cli(&srv, in, out, args); }
+
+static void version_and_help(void)
+{
+    char *out = NULL;
+    const char *v[] = {"--version", NULL};
+    CHECK_EQ_INT(run(NULL, &out, v), 0);
+    CHECK(out && strncmp(out, "fangxian ", 9) == 0);
+    free(out);
+    const char *h[] = {"help", "user", NULL};
+    CHECK_EQ_INT(run(NULL, &out, h), 0);
+    CHECK(out && strstr(out, "--password-stdin"));
+    free(out);
+    const char *bad[] = {"frobnicate", NULL};
+    CHECK_EQ_INT(run(NULL, NULL, bad), 2);
+}
+
+static void areas_and_users(void)
+{
+    const char *root[] = {"area", "add", "ZZ", "--name", "郑州航空港实验区", "--kind", "district", NULL};
+    CHECK_EQ_INT(run(NULL, NULL, root), 0);
+    const char *sub[] = {"area", "add", "ZZ-YH", "--name", "银河办事处", "--kind", "subdistrict", "--parent", "ZZ", NULL};
+    CHECK_EQ_INT(run(NULL, NULL, sub), 0);
+    const char *again[] = {"area", "add", "ZZ-YH", "--name", "重复", "--kind", "subdistrict", "--parent", "ZZ", NULL};
+    CHECK_EQ_INT(run(NULL, NULL, again), 1); /* refused: code taken */
+    const char *badkind[] = {"area", "add", "ZZ-X", "--name", "x", "--kind", "district", "--parent", "ZZ-YH", NULL};
+    CHECK_EQ_INT(run(NULL, NULL, badkind), 1);
+
+    const char *add[] = {"user", "add", "Zhou.Li", "--role", "officer", "--area", "ZZ-YH", "--password-stdin", NULL};
+    CHECK_EQ_INT(run("correct-horse\n", NULL, add), 0);
+    const char *noarea[] = {"user", "add", "wu", "--role", "staff", "--password-stdin", NULL};
+    CHECK_EQ_INT(run("correct-horse\n", NULL, noarea), 1);
+    const char *weak[] = {"user", "add", "wu", "--role", "staff", "--area", "ZZ-YH", "--password-stdin", NULL};
+    CHECK_EQ_INT(run("short\n", NULL, weak), 1);
+    const char *norole[] = {"user", "add", "wu", "--password-stdin", NULL};
+    CHECK_EQ_INT(run("correct-horse\n", NULL, norole), 2);
+    const char *unknown[] = {"user", "add", "wu", "--role", "staff", "--colour", "red", "--password-stdin", NULL};
+    CHECK_EQ_INT(run("correct-horse\n", NULL, unknown), 2);
+
+    char *out = NULL;
+    const char *list[] = {"user", "list", NULL};
+    CHECK_EQ_INT(run(NULL, &out, list), 0);
+    CHECK(out && strstr(out, "zhou.li") && strstr(out, "officer") && strstr(out, "ZZ-YH"));
+    free(out);
+
+    CHECK(fxt_start(&srv) == 0);
+    char *t = fxt_login(&srv, "zhou.li", "correct-horse");
+    CHECK(t != NULL);
+    const char *dis[] = {"user", "disable", "zhou.li", NULL};
+    CHECK_EQ_INT(run(NULL, NULL, dis), 0);
+    fxt_resp r = fxt_req(&srv, "GET", "/api/v1/session", t, NULL);
+    CHECK_EQ_INT(r.status, 401); /* disabling from the CLI ends a live session */
+    fxt_free(&r);
+    const char *en[] = {"user", "enable", "zhou.li", NULL};
+    CHECK_EQ_INT(run(NULL, NULL, en), 0);
+    const char *pass[] = {"user", "passwd", "zhou.li", "--password-stdin", NULL};
+    CHECK_EQ_INT(run("battery-staple\n", NULL, pass), 0);
+    free(t);
+    CHECK(fxt_login(&srv, "zhou.li", "correct-horse") == NULL);
+    t = fxt_login(&srv, "zhou.li", "battery-staple");
+    CHECK(t != NULL);
+    free(t);
+    const char *ghost[] = {"user", "disable", "ghost", NULL};
+    CHECK_EQ_INT(run(NULL, NULL, ghost), 1);
+}
+
+static void tokens(void)
+{
+    char *out = NULL;
+    const char *add[] = {"token", "add", "city-platform", "--kind", "partner", NULL};
+    CHECK_EQ_INT(run(NULL, &out, add), 0);
+    char tok[100] = "";
+    if (out)
+        sscanf(out, "%99s", tok);
+    CHECK(strncmp(tok, "fxp_", 4) == 0 && strlen(tok) == 68);
+    free(out);
+    const char *dup[] = {"token", "add", "city-platform", "--kind", "partner", NULL};
+    CHECK_EQ_INT(run(NULL, NULL, dup), 1);
+    const char *badkind[] = {"token", "add", "x", "--kind", "robot", NULL};
+    CHECK_EQ_INT(run(NULL, NULL, badkind), 1);
+    /* the token authenticates (it is accepted, even if it may call no staff endpoint) */
+    fxt_resp r = fxt_req(&srv, "GET", "/api/v1/areas", tok, NULL);
+    CHECK_EQ_INT(r.status, 403);
+    fxt_free(&r);
+}
+
+static void demo_twice(void)
+{
+    char pw1[32], pw2[32];
+    CHECK(fxt_demo(&srv, pw1) == 0);
+    CHECK(fxt_demo(&srv, pw2) == 0); /* repeatable: same areas, a fresh password */
+    CHECK(strcmp(pw1, pw2) != 0);
+    char *t = fxt_login(&srv, "panpeng", pw2);
+    CHECK(t != NULL);
+    fxt_resp r = fxt_req(&srv, "GET", "/api/v1/areas?limit=500", t, NULL);
+    CHECK_EQ_INT(r.status, 200);
+    /* 第十二工作站 and everything below it: 10 areas */
+    CHECK_EQ_INT(json_array_size(json_object_get(r.json, "items")), 10);
+    fxt_free(&r);
+    free(t);
+}
+
+static void bad_database_path(void)
+{
+    fxt_server bad = srv;
+    snprintf(bad.db, sizeof bad.db, "/proc/no/such/dir/x.db");
+    const char *args[] = {"init", NULL};
+    CHECK_EQ_INT(fxt_cli(&bad, NULL, NULL, args), 1);
+}
+
+int main(void)
+{
+    th_init();
+    if (fxt_setup(&srv) != 0) {
+        fprintf(stderr, "cannot set up (%s)\n", fxt_bin());
+        return 1;
+    }
+    RUN(version_and_help);
+    RUN(areas_and_users);
+    RUN(tokens);
+    RUN(demo_twice);
+    RUN(bad_database_path);
+    fxt_teardown(&srv);
+    return th_done("cli");
+}
