@@ -85,6 +85,7 @@ run: bin/fangxian
 	bin/fangxian serve --db data/fangxian.db --listen 127.0.0.1:8080
 
 test: build/test/fangxian $(UNIT_BIN) $(API_BIN)
+	@scripts/check-banned
 	@tests/run
 
 fuzz:

@@ -334,6 +334,12 @@ int db_migrate(db *d, int *applied, char *err, size_t errlen)
         return rc;
     }
     int have = db_schema_version(d);
+    int known = db_migrations_count ? db_migrations[db_migrations_count - 1].version : 0;
+    if (have > known) {
+        snprintf(err, errlen, "database %s has schema version %d, newer than this fangxian knows (%d): "
+                 "run the newer fangxian, or restore a backup", d->path, have, known);
+        return DB_ERR;
+    }
     for (int i = 0; i < db_migrations_count; i++) {
         const struct db_migration *m = &db_migrations[i];
         if (m->version <= have)
