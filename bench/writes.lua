@@ -17,6 +17,9 @@ end
 function init(args)
    runid = args[1] or "0"
    n, sent, created, other = 0, 0, 0, 0
+   -- wrk.format replaces wrk.headers (which holds -H) when given headers: merge them here.
+   headers = { ["Content-Type"] = "application/json" }
+   for k, v in pairs(wrk.headers) do headers[k] = v end
 end
 
 function request()
@@ -24,7 +27,7 @@ function request()
    sent = sent + 1
    local body = string.format(
       '{"code":"B%s-%d-%d","name":"压测","kind":"unit","parent":"HKG-BQ-ZQ-S1"}', runid, tid, n)
-   return wrk.format("POST", "/api/v1/areas", { ["Content-Type"] = "application/json" }, body)
+   return wrk.format("POST", "/api/v1/areas", headers, body)
 end
 
 function response(status, headers, body)
