@@ -249,14 +249,23 @@ static int move_subtree(db_conn *c, const area *a, const char *new_path)
     return rc == DB_DONE ? 0 : rc;
 }
 
+/* The area named code, if it lies in the actor's scope (else "not found": scope hides). */
+static int get_scoped(db_conn *c, const actor *who, const char *code, area *out, fx_err *err)
+{
+    int rc = area_get(c, code, out);
+    if (rc < 0)
+        return fx_fail(err, FX_EINTERNAL, "db_error", "could not read area %s", code);
+    if (rc == DB_DONE || !actor_in_scope(who, out->path))
+        return fx_fail(err, FX_ENOTFOUND, "area_not_found", "area %s does not exist in your area", code);
+    return 0;
+}
+
 int area_update(db_conn *c, const actor *who, const char *code, const area_input *in, area *out, fx_err *err)
 {
     area cur;
-    int rc = area_get(c, code, &cur);
-    if (rc < 0)
-        return fx_fail(err, FX_EINTERNAL, "db_error", "could not read area %s", code);
-    if (rc == DB_DONE || !actor_in_scope(who, cur.path))
-        return fx_fail(err, FX_ENOTFOUND, "area_not_found", "area %s does not exist in your area", code);
+    int rc = get_scoped(c, who, code, &cur, err);
+    if (rc)
+        return rc;
     if (in->name && (rc = check_name(in->name, err)))
         return rc;
     if (in->risk_level) {
@@ -328,11 +337,9 @@ int area_update(db_conn *c, const actor *who, const char *code, const area_input
 int area_delete(db_conn *c, const actor *who, const char *code, fx_err *err)
 {
     area cur;
-    int rc = area_get(c, code, &cur);
-    if (rc < 0)
-        return fx_fail(err, FX_EINTERNAL, "db_error", "could not read area %s", code);
-    if (rc == DB_DONE || !actor_in_scope(who, cur.path))
-        return fx_fail(err, FX_ENOTFOUND, "area_not_found", "area %s does not exist in your area", code);
+    int rc = get_scoped(c, who, code, &cur, err);
+    if (rc)
+        return rc;
     if (who->p && who->p->area_id == cur.id)
         return fx_fail(err, FX_EPERM, "outside_area", "you may not delete your own area");
     int64_t children = 0;

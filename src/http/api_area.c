@@ -1,6 +1,7 @@
 /* api_area.c — the area tree: list, read, create, change, delete. */
 #include "http/api.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,6 +14,8 @@ json_t *api_area_json(const area *a)
                      a->risk_level, "created_at", (json_int_t)a->created_at, "updated_at",
                      (json_int_t)a->updated_at);
 }
+
+static json_t *render(const void *row) { return api_area_json(row); }
 
 static int list_areas(http_req *r)
 {
@@ -34,16 +37,9 @@ static int list_areas(http_req *r)
         return http_error(r, 500, "internal", "out of memory");
     const char *scope = r->who.area_id ? r->who.area_path : NULL;
     int n = area_list(c, scope, parent.id, cursor, rows, limit + 1);
-    if (n < 0) {
-        free(rows);
-        return http_error(r, 500, "internal", "could not read areas; try again");
-    }
-    json_t *items = json_array();
-    for (int i = 0; i < n && i < limit; i++)
-        json_array_append_new(items, api_area_json(&rows[i]));
-    int64_t next = n > limit ? rows[limit - 1].id : 0;
+    http_list_rows(r, rows, sizeof *rows, n, limit, offsetof(area, id), render);
     free(rows);
-    return http_list(r, items, next);
+    return HTTP_DONE;
 }
 
 static int get_area(http_req *r)
@@ -113,12 +109,12 @@ static struct area_op *new_op(http_req *r)
     return op;
 }
 
-static int create_area(http_req *r)
+/* Reads the area fields a route allows and queues job; finish renders its answer. */
+static int defer_area(http_req *r, const char *const *fields, bool create, db_write_fn job, http_finish finish)
 {
-    static const char *const fields[] = {"code", "name", "kind", "parent", "risk_level", NULL};
     area_input in = {0};
-    if (http_known_fields(r, fields) || http_str(r, "code", true, AREA_CODE_MAX, &in.code) ||
-        http_str(r, "name", true, AREA_NAME_MAX, &in.name) || http_str(r, "kind", true, 16, &in.kind) ||
+    if (http_known_fields(r, fields) || http_str(r, "code", create, AREA_CODE_MAX, &in.code) ||
+        http_str(r, "name", create, AREA_NAME_MAX, &in.name) || http_str(r, "kind", create, 16, &in.kind) ||
         http_str(r, "parent", false, AREA_CODE_MAX, &in.parent) ||
         http_str(r, "risk_level", false, 16, &in.risk_level))
         return HTTP_DONE;
@@ -126,22 +122,19 @@ static int create_area(http_req *r)
     if (!op)
         return HTTP_DONE;
     op->in = in;
-    return http_defer(r, create_job, op, free, created);
+    return http_defer(r, job, op, free, finish);
+}
+
+static int create_area(http_req *r)
+{
+    static const char *const fields[] = {"code", "name", "kind", "parent", "risk_level", NULL};
+    return defer_area(r, fields, true, create_job, created);
 }
 
 static int update_area(http_req *r)
 {
     static const char *const fields[] = {"name", "parent", "risk_level", NULL};
-    area_input in = {0};
-    if (http_known_fields(r, fields) || http_str(r, "name", false, AREA_NAME_MAX, &in.name) ||
-        http_str(r, "parent", false, AREA_CODE_MAX, &in.parent) ||
-        http_str(r, "risk_level", false, 16, &in.risk_level))
-        return HTTP_DONE;
-    struct area_op *op = new_op(r);
-    if (!op)
-        return HTTP_DONE;
-    op->in = in;
-    return http_defer(r, update_job, op, free, updated);
+    return defer_area(r, fields, false, update_job, updated);
 }
 
 static int delete_area(http_req *r)

@@ -3,8 +3,12 @@
 
 #include "util/fx_str.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+
+static json_t *token_json(const api_token *t);
+static json_t *render(const void *row) { return token_json(row); }
 
 static json_t *token_json(const api_token *t)
 {
@@ -26,16 +30,9 @@ static int list_tokens(http_req *r)
     if (!rows)
         return http_error(r, 500, "internal", "out of memory");
     int n = token_list(c, cursor, rows, limit + 1);
-    if (n < 0) {
-        free(rows);
-        return http_error(r, 500, "internal", "could not read tokens; try again");
-    }
-    json_t *items = json_array();
-    for (int i = 0; i < n && i < limit; i++)
-        json_array_append_new(items, token_json(&rows[i]));
-    int64_t next = n > limit ? rows[limit - 1].id : 0;
+    http_list_rows(r, rows, sizeof *rows, n, limit, offsetof(api_token, id), render);
     free(rows);
-    return http_list(r, items, next);
+    return HTTP_DONE;
 }
 
 struct token_op {

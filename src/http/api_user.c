@@ -3,10 +3,13 @@
 
 #include "util/fx_str.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define PAGE_MAX 500
+
+static json_t *render(const void *row) { return api_user_json(row); }
 
 static int list_users(http_req *r)
 {
@@ -21,16 +24,9 @@ static int list_users(http_req *r)
     if (!rows)
         return http_error(r, 500, "internal", "out of memory");
     int n = user_list(c, r->who.area_id ? r->who.area_path : NULL, cursor, rows, limit + 1);
-    if (n < 0) {
-        free(rows);
-        return http_error(r, 500, "internal", "could not read users; try again");
-    }
-    json_t *items = json_array();
-    for (int i = 0; i < n && i < limit; i++)
-        json_array_append_new(items, api_user_json(&rows[i]));
-    int64_t next = n > limit ? rows[limit - 1].id : 0;
+    http_list_rows(r, rows, sizeof *rows, n, limit, offsetof(user, id), render);
     free(rows);
-    return http_list(r, items, next);
+    return HTTP_DONE;
 }
 
 static int get_user(http_req *r)

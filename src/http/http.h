@@ -86,6 +86,10 @@ void http_header(http_req *r, const char *name, const char *fmt, ...) __attribut
 
 /* Lists: {"items":[…], "next_cursor": "<id>" or null}. */
 int http_list(http_req *r, json_t *items, int64_t next_cursor);
+/* Renders rows[0..min(n, limit)) with render into a list; n > limit means there is
+ * a next page, whose cursor is the int64 id at id_off in rows[limit - 1]. n < 0 answers 500. */
+int http_list_rows(http_req *r, const void *rows, size_t elem, int n, int limit, size_t id_off,
+                   json_t *(*render)(const void *row));
 /* Reads limit (1..max, default def) and cursor (an id) from the query;
  * on a bad value answers 400 and returns -1. */
 int http_page(http_req *r, int def, int max, int *limit, int64_t *cursor);

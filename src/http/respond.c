@@ -105,6 +105,21 @@ int http_list(http_req *r, json_t *items, int64_t next_cursor)
     return http_json(r, 200, body);
 }
 
+int http_list_rows(http_req *r, const void *rows, size_t elem, int n, int limit, size_t id_off,
+                   json_t *(*render)(const void *row))
+{
+    if (n < 0)
+        return http_error(r, 500, "internal", "could not read the list; try again");
+    const char *base = rows;
+    json_t *items = json_array();
+    for (int i = 0; i < n && i < limit; i++)
+        json_array_append_new(items, render(base + (size_t)i * elem));
+    int64_t next = 0;
+    if (n > limit)
+        memcpy(&next, base + (size_t)(limit - 1) * elem + id_off, sizeof next);
+    return http_list(r, items, next);
+}
+
 int http_page(http_req *r, int def, int max, int *limit, int64_t *cursor)
 {
     long long v;
