@@ -21,15 +21,20 @@ static const struct command {
      "      [--write-batch N] [--write-queue N] [--tz ZONE] [--port-file FILE] [--no-request-log]",
      "Run the server (default 127.0.0.1:8080). SIGTERM or Ctrl-C finishes the requests in flight, then exits.\n"
      "--write-batch 1 makes every write its own fsync (for comparison only)."},
-    {"demo", cmd_demo, "demo [--db PATH]",
-     "Fill the database with the demo sub-districts of the Zhengzhou Airport Economy Zone and one account per role;\n"
-     "prints the logins (a new password each run)."},
+    {"demo", cmd_demo, "demo [--db PATH] [--people N] [--seed N]",
+     "Fill the database with the demo sub-districts of the Zhengzhou Airport Economy Zone, a synthetic population\n"
+     "(about 30,000 people; --people N scales it, --seed N picks another one) and one account per role;\n"
+     "prints the logins (a new password each run). Running it again changes no people."},
     {"user", cmd_user,
      "user add NAME --role ROLE [--area CODE] [--display-name TEXT] [--counsellor] --password-stdin [--db PATH]\n"
      "      user list | passwd NAME --password-stdin | disable NAME | enable NAME",
      "Manage accounts. Roles: admin, officer, staff, registrar, driver, lab, volunteer. Every role but admin needs an area."},
     {"token", cmd_token, "token add NAME --kind device|partner|lab [--area CODE] [--db PATH]",
      "Create an API token for a door sensor, the city platform or a lab system; it is printed once."},
+    {"import", cmd_import, "import persons FILE --area CODE [--max-mb N] [--db PATH]",
+     "Import people from a CSV file (UTF-8, UTF-8 with BOM or GBK; Chinese or English headers such as\n"
+     "姓名/name, 身份证号/id_number, 手机号/phone, 楼栋/building, 单元/unit, 房号/room, 地址/address, 类别/category).\n"
+     "Rows merge by ID number; rejected rows and their reasons go to FILE.rejects.csv. Exit 0 when the file was read."},
     {"area", cmd_area, "area add CODE --name NAME --kind KIND [--parent CODE] [--risk LEVEL] [--db PATH]",
      "Add an area. Kinds from the top: district, subdistrict, community, workstation, compound, building, unit."},
 };

@@ -1,6 +1,8 @@
 /* cmd_init.c — `fangxian init`, `fangxian area add` and `fangxian demo`. */
 #include "cli/cli.h"
 
+#include "cli/demo.h"
+
 #include "core/account.h"
 #include "core/area.h"
 #include "util/fx_crypto.h"
@@ -88,7 +90,27 @@ static const struct {
     {"HKG-BQ-ZQ-S1", "镇区一街", "compound", "HKG-BQ-ZQ"},
     {"HKG-BQ-ZQ-S2", "镇区二街", "compound", "HKG-BQ-ZQ"},
     {"HKG-BQ-ZQ-S3", "镇区三街", "compound", "HKG-BQ-ZQ"},
+    {"HKG-BQ-ZQ-S4", "镇区四街", "compound", "HKG-BQ-ZQ"},
+    {"HKG-BQ-ZQ-S5", "镇区五街", "compound", "HKG-BQ-ZQ"},
+    {"HKG-BQ-ZQ-S6", "镇区六街", "compound", "HKG-BQ-ZQ"},
+    {"HKG-BQ-ZQ-S7", "镇区七街", "compound", "HKG-BQ-ZQ"},
+    {"HKG-BQ-ZQ-S8", "镇区八街", "compound", "HKG-BQ-ZQ"},
+    {"HKG-BQ-ZQ-S9", "镇区九街", "compound", "HKG-BQ-ZQ"},
 };
+
+/* Who lives where (seed: 鑫荣 and 港城 apartments house about 20,000 enterprise employees;
+ * 八千's 9 streets have 7,000+ floating population). */
+#define STREET(code, prefix) {code, 800, "流动人口", false, false, 16, 60, 1, 3, 0, 0, 0, prefix}
+static const struct demo_group demo_groups[] = {
+    {"HKG-ZZ-ZZC", 2100, "居民", true, false, 0, 92, 2, 5, 0, 0, 0, "翟庄村"},
+    {"HKG-ZZ-ZZV", 1600, "居民", true, false, 0, 92, 2, 5, 0, 0, 0, "张庄村"},
+    {"HKG-YH-IT-W12-XR", 11200, "企业员工", false, true, 18, 48, 1, 4, 6, 2, 18, NULL},
+    {"HKG-YH-IT-W12-GC", 9100, "企业员工", false, true, 18, 48, 1, 4, 5, 2, 16, NULL},
+    STREET("HKG-BQ-ZQ-S1", "镇区一街"), STREET("HKG-BQ-ZQ-S2", "镇区二街"), STREET("HKG-BQ-ZQ-S3", "镇区三街"),
+    STREET("HKG-BQ-ZQ-S4", "镇区四街"), STREET("HKG-BQ-ZQ-S5", "镇区五街"), STREET("HKG-BQ-ZQ-S6", "镇区六街"),
+    STREET("HKG-BQ-ZQ-S7", "镇区七街"), STREET("HKG-BQ-ZQ-S8", "镇区八街"), STREET("HKG-BQ-ZQ-S9", "镇区九街"),
+};
+#undef STREET
 
 /* One demo account per role, named after the people of the seed. */
 static const struct {
@@ -147,7 +169,13 @@ int cmd_demo(int argc, char **argv)
     cli_args a;
     if (cli_parse(argc, argv, NULL, &a) || a.npos)
         return CLI_USAGE;
-    const char *path = cli_db_path(&a);
+    const char *path = cli_db_path(&a), *people_s = cli_opt(&a, "people"), *seed_s = cli_opt(&a, "seed");
+    long long people = 0, seed = 2022;
+    if ((people_s && (!fx_parse_i64(people_s, &people) || people < 0)) ||
+        (seed_s && (!fx_parse_i64(seed_s, &seed) || seed < 0))) {
+        fprintf(stderr, "demo: --people and --seed take whole numbers\n");
+        return CLI_USAGE;
+    }
     if (cli_check_used(&a, "demo"))
         return CLI_USAGE;
     /* A fresh password each time: nothing to guess from the source. */
@@ -166,12 +194,23 @@ int cmd_demo(int argc, char **argv)
         return CLI_REFUSED;
     struct demo_job j = {.pwhash = hash};
     int rc = db_write(d, demo_job, &j);
-    db_close(d);
     if (rc < 0) {
         fprintf(stderr, "demo: %s\n", j.err.kind ? j.err.msg : "the database refused the demo data");
+        db_close(d);
         return CLI_REFUSED;
     }
-    printf("demo data in %s: %d areas and %d users created\n", path, j.areas_created, j.users_created);
+    long base = 0, added = 0;
+    int ngroups = (int)(sizeof demo_groups / sizeof *demo_groups);
+    for (int i = 0; i < ngroups; i++)
+        base += demo_groups[i].people;
+    double scale = people_s ? (double)people / (double)base : 1.0;
+    if (demo_people(d, demo_groups, ngroups, scale, (uint64_t)seed, &added) != 0) {
+        db_close(d);
+        return CLI_REFUSED;
+    }
+    db_close(d);
+    printf("demo data in %s: %d areas, %d users and %ld people created (seed %lld)\n", path, j.areas_created,
+           j.users_created, added, seed);
     printf("log in as any of these, password %s :\n", password);
     for (size_t i = 0; i < sizeof demo_users / sizeof *demo_users; i++)
         printf("  %-16s %-10s %s\n", demo_users[i].username, demo_users[i].role, demo_users[i].display);

@@ -13,16 +13,22 @@ static const char *const action_names[ACT__COUNT] = {
     [ACT_UNDECLARED] = "undeclared", [ACT_PUBLIC] = "public",        [ACT_SESSION] = "session",
     [ACT_AREA_READ] = "area.read",   [ACT_AREA_WRITE] = "area.write", [ACT_AREA_RISK] = "area.risk",
     [ACT_USER_ADMIN] = "user.admin", [ACT_TOKEN_ADMIN] = "token.admin", [ACT_AUDIT_READ] = "audit.read",
+    [ACT_PERSON_LOOKUP] = "person.lookup", [ACT_PERSON_READ] = "person.read",
+    [ACT_PERSON_WRITE] = "person.write", [ACT_PERSON_UNMASK] = "person.unmask", [ACT_IMPORT] = "registry.import",
 };
 
 /* The role-by-action table (contract.md, "Roles and what they may do"). */
+_Static_assert(ACT__COUNT <= 32, "role_actions holds one bit per action");
 #define A(act) (1u << (act))
 static const unsigned role_actions[ROLE__COUNT] = {
     [ROLE_NONE] = A(ACT_PUBLIC),
     [ROLE_ADMIN] = ~0u,
-    [ROLE_OFFICER] = A(ACT_PUBLIC) | A(ACT_SESSION) | A(ACT_AREA_READ) | A(ACT_AREA_WRITE) | A(ACT_AREA_RISK),
-    [ROLE_STAFF] = A(ACT_PUBLIC) | A(ACT_SESSION) | A(ACT_AREA_READ) | A(ACT_AREA_WRITE),
-    [ROLE_REGISTRAR] = A(ACT_PUBLIC) | A(ACT_SESSION) | A(ACT_AREA_READ),
+    [ROLE_OFFICER] = A(ACT_PUBLIC) | A(ACT_SESSION) | A(ACT_AREA_READ) | A(ACT_AREA_WRITE) | A(ACT_AREA_RISK) |
+                     A(ACT_PERSON_LOOKUP) | A(ACT_PERSON_READ) | A(ACT_PERSON_WRITE) | A(ACT_PERSON_UNMASK) |
+                     A(ACT_IMPORT),
+    [ROLE_STAFF] = A(ACT_PUBLIC) | A(ACT_SESSION) | A(ACT_AREA_READ) | A(ACT_AREA_WRITE) | A(ACT_PERSON_LOOKUP) |
+                   A(ACT_PERSON_READ) | A(ACT_PERSON_WRITE) | A(ACT_PERSON_UNMASK) | A(ACT_IMPORT),
+    [ROLE_REGISTRAR] = A(ACT_PUBLIC) | A(ACT_SESSION) | A(ACT_AREA_READ) | A(ACT_PERSON_LOOKUP),
     [ROLE_DRIVER] = A(ACT_PUBLIC) | A(ACT_SESSION) | A(ACT_AREA_READ),
     [ROLE_LAB] = A(ACT_PUBLIC) | A(ACT_SESSION) | A(ACT_AREA_READ),
     [ROLE_VOLUNTEER] = A(ACT_PUBLIC) | A(ACT_SESSION) | A(ACT_AREA_READ),

@@ -35,6 +35,11 @@ enum fx_action {
     ACT_USER_ADMIN,   /* users: create, change role/area/password, disable */
     ACT_TOKEN_ADMIN,  /* API tokens for devices, partners, labs */
     ACT_AUDIT_READ,   /* the audit log */
+    ACT_PERSON_LOOKUP,/* one person by scanned personal code or full ID number (sampling tables) */
+    ACT_PERSON_READ,  /* search and list persons, households, merchants */
+    ACT_PERSON_WRITE, /* register, change and remove persons, households, merchants, party contacts */
+    ACT_PERSON_UNMASK,/* see ID numbers, phones and personal codes unmasked */
+    ACT_IMPORT,       /* import and export registry files */
     ACT__COUNT
 };
 

@@ -486,6 +486,11 @@ int http_serve(http_app *app, char *err, size_t errlen)
         fx_log(FX_LOG_WARN, "%d requests still in flight after %d s; stopping anyway", (int)app->inflight,
                DRAIN_WAIT_S);
     MHD_stop_daemon(d);
+    /* Imports stop after their current batch (they watch draining). */
+    for (int i = 0; i < DRAIN_WAIT_S * 100 && app->background > 0; i++)
+        usleep(10000);
+    while (app->background > 0) /* never free the store under a running import */
+        usleep(10000);
     fx_log(FX_LOG_INFO, "stopped");
     return 0;
 }

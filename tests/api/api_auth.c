@@ -180,7 +180,7 @@ static void cookie_writes_need_csrf(void)
     r = fxt_req_h(&srv, "GET", "/api/v1/session", h, NULL); /* reads need no CSRF token */
     CHECK_EQ_INT(r.status, 200);
     fxt_free(&r);
-    const char *area = "{\"code\":\"HKG-BQ-ZQ-S9\",\"name\":\"镇区九街\",\"kind\":\"compound\",\"parent\":\"HKG-BQ-ZQ\"}";
+    const char *area = "{\"code\":\"HKG-BQ-ZQ-X1\",\"name\":\"镇区新街\",\"kind\":\"compound\",\"parent\":\"HKG-BQ-ZQ\"}";
     r = fxt_req_h(&srv, "POST", "/api/v1/areas", h, area);
     CHECK_EQ_INT(r.status, 403);
     CHECK_STR(fxt_err(&r), "csrf_failed");

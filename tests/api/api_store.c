@@ -259,7 +259,7 @@ static void init_is_idempotent(void)
     const char *args[] = {"init", NULL};
     char *out = NULL;
     CHECK_EQ_INT(fxt_cli(&srv, NULL, &out, args), 0);
-    CHECK(out && strstr(out, "schema version 1"));
+    CHECK(out && strstr(out, "is ready (schema version"));
     free(out);
     CHECK_EQ_INT(area_status("RS-1"), 200);
 }

@@ -1,0 +1,24 @@
+/* demo.h — the demo sub-district: places from the seed, synthetic people. */
+#ifndef DEMO_H
+#define DEMO_H
+#include "db/db.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* A block of people living in one area. */
+struct demo_group {
+    const char *area;          /* area code they are imported under */
+    long people;               /* at scale 1 */
+    const char *category;      /* 居民, 企业员工, 流动人口 */
+    bool local, employer;
+    int age_min, age_max;
+    int household_min, household_max;
+    int buildings, units, floors; /* 0 buildings: street addresses instead */
+    const char *street_prefix;
+};
+
+/* Imports every group (people × scale); *total gets how many were added. 0 or -1. */
+int demo_people(db *d, const struct demo_group *groups, int ngroups, double scale, uint64_t seed, long *total);
+
+#endif

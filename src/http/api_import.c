@@ -1,0 +1,270 @@
+/* api_import.c — registry imports over HTTP: upload a CSV, watch its progress,
+ * read the rejects. The file is read by a background thread through the same
+ * import engine as the command line. */
+#include "http/api.h"
+
+#include "core/import.h"
+#include "util/fx_log.h"
+#include "util/fx_str.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#define IMPORT_MAX_BODY (64u << 20)
+
+struct import_task {
+    http_app *app;
+    principal who;   /* a copy: the request is gone when the import runs */
+    actor act;
+    char name[64], ip[48], req_id[24];
+    char area[AREA_CODE_MAX + 1];
+    char file_name[128];
+    int fd;
+    long long size;
+    int64_t import_id;
+    fx_err err;
+};
+
+static void *import_thread(void *arg)
+{
+    struct import_task *t = arg;
+    import_opts o = {.kind = "persons", .area = t->area, .file_name = t->file_name, .import_id = t->import_id,
+                     .cancel = &t->app->draining};
+    import_progress p;
+    fx_err err = {0};
+    if (import_run(t->app->db, &t->act, t->fd, &o, &p, &err) != 0)
+        fx_log(FX_LOG_WARN, "import %lld failed: %s", (long long)t->import_id, err.msg);
+    close(t->fd);
+    t->app->background--;
+    free(t);
+    return NULL;
+}
+
+static int started(http_req *r, int rc)
+{
+    struct import_task *t = r->ctx;
+    if (rc < 0)
+        return api_fail(r, rc, &t->err);
+    pthread_t th;
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    r->app->background++;
+    r->ctx = NULL; /* the thread owns the task now */
+    if (pthread_create(&th, &attr, import_thread, t) != 0) {
+        r->app->background--;
+        r->ctx = t;
+        pthread_attr_destroy(&attr);
+        return http_error(r, 503, "busy", "the import could not be started; try again");
+    }
+    pthread_attr_destroy(&attr);
+    return http_json(r, 202, json_pack("{s:I, s:s, s:I}", "id", (json_int_t)t->import_id, "status", "running",
+                                       "bytes_total", (json_int_t)t->size));
+}
+
+static void task_free(void *p)
+{
+    struct import_task *t = p;
+    if (t->fd >= 0)
+        close(t->fd);
+    free(t);
+}
+
+static int begin_job(db_conn *c, void *arg)
+{
+    struct import_task *t = arg;
+    import_opts o = {.kind = "persons", .area = t->area, .file_name = t->file_name};
+    return import_create(c, &t->act, &o, t->size, &t->import_id, &t->err);
+}
+
+static int start_import(http_req *r)
+{
+    const char *area_code = http_query(r, "area"), *name = http_query(r, "name");
+    if (!area_code)
+        return http_error(r, 400, "missing_field", "give area=CODE: the area the people belong to");
+    if (!r->body_len)
+        return http_error(r, 400, "empty_file", "the upload is empty: send the CSV file as the request body");
+    struct import_task *t = calloc(1, sizeof *t);
+    if (!t)
+        return http_error(r, 500, "internal", "out of memory");
+    t->app = r->app;
+    t->who = r->who;
+    fx_copy(t->name, sizeof t->name, r->who.name);
+    fx_copy(t->ip, sizeof t->ip, r->ip);
+    fx_copy(t->req_id, sizeof t->req_id, r->request_id);
+    t->act = (actor){.p = &t->who, .log = r->act.log};
+    t->act.log.name = t->name;
+    t->act.log.ip = t->ip;
+    t->act.log.request_id = t->req_id;
+    fx_copy(t->area, sizeof t->area, area_code);
+    fx_copy(t->file_name, sizeof t->file_name, name ? name : "upload.csv");
+    t->size = (long long)r->body_len;
+    /* The body goes to an anonymous file: the import streams from it like from disk. */
+    t->fd = memfd_create("import.csv", MFD_CLOEXEC);
+    size_t off = 0;
+    while (t->fd >= 0 && off < r->body_len) {
+        ssize_t k = write(t->fd, r->body + off, r->body_len - off);
+        if (k <= 0)
+            break;
+        off += (size_t)k;
+    }
+    if (t->fd < 0 || off != r->body_len || lseek(t->fd, 0, SEEK_SET) != 0) {
+        task_free(t);
+        return http_error(r, 500, "internal", "could not keep the uploaded file");
+    }
+    /* The import record is made first, so the answer carries its id. */
+    return http_defer(r, begin_job, t, task_free, started);
+}
+
+static json_t *import_json(db_stmt *s)
+{
+    return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:s, s:s, s:I, s:O}",
+                     "id", (json_int_t)db_col_i64(s, 0), "kind", db_col_text(s, 1), "area", db_col_text(s, 2),
+                     "file_name", db_col_text(s, 3), "encoding", db_col_text(s, 4), "status", db_col_text(s, 5),
+                     "rows", (json_int_t)db_col_i64(s, 6), "accepted", (json_int_t)db_col_i64(s, 7), "merged",
+                     (json_int_t)db_col_i64(s, 8), "unchanged", (json_int_t)db_col_i64(s, 9), "rejected",
+                     (json_int_t)db_col_i64(s, 10), "bytes_total", (json_int_t)db_col_i64(s, 11), "bytes_done",
+                     (json_int_t)db_col_i64(s, 12), "message", db_col_text(s, 13), "created_by", db_col_text(s, 14),
+                     "created_at", (json_int_t)db_col_i64(s, 15), "finished_at",
+                     db_col_null(s, 16) ? json_null() : json_integer(db_col_i64(s, 16)));
+}
+
+#define IMPORT_SELECT                                                                                        \
+    "SELECT i.id, i.kind, a.code, i.file_name, i.encoding, i.status, i.rows_total, i.accepted, i.merged,"     \
+    " i.unchanged, i.rejected, i.bytes_total, i.bytes_done, i.message, i.created_by, i.created_at,"           \
+    " i.finished_at, a.path FROM imports i JOIN areas a ON a.id = i.area_id "
+
+static int get_import(http_req *r)
+{
+    long long id;
+    db_conn *c = http_reader_or_503(r);
+    if (!c)
+        return HTTP_DONE;
+    if (!fx_parse_i64(r->param[0], &id))
+        return http_error(r, 404, "import_not_found", "there is no import %.24s", r->param[0]);
+    db_stmt *s = db_prepare(c, IMPORT_SELECT "WHERE i.id = $1");
+    if (!s)
+        return http_error(r, 500, "internal", "could not read the import");
+    db_bind_i64(s, 1, id);
+    if (db_step(s) != DB_ROW || !perm_in_scope(&r->who, db_col_text(s, 17))) {
+        db_done(s);
+        return http_error(r, 404, "import_not_found", "there is no import %lld in your area", id);
+    }
+    json_t *j = import_json(s);
+    db_done(s);
+    return http_json(r, 200, j);
+}
+
+static int list_imports(http_req *r)
+{
+    int limit;
+    int64_t cursor;
+    if (http_page(r, 20, 100, &limit, &cursor))
+        return HTTP_DONE;
+    db_conn *c = http_reader_or_503(r);
+    if (!c)
+        return HTTP_DONE;
+    db_stmt *s = db_prepare(c, IMPORT_SELECT "WHERE i.id < $1 ORDER BY i.id DESC LIMIT $2");
+    if (!s)
+        return http_error(r, 500, "internal", "could not read imports");
+    db_bind_i64(s, 1, cursor ? cursor : INT64_MAX);
+    db_bind_i64(s, 2, 1000); /* filtered by scope below; a page stops at limit */
+    json_t *items = json_array();
+    int64_t last = 0;
+    bool more = false;
+    while (db_step(s) == DB_ROW) {
+        if (!perm_in_scope(&r->who, db_col_text(s, 17)))
+            continue;
+        if ((int)json_array_size(items) == limit) {
+            more = true;
+            break;
+        }
+        last = db_col_i64(s, 0);
+        json_array_append_new(items, import_json(s));
+    }
+    db_done(s);
+    return http_list(r, items, more ? last : 0);
+}
+
+struct reject_out {
+    json_t *items;
+    fx_str csv;
+    bool as_csv;
+    int n, max;
+};
+
+static void csv_cell(fx_str *s, const char *v)
+{
+    fx_str_adds(s, "\"");
+    for (; *v; v++)
+        fx_str_adds(s, *v == '"' ? "\"\"" : (char[2]){*v, 0});
+    fx_str_adds(s, "\"");
+}
+
+static void add_reject(long long row, const char *level, const char *field, const char *reason, const char *raw,
+                       void *ud)
+{
+    struct reject_out *o = ud;
+    if (o->n++ >= o->max)
+        return;
+    if (o->as_csv) {
+        fx_str_addf(&o->csv, "%lld,%s,", row, level);
+        csv_cell(&o->csv, field);
+        fx_str_adds(&o->csv, ",");
+        csv_cell(&o->csv, reason);
+        fx_str_adds(&o->csv, ",");
+        csv_cell(&o->csv, raw);
+        fx_str_adds(&o->csv, "\r\n");
+    } else {
+        json_array_append_new(o->items, json_pack("{s:I, s:s, s:s, s:s, s:s}", "row", (json_int_t)row, "level", level,
+                                                  "field", field, "reason", reason, "raw", raw));
+    }
+}
+
+static int get_rejects(http_req *r)
+{
+    long long id;
+    db_conn *c = http_reader_or_503(r);
+    if (!c)
+        return HTTP_DONE;
+    if (!fx_parse_i64(r->param[0], &id))
+        return http_error(r, 404, "import_not_found", "there is no import %.24s", r->param[0]);
+    db_stmt *s = db_prepare(c, IMPORT_SELECT "WHERE i.id = $1");
+    if (!s)
+        return http_error(r, 500, "internal", "could not read the import");
+    db_bind_i64(s, 1, id);
+    bool ok = db_step(s) == DB_ROW && perm_in_scope(&r->who, db_col_text(s, 17));
+    db_done(s);
+    if (!ok)
+        return http_error(r, 404, "import_not_found", "there is no import %lld in your area", id);
+    const char *fmt = http_query(r, "format");
+    struct reject_out o = {.as_csv = fmt && strcmp(fmt, "csv") == 0, .max = 100000};
+    if (o.as_csv) {
+        fx_str_init(&o.csv, 256u << 20);
+        fx_str_adds(&o.csv, "\xef\xbb\xbfrow,level,field,reason,raw\r\n");
+    } else {
+        o.items = json_array();
+        o.max = 1000;
+    }
+    import_rejects(c, id, add_reject, &o);
+    if (!o.as_csv)
+        return http_json(r, 200, json_pack("{s:o, s:i}", "items", o.items, "total", o.n));
+    r->status = 200;
+    r->content_type_out = "text/csv; charset=utf-8";
+    http_header(r, "Content-Disposition", "attachment; filename=\"import-%lld-rejects.csv\"", id);
+    r->resp_len = o.csv.len;
+    r->resp = fx_str_take(&o.csv);
+    return HTTP_DONE;
+}
+
+const route api_import_routes[] = {
+    {"POST", "/api/v1/imports/persons", ACT_IMPORT, start_import, 0, IMPORT_MAX_BODY},
+    {"GET", "/api/v1/imports", ACT_IMPORT, list_imports, 0, 0},
+    {"GET", "/api/v1/imports/{id}", ACT_IMPORT, get_import, 0, 0},
+    {"GET", "/api/v1/imports/{id}/rejects", ACT_IMPORT, get_rejects, 0, 0},
+    {0},
+};
