@@ -353,6 +353,13 @@ int area_delete(db_conn *c, const actor *who, const char *code, fx_err *err)
     if (children)
         return fx_fail(err, FX_ECONFLICT, "has_children",
                        "area %s still has %lld child areas: delete or move them first", code, (long long)children);
+    s = db_prepare(c, "DELETE FROM area_counts WHERE area_id = $1 AND persons = 0 AND households = 0"
+                      " AND merchants = 0");
+    if (s) { /* an empty counter row must not block the delete */
+        db_bind_i64(s, 1, cur.id);
+        db_step(s);
+        db_done(s);
+    }
     s = db_prepare(c, "DELETE FROM areas WHERE id = $1");
     if (!s)
         return fx_fail(err, FX_EINTERNAL, "db_error", "could not delete area %s", code);

@@ -158,10 +158,12 @@ static int by_last4(db_conn *c, const person_query *q, const char *last4, struct
 
 static int list_area(db_conn *c, const person_query *q, struct hits *h)
 {
-    char lo[FX_AREA_PATH_MAX], hi[FX_AREA_PATH_MAX];
-    fx_copy(lo, sizeof lo, q->area_path);
-    fx_copy(hi, sizeof hi, lo);
-    hi[strlen(hi) - 1] = '0';
+    char lo[FX_AREA_PATH_MAX] = "/", hi[FX_AREA_PATH_MAX] = "0";
+    if (q->area_path && *q->area_path) {
+        fx_copy(lo, sizeof lo, q->area_path);
+        fx_copy(hi, sizeof hi, lo);
+        hi[strlen(hi) - 1] = '0';
+    }
     db_stmt *s = q->household_id
                      ? db_prepare(c, COLS "WHERE p.household_id = $1 AND p.id > $2 ORDER BY p.id LIMIT $3")
                  : q->merchant_id

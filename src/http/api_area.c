@@ -143,7 +143,52 @@ static int delete_area(http_req *r)
     return op ? http_defer(r, delete_job, op, free, deleted) : HTTP_DONE;
 }
 
+static json_t *counts_json(db_conn *c, const area *a)
+{
+    db_stmt *s = db_prepare(c, "SELECT persons, households, merchants, floating, employees, vulnerable"
+                               " FROM area_counts WHERE area_id = $1");
+    long long v[6] = {0};
+    if (s) {
+        db_bind_i64(s, 1, a->id);
+        if (db_step(s) == DB_ROW)
+            for (int i = 0; i < 6; i++)
+                v[i] = db_col_i64(s, i);
+        db_done(s);
+    }
+    return json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I}", "code", a->code, "name", a->name, "kind",
+                     a->kind, "persons", (json_int_t)v[0], "households", (json_int_t)v[1], "merchants",
+                     (json_int_t)v[2], "floating", (json_int_t)v[3], "employees", (json_int_t)v[4], "vulnerable",
+                     (json_int_t)v[5]);
+}
+
+/* Population of an area and of each child area, from counters kept current as
+ * people are registered: no scan at request time. */
+static int area_stats(http_req *r)
+{
+    db_conn *c = http_reader_or_503(r);
+    if (!c)
+        return HTTP_DONE;
+    area a;
+    if (area_get(c, r->param[0], &a) != DB_ROW || !perm_in_scope(&r->who, a.path))
+        return http_error(r, 404, "area_not_found", "area %.64s does not exist in your area", r->param[0]);
+    json_t *j = counts_json(c, &a);
+    json_t *children = json_array();
+    area rows[50];
+    int64_t after = 0;
+    int n;
+    while ((n = area_list(c, NULL, a.id, after, rows, 50)) > 0) {
+        for (int i = 0; i < n; i++)
+            json_array_append_new(children, counts_json(c, &rows[i]));
+        after = rows[n - 1].id;
+        if (n < 50)
+            break;
+    }
+    json_object_set_new(j, "children", children);
+    return http_json(r, 200, j);
+}
+
 const route api_area_routes[] = {
+    {"GET", "/api/v1/areas/{code}/stats", ACT_AREA_READ, area_stats, 0, 0},
     {"GET", "/api/v1/areas", ACT_AREA_READ, list_areas, 0, 0},
     {"POST", "/api/v1/areas", ACT_AREA_WRITE, create_area, ROUTE_JSON, 16384},
     {"GET", "/api/v1/areas/{code}", ACT_AREA_READ, get_area, 0, 0},

@@ -122,7 +122,7 @@ static int start_import(http_req *r)
 
 static json_t *import_json(db_stmt *s)
 {
-    return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:s, s:s, s:I, s:O}",
+    return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:s, s:s, s:I, s:o}",
                      "id", (json_int_t)db_col_i64(s, 0), "kind", db_col_text(s, 1), "area", db_col_text(s, 2),
                      "file_name", db_col_text(s, 3), "encoding", db_col_text(s, 4), "status", db_col_text(s, 5),
                      "rows", (json_int_t)db_col_i64(s, 6), "accepted", (json_int_t)db_col_i64(s, 7), "merged",

@@ -568,19 +568,36 @@ static size_t find_eol(const char *b, size_t from, size_t to)
     return NONE;
 }
 
-/* A quote that never closes: the record ends at the first line break after
- * it, the quote is read as text, and reading resumes on the next line. False
- * when no line break follows the quote within buf[..limit). */
-static bool resync(fx_csv *c, fx_csv_row *row, size_t limit, const char *why)
+/* A quote that never closes (by the end of the file, or within max_rec): the
+ * record ends at the first line break after the quote, the quote is read as
+ * text, and reading resumes on the next line, so one stray quote costs one
+ * row, not the rest of the file. False when no line break follows the quote
+ * yet: the record is then skipped up to the end of its line. */
+static bool unclosed(fx_csv *c, fx_csv_row *row, const char *why)
 {
-    size_t x = find_eol(c->buf, c->rs + c->qpos + 1, limit);
-    if (x == NONE)
+    size_t x = find_eol(c->buf, c->rs + c->qpos + 1, c->len);
+    bool too_long = (x == NONE ? c->len : x) - c->rs > c->max_rec;
+    if (too_long)
+        note(c->problem, sizeof c->problem,
+             "row %ld: the quote that opens field %d on line %ld %s, and that line is longer than %zu bytes: "
+             "the record was skipped",
+             c->record, c->qfield + 1, c->qline, why, c->max_rec);
+    else
+        note(c->problem, sizeof c->problem,
+             "row %ld: the quote that opens field %d on line %ld %s, so the record was cut at the end of that "
+             "line and the quote read as text (a quote inside a field must be doubled: \"\")",
+             c->record, c->qfield + 1, c->qline, why);
+    if (x == NONE && !c->eof) {
+        c->st = ST_PLAIN; /* no quote any more: skip to the end of the line */
+        c->skipping = true;
         return false;
-    note(c->problem, sizeof c->problem,
-         "row %ld: the quote that opens field %d on line %ld %s, so the record was cut at the end of that line "
-         "(a quote inside a field must be doubled: \"\")",
-         c->record, c->qfield + 1, c->qline, why);
+    }
     long qline = c->qline;
+    c->skipping = too_long;
+    if (x == NONE) {
+        finish(c, row, c->len, c->len, c->qpos);
+        return true;
+    }
     finish(c, row, x, x + 1, c->qpos);
     c->line = qline + 1;
     c->prev = (unsigned char)c->buf[x];
@@ -618,35 +635,25 @@ int fx_csv_next(fx_csv *c, fx_csv_row *row)
                 continue;
             }
             if (c->eof) {
-                if (c->skipping || c->st != ST_QUOTED)
-                    return finish(c, row, c->len, c->len, NONE), 1;
-                if (!resync(c, row, c->len, "is never closed")) {
-                    note(c->problem, sizeof c->problem,
-                         "row %ld: the quote that opens field %d on line %ld is never closed, so it was read as "
-                         "text (a quote inside a field must be doubled: \"\")",
-                         c->record, c->qfield + 1, c->qline);
-                    finish(c, row, c->len, c->len, c->qpos);
-                }
+                if (!c->skipping && c->st == ST_QUOTED)
+                    unclosed(c, row, "is never closed");
+                else
+                    finish(c, row, c->len, c->len, NONE);
                 return 1;
             }
             if (!c->skipping && c->len - c->rs > c->max_rec) {
-                char why[80];
-                snprintf(why, sizeof why, "is not closed within %zu bytes", c->max_rec);
-                if (c->st == ST_QUOTED && resync(c, row, c->len, why))
-                    return 1;
                 if (c->st == ST_QUOTED) {
-                    note(c->problem, sizeof c->problem,
-                         "row %ld: the quote that opens field %d on line %ld %s and that line is longer still: "
-                         "skipped to the next line",
-                         c->record, c->qfield + 1, c->qline, why);
-                    c->st = ST_PLAIN; /* take the quote as text and skip to the end of its line */
+                    char why[80];
+                    snprintf(why, sizeof why, "is not closed within %zu bytes", c->max_rec);
+                    if (unclosed(c, row, why))
+                        return 1;
                 } else {
                     note(c->problem, sizeof c->problem,
                          "row %ld is longer than %zu bytes and was skipped: check for a missing closing quote or "
                          "a cell with a very long text",
                          c->record, c->max_rec);
+                    c->skipping = true;
                 }
-                c->skipping = true;
             }
             if (c->skipping)
                 c->rs = c->sp = c->len; /* nothing of a skipped record is kept */

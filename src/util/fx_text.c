@@ -142,7 +142,7 @@ static bool landline(const char *d, size_t nd, int sep_at, char out[24])
         area = 4;
     else
         return false;
-    if (nd < area + 7 || nd > area + 8 || d[area] < '2' || d[area] > '9')
+    if (nd < area + 7 || nd > area + 8 || d[area] == '0')
         return false;
     size_t sub = nd - area;
     if (sep_at >= 0 && (size_t)sep_at != area)

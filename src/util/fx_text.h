@@ -32,7 +32,7 @@ size_t fx_text_normalize(const char *in, char *out, size_t cap);
  *   mobile   11 digits 1[3-9]xxxxxxxxx, optionally after +86, 0086 or 86
  *            -> "13812345678";
  *   landline 0 + area code (010, 02x: 2 digits after the 0; 03xx-09xx: 3) +
- *            7 or 8 digits not starting with 0 or 1 -> "0371-12345678";
+ *            7 or 8 digits not starting with 0 -> "0371-12345678";
  *            "+86 371 12345678" (the international form without the 0) too.
  * Spaces and dashes may separate digit groups (full-width forms are accepted);
  * in a landline the first separator, if any, must follow the area code.
