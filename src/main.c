@@ -35,6 +35,9 @@ static const struct command {
      "Import people from a CSV file (UTF-8, UTF-8 with BOM or GBK; Chinese or English headers such as\n"
      "姓名/name, 身份证号/id_number, 手机号/phone, 楼栋/building, 单元/unit, 房号/room, 地址/address, 类别/category).\n"
      "Rows merge by ID number; rejected rows and their reasons go to FILE.rejects.csv. Exit 0 when the file was read."},
+    {"export", cmd_export, "export persons [--area CODE] [--format csv|xlsx] [-o FILE] [--mask] [--english] [--db PATH]",
+     "Export people (an area's whole subtree, or everyone) as CSV with a BOM (to standard output without -o)\n"
+     "or as XLSX. --mask hides ID numbers and phones; --english writes English column headers."},
     {"area", cmd_area, "area add CODE --name NAME --kind KIND [--parent CODE] [--risk LEVEL] [--db PATH]",
      "Add an area. Kinds from the top: district, subdistrict, community, workstation, compound, building, unit."},
 };

@@ -42,5 +42,6 @@ int cmd_token(int argc, char **argv);
 int cmd_area(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_import(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 
 #endif

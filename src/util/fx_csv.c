@@ -385,7 +385,9 @@ fail:
 /* ---- records ---- */
 
 /* Scans buf[sp..len) for the end of the record; true with *end at its line
- * break (sp then past it), false when more input is needed. */
+ * break (sp then past it), false when more input is needed or max_rec bytes
+ * have been scanned. Stopping at the limit, rather than wherever a read
+ * happened to end, makes every outcome independent of how fd delivers bytes. */
 static bool scan(fx_csv *c, size_t *end)
 {
     const unsigned char *b = (const unsigned char *)c->buf;
@@ -394,8 +396,10 @@ static bool scan(fx_csv *c, size_t *end)
     unsigned char prev = c->prev;
     long line = c->line;
     bool found = false;
-    size_t i;
-    for (i = c->sp; i < c->len && !found; i++) {
+    size_t i, stop = c->len;
+    if (!c->skipping && stop - c->rs > c->max_rec + 1)
+        stop = c->rs + c->max_rec + 1;
+    for (i = c->sp; i < stop && !found; i++) {
         unsigned char ch = b[i];
         if (ch == '\r' || (ch == '\n' && prev != '\r'))
             line++;
@@ -571,29 +575,31 @@ static size_t find_eol(const char *b, size_t from, size_t to)
 /* A quote that never closes (by the end of the file, or within max_rec): the
  * record ends at the first line break after the quote, the quote is read as
  * text, and reading resumes on the next line, so one stray quote costs one
- * row, not the rest of the file. False when no line break follows the quote
- * yet: the record is then skipped up to the end of its line. */
-static bool unclosed(fx_csv *c, fx_csv_row *row, const char *why)
+ * row, not the rest of the file. When no line break follows within max_rec
+ * bytes, the record is skipped up to the end of its line instead (false). */
+static bool unclosed(fx_csv *c, fx_csv_row *row, bool at_end)
 {
-    size_t x = find_eol(c->buf, c->rs + c->qpos + 1, c->len);
-    bool too_long = (x == NONE ? c->len : x) - c->rs > c->max_rec;
-    if (too_long)
-        note(c->problem, sizeof c->problem,
-             "row %ld: the quote that opens field %d on line %ld %s, and that line is longer than %zu bytes: "
-             "the record was skipped",
-             c->record, c->qfield + 1, c->qline, why, c->max_rec);
+    size_t x = find_eol(c->buf, c->rs + c->qpos + 1, c->sp);
+    char why[80];
+    if (at_end)
+        snprintf(why, sizeof why, "is never closed");
     else
+        snprintf(why, sizeof why, "is not closed within %zu bytes", c->max_rec);
+    if (x == NONE && !at_end) {
         note(c->problem, sizeof c->problem,
-             "row %ld: the quote that opens field %d on line %ld %s, so the record was cut at the end of that "
-             "line and the quote read as text (a quote inside a field must be doubled: \"\")",
-             c->record, c->qfield + 1, c->qline, why);
-    if (x == NONE && !c->eof) {
+             "row %ld is longer than %zu bytes and was skipped to the end of its line: the quote that opens "
+             "field %d on line %ld is not closed within that (check for a missing closing quote or a cell with a "
+             "very long text)",
+             c->record, c->max_rec, c->qfield + 1, c->qline);
         c->st = ST_PLAIN; /* no quote any more: skip to the end of the line */
         c->skipping = true;
         return false;
     }
+    note(c->problem, sizeof c->problem,
+         "row %ld: the quote that opens field %d on line %ld %s, so the record was cut at the end of that "
+         "line and the quote read as text (a quote inside a field must be doubled: \"\")",
+         c->record, c->qfield + 1, c->qline, why);
     long qline = c->qline;
-    c->skipping = too_long;
     if (x == NONE) {
         finish(c, row, c->len, c->len, c->qpos);
         return true;
@@ -634,26 +640,24 @@ int fx_csv_next(fx_csv *c, fx_csv_row *row)
                     return 1;
                 continue;
             }
-            if (c->eof) {
-                if (!c->skipping && c->st == ST_QUOTED)
-                    unclosed(c, row, "is never closed");
-                else
-                    finish(c, row, c->len, c->len, NONE);
-                return 1;
-            }
-            if (!c->skipping && c->len - c->rs > c->max_rec) {
-                if (c->st == ST_QUOTED) {
-                    char why[80];
-                    snprintf(why, sizeof why, "is not closed within %zu bytes", c->max_rec);
-                    if (unclosed(c, row, why))
-                        return 1;
-                } else {
+            if (!c->skipping && c->sp - c->rs > c->max_rec) {
+                if (c->st != ST_QUOTED) {
                     note(c->problem, sizeof c->problem,
                          "row %ld is longer than %zu bytes and was skipped: check for a missing closing quote or "
                          "a cell with a very long text",
                          c->record, c->max_rec);
                     c->skipping = true;
+                } else if (unclosed(c, row, false)) {
+                    return 1;
                 }
+                continue; /* skip through what is already read */
+            }
+            if (c->eof) {
+                if (!c->skipping && c->st == ST_QUOTED)
+                    unclosed(c, row, true);
+                else
+                    finish(c, row, c->len, c->len, NONE);
+                return 1;
             }
             if (c->skipping)
                 c->rs = c->sp = c->len; /* nothing of a skipped record is kept */

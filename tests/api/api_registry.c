@@ -305,6 +305,33 @@ static void households(void)
     fxt_free(&r);
 }
 
+static void exports(void)
+{
+    fxt_resp r = fxt_req(&srv, "GET", "/api/v1/exports/persons?area=HKG-YH-IT-W12-GC-B1-U1", staff, NULL);
+    CHECK_EQ_INT(r.status, 200);
+    CHECK(strstr(fxt_header(&r, "Content-Type") ? fxt_header(&r, "Content-Type") : "", "text/csv") != NULL);
+    CHECK(r.body && strncmp(r.body, "\xef\xbb\xbf\"姓名\"", 11) == 0);
+    CHECK(r.body && strstr(r.body, "410184196503121231")); /* staff see full numbers */
+    CHECK(r.body && strstr(r.body, "翟西才"));
+    long rows = atol(fxt_header(&r, "X-Rows") ? fxt_header(&r, "X-Rows") : "0");
+    int lines = 0;
+    for (const char *p = r.body; p && (p = strstr(p, "\r\n")); p += 2)
+        lines++;
+    CHECK(rows >= 1 && lines == rows + 1);
+    fxt_free(&r);
+    r = fxt_req(&srv, "GET", "/api/v1/exports/persons?area=HKG-YH-IT-W12-GC&format=xlsx", staff, NULL);
+    CHECK_EQ_INT(r.status, 200);
+    CHECK(r.body_len > 1000 && memcmp(r.body, "PK\x03\x04", 4) == 0); /* a zip: the XLSX container */
+    CHECK(strstr(fxt_header(&r, "Content-Disposition") ? fxt_header(&r, "Content-Disposition") : "", ".xlsx"));
+    fxt_free(&r);
+    r = fxt_req(&srv, "GET", "/api/v1/exports/persons?area=HKG-ZZ", staff, NULL);
+    CHECK_EQ_INT(r.status, 404); /* not their area */
+    fxt_free(&r);
+    r = fxt_req(&srv, "GET", "/api/v1/exports/persons", registrar, NULL);
+    CHECK_EQ_INT(r.status, 403);
+    fxt_free(&r);
+}
+
 int main(void)
 {
     th_init();
@@ -324,6 +351,7 @@ int main(void)
     RUN(import_refuses_what_is_not_csv);
     RUN(cli_import_limits_and_reports);
     RUN(households);
+    RUN(exports);
     fxt_teardown(&srv);
     free(admin);
     free(staff);

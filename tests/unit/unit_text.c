@@ -695,8 +695,8 @@ static void csv_unclosed_quote_resync(void)
                     CHECK_STR(r.fields[1], "\"never closed");
                 } else {
                     CHECK_EQ_INT(r.record, rows - 1);
-                    CHECK(strstr(r.problem, "is not closed within 4096 bytes, and that line is longer than 4096 bytes: "
-                                          "the record was skipped") != NULL);
+                    CHECK(strstr(r.problem, "is longer than 4096 bytes and was skipped to the end of its line: the quote "
+                                          "that opens field 2") != NULL);
                     CHECK_EQ_INT(r.nfields, 0);
                 }
             } else if (r.record > 1) {
@@ -896,31 +896,40 @@ static void *send_pieces(void *arg)
 
 static void boundaries_for(const char *filler_row, const char *tail, size_t max, const char *what)
 {
-    size_t cap = 80 * 1024, n = 0, tn = strlen(tail);
+    size_t cap = 80 * 1024, tn = strlen(tail);
     char *data = malloc(cap);
     if (!data)
         return;
-    while (n + strlen(filler_row) + 16 < 65536 - 30)
-        n += (size_t)snprintf(data + n, cap - n, "%d,%s", (int)n, filler_row);
-    memcpy(data + n, tail, tn);
-    n += tn;
     static got whole, pieces;
-    read_mem(data, n, max, &whole);
-    for (size_t piece = 1; piece <= 3; piece++) {
-        int sv[2];
-        CHECK(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv) == 0);
-        feed f = {.fd = sv[1], .data = data, .n = n, .piece = piece};
-        pthread_t t;
-        pthread_create(&t, NULL, send_pieces, &f);
-        read_fd(sv[0], max, &pieces);
-        pthread_join(t, NULL);
-        close(sv[0]);
-        CHECKF(whole.opened && pieces.opened, "%s: %s", what, pieces.err);
-        CHECKF(whole.rows == pieces.rows && whole.hash == pieces.hash && strcmp(whole.notes, pieces.notes) == 0 &&
-                   strcmp(whole.enc, pieces.enc) == 0 && whole.bytes == (long long)n && pieces.bytes == (long long)n,
-               "%s, %zu-byte reads: %d rows vs %d whole; notes:\n%s---\n%s", what, piece, pieces.rows, whole.rows,
-               pieces.notes, whole.notes);
-        CHECK(pieces.all_utf8);
+    for (size_t offset = 0; offset <= 21; offset += 7) { /* the tail starts this far before the first read's end */
+        size_t n = 0, target = 65536 - offset;
+        while (target - n > 30)
+            n += (size_t)snprintf(data + n, cap - n, "%d,%s", (int)n, filler_row);
+        size_t pad = target - n;
+        memcpy(data + n, "p,", 2);
+        memset(data + n + 2, 'p', pad - 3);
+        data[target - 1] = '\n';
+        n = target;
+        memcpy(data + n, tail, tn);
+        n += tn;
+        read_mem(data, n, max, &whole);
+        for (size_t piece = 1; piece <= 3; piece++) {
+            int sv[2];
+            CHECK(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv) == 0);
+            feed f = {.fd = sv[1], .data = data, .n = n, .piece = piece};
+            pthread_t t;
+            pthread_create(&t, NULL, send_pieces, &f);
+            read_fd(sv[0], max, &pieces);
+            pthread_join(t, NULL);
+            close(sv[0]);
+            CHECKF(whole.opened && pieces.opened, "%s: %s", what, pieces.err);
+            CHECKF(whole.rows == pieces.rows && whole.hash == pieces.hash && strcmp(whole.notes, pieces.notes) == 0 &&
+                       strcmp(whole.enc, pieces.enc) == 0 && whole.bytes == (long long)n &&
+                       pieces.bytes == (long long)n,
+                   "%s, offset %zu, %zu-byte reads: %d rows vs %d whole; notes:\n%s---\n%s", what, offset, piece,
+                   pieces.rows, whole.rows, pieces.notes, whole.notes);
+            CHECK(pieces.all_utf8);
+        }
     }
     free(data);
 }

@@ -1,0 +1,23 @@
+/* export.h — person lists out to the spreadsheets staff use: CSV with a BOM
+ * (so Excel reads UTF-8) and XLSX (libxlsxwriter, constant memory). ID numbers
+ * and phones are masked unless the caller may see them. */
+#ifndef EXPORT_H
+#define EXPORT_H
+#include "core/person.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+
+typedef struct export_opts {
+    bool xlsx;     /* else CSV */
+    bool mask;     /* mask ID numbers and phones; leave out personal codes */
+    bool english;  /* English column headers (default Chinese) */
+} export_opts;
+
+/* Writes every person the query finds (an area's whole subtree pages through;
+ * searches give their matches). CSV goes to csv, XLSX to the file xlsx_path.
+ * *rows gets the count. 0 or an FX_ kind with err. */
+int export_persons(db_conn *c, const person_query *q, const export_opts *o, FILE *csv, const char *xlsx_path,
+                   long *rows, fx_err *err);
+
+#endif
