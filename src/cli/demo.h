@@ -21,4 +21,7 @@ struct demo_group {
 /* Imports every group (people × scale); *total gets how many were added. 0 or -1. */
 int demo_people(db *d, const struct demo_group *groups, int ngroups, double scale, uint64_t seed, long *total);
 
+/* Creates n merchants spread over the streets (area codes). 0 or -1. */
+int demo_merchants(db *d, const char *const *streets, int nstreets, long n, uint64_t seed, long *created);
+
 #endif

@@ -138,3 +138,60 @@ int demo_people(db *d, const struct demo_group *groups, int ngroups, double scal
     }
     return 0;
 }
+
+/* ---- merchants on 八千's streets ---- */
+
+#include "core/merchant.h"
+
+struct merchant_job {
+    const char *const *streets;
+    int nstreets;
+    long n;
+    uint64_t seed;
+    long created;
+    fx_err err;
+};
+
+static int merchants_job(db_conn *c, void *arg)
+{
+    static const char *const trades[] = {"烩面馆", "超市", "便利店", "水果店", "理发店", "五金店", "药店", "早餐店",
+                                         "服装店", "手机维修", "快递驿站", "粮油店", "蔬菜店", "小吃店", "文具店"};
+    struct merchant_job *j = arg;
+    uint64_t s = j->seed ^ 0x5bd1e995u;
+    actor cli = ACTOR_CLI;
+    for (long i = 0; i < j->n; i++) {
+        char name[96], licence[24], address[64], contact[32], ph[12];
+        const char *street = j->streets[i % j->nstreets];
+        snprintf(name, sizeof name, "%s记%s", surnames[pick(&s, 40)], trades[pick(&s, 15)]);
+        snprintf(licence, sizeof licence, "92410100MA%08lX", (unsigned long)(i + 1) * 2654435761ul % 0xFFFFFFFFul);
+        snprintf(address, sizeof address, "%u号", (unsigned)(i / j->nstreets + 1));
+        person_name(&s, contact, sizeof contact);
+        phone(&s, ph);
+        merchant_input in = {.name = name, .licence = licence, .area = street, .address = address,
+                             .contact_name = contact, .contact_phone = ph};
+        merchant m;
+        db_stmt *q = db_prepare(c, "SELECT 1 FROM merchants WHERE licence = $1");
+        if (!q)
+            return DB_ERR;
+        db_bind_text(q, 1, licence);
+        bool exists = db_step(q) == DB_ROW;
+        db_done(q);
+        if (exists)
+            continue;
+        int rc = merchant_create(c, &cli, &in, &m, &j->err);
+        if (rc != 0)
+            return rc;
+        j->created++;
+    }
+    return 0;
+}
+
+int demo_merchants(db *d, const char *const *streets, int nstreets, long n, uint64_t seed, long *created)
+{
+    struct merchant_job j = {.streets = streets, .nstreets = nstreets, .n = n, .seed = seed};
+    int rc = db_write(d, merchants_job, &j);
+    *created = j.created;
+    if (rc != 0)
+        fprintf(stderr, "demo: merchants: %s\n", j.err.kind ? j.err.msg : "the database refused them");
+    return rc ? -1 : 0;
+}

@@ -332,6 +332,74 @@ static void exports(void)
     fxt_free(&r);
 }
 
+static void merchants_and_party_contacts(void)
+{
+    char *bq = fxt_login(&srv, "admin", pw);
+    fxt_resp r = fxt_req(&srv, "GET", "/api/v1/merchants?area=HKG-BQ-ZQ-S3&limit=500", bq, NULL);
+    CHECK_EQ_INT(r.status, 200);
+    CHECK(json_array_size(items(&r)) >= 80); /* the demo's 820 merchants over 9 streets */
+    fxt_free(&r);
+    r = fxt_req(&srv, "POST", "/api/v1/merchants", bq,
+                "{\"name\":\"薛记烩面\",\"licence\":\"92410100ma0001\",\"area\":\"HKG-BQ-ZQ-S1\","
+                "\"contact_phone\":\"0371-66668888\"}");
+    CHECK_EQ_INT(r.status, 201);
+    CHECK_STR(sfield(r.json, "licence"), "92410100MA0001");
+    CHECK_STR(sfield(r.json, "contact_phone"), "0371-66668888");
+    long long mid = json_integer_value(json_object_get(r.json, "id"));
+    fxt_free(&r);
+    r = fxt_req(&srv, "POST", "/api/v1/merchants", bq,
+                "{\"name\":\"重复\",\"licence\":\"92410100MA0001\",\"area\":\"HKG-BQ-ZQ-S2\"}");
+    CHECK_EQ_INT(r.status, 409);
+    fxt_free(&r);
+    r = fxt_req(&srv, "GET", "/api/v1/merchants?q=%E8%96%9B%E8%AE%B0", bq, NULL); /* 薛记 */
+    CHECK(json_array_size(items(&r)) >= 1);
+    fxt_free(&r);
+    /* staff of the merchant: a person with merchant set */
+    char body[300];
+    r = fxt_req(&srv, "GET", "/api/v1/persons?q=110101199003070011", bq, NULL);
+    long long pid = json_integer_value(json_object_get(json_array_get(items(&r), 0), "id"));
+    fxt_free(&r);
+    char path[80];
+    snprintf(path, sizeof path, "/api/v1/persons/%lld", pid);
+    snprintf(body, sizeof body, "{\"merchant\":%lld,\"category\":\"merchant_staff\",\"party_member\":true}", mid);
+    r = fxt_req(&srv, "PATCH", path, bq, body);
+    CHECK_EQ_INT(r.status, 200);
+    fxt_free(&r);
+    snprintf(path, sizeof path, "/api/v1/merchants/%lld", mid);
+    r = fxt_req(&srv, "GET", path, bq, NULL);
+    CHECK_EQ_INT(json_integer_value(json_object_get(r.json, "staff")), 1);
+    fxt_free(&r);
+    r = fxt_req(&srv, "DELETE", path, bq, NULL);
+    CHECK_EQ_INT(r.status, 409); /* still has staff */
+    fxt_free(&r);
+    /* the party member looks after a household of 翟庄村 */
+    r = fxt_req(&srv, "GET", "/api/v1/households?area=HKG-ZZ-ZZC&limit=1", bq, NULL);
+    long long hid = json_integer_value(json_object_get(json_array_get(items(&r), 0), "id"));
+    fxt_free(&r);
+    snprintf(body, sizeof body, "{\"member\":%lld,\"household\":%lld}", pid, hid);
+    r = fxt_req(&srv, "POST", "/api/v1/party-contacts", bq, body);
+    CHECK_EQ_INT(r.status, 201);
+    fxt_free(&r);
+    snprintf(path, sizeof path, "/api/v1/party-contacts?member=%lld", pid);
+    r = fxt_req(&srv, "GET", path, bq, NULL);
+    CHECK_EQ_INT(json_array_size(items(&r)), 1);
+    CHECK_STR(sfield(json_array_get(items(&r), 0), "member_name"), "重复者");
+    fxt_free(&r);
+    /* a person who is not a party member cannot be one */
+    r = fxt_req(&srv, "GET", "/api/v1/persons?q=410184196503121231", bq, NULL);
+    long long other = json_integer_value(json_object_get(json_array_get(items(&r), 0), "id"));
+    fxt_free(&r);
+    snprintf(body, sizeof body, "{\"member\":%lld,\"household\":%lld}", other, hid);
+    r = fxt_req(&srv, "POST", "/api/v1/party-contacts", bq, body);
+    CHECK_EQ_INT(r.status, 422);
+    fxt_free(&r);
+    snprintf(path, sizeof path, "/api/v1/party-contacts?member=%lld&household=%lld", pid, hid);
+    r = fxt_req(&srv, "DELETE", path, bq, NULL);
+    CHECK_EQ_INT(r.status, 200);
+    fxt_free(&r);
+    free(bq);
+}
+
 int main(void)
 {
     th_init();
@@ -352,6 +420,7 @@ int main(void)
     RUN(cli_import_limits_and_reports);
     RUN(households);
     RUN(exports);
+    RUN(merchants_and_party_contacts);
     fxt_teardown(&srv);
     free(admin);
     free(staff);
