@@ -3,13 +3,15 @@
  * (fx_text).
  *
  * The first input byte picks the mode, the rest is the data:
- *   even  the data is the whole file, read from a memfd: encoding detection,
- *         refusal of binary files, every record path with max_record 4096;
- *   odd   the data follows 64 KiB of ASCII rows, so it arrives after the first
+ *   low bits not 11: the data is the whole file, read from a memfd: encoding
+ *         detection, refusal of binary files, every record path with
+ *         max_record 4096;
+ *   low bits 11: the data follows 64 KiB of ASCII rows, so it arrives after the first
  *         chunk; it is read once from a memfd and once through a
  *         SOCK_SEQPACKET socket in pieces of 1-16 bytes (one piece per read),
  *         and both reads must return exactly the same rows, problems and
- *         warnings: no outcome may depend on where a read ends.
+ *         warnings: no outcome may depend on where a read ends. (This mode
+ *         scans 128 KiB per input, so it is the slow quarter.)
  * What must hold for every record: fields are valid UTF-8, fields[nfields] is
  * NULL, record numbers and start lines strictly increase, problems and
  * warnings are valid UTF-8, the reader ends (0, never -1 on a memfd) and has
@@ -157,7 +159,7 @@ static uint8_t *filler(void)
 
 static void fuzz_csv(const uint8_t *data, size_t size, uint8_t mode)
 {
-    if (!(mode & 1)) {
+    if ((mode & 3) != 3) {
         int fd = memfd_with(data, size, NULL, 0);
         read_all(fd, size);
         close(fd);
@@ -170,7 +172,7 @@ static void fuzz_csv(const uint8_t *data, size_t size, uint8_t mode)
     MUST(whole != 0); /* the filler makes it a text file */
     int sv[2];
     MUST(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv) == 0);
-    sender s = {.fd = sv[1], .filler = f, .data = data, .size = size, .piece = 1 + (mode >> 1) % 16};
+    sender s = {.fd = sv[1], .filler = f, .data = data, .size = size, .piece = 1 + (mode >> 2) % 16};
     pthread_t t;
     MUST(pthread_create(&t, NULL, send_pieces, &s) == 0);
     uint64_t pieces = read_all(sv[0], FILLER + size);

@@ -134,7 +134,7 @@ struct cred {
 static http_app app = {.cfg = HTTP_CONFIG_DEFAULT};
 static char dir[256], db_file[300];
 static struct cred admin, subadmin, officer, device;
-static unsigned long writes, inputs;
+static unsigned long writes, inputs, rebuilds;
 static bool verbose;
 static const char *known;
 
@@ -259,6 +259,7 @@ static void world_build(void)
         abort();
     }
     writes = 0;
+    rebuilds++;
 }
 
 /* true when cr still authenticates with its role (an input may have logged it
@@ -286,6 +287,8 @@ static void world_check(void)
 
 static void cleanup_dir(void)
 {
+    if (verbose || getenv("FUZZ_STATS"))
+        fprintf(stderr, "fuzz_request: %lu inputs, %lu database rebuilds\n", inputs, rebuilds);
     if (!dir[0])
         return;
     remove_db_files();

@@ -75,6 +75,12 @@ int cmd_import(int argc, char **argv)
         return CLI_USAGE;
     }
     const char *file = a.pos[0], *area = cli_opt(&a, "area"), *max = cli_opt(&a, "max-mb");
+    const char *batch = cli_opt(&a, "batch");
+    long long batch_rows = 20000;
+    if (batch && (!fx_parse_i64(batch, &batch_rows) || batch_rows < 1 || batch_rows > 1000000)) {
+        fprintf(stderr, "import: --batch takes 1 to 1000000 rows\n");
+        return CLI_USAGE;
+    }
     const char *path = cli_db_path(&a);
     long long max_mb = 4096;
     if (max && (!fx_parse_i64(max, &max_mb) || max_mb < 1)) {
@@ -100,7 +106,7 @@ int cmd_import(int argc, char **argv)
     struct bar bar = {.tty = isatty(2), .t0 = fx_mono_us()};
     const char *base = strrchr(file, '/');
     import_opts o = {.kind = "persons", .area = area, .file_name = base ? base + 1 : file,
-                     .max_bytes = max_mb << 20, .progress = show_progress, .progress_ud = &bar};
+                     .max_bytes = max_mb << 20, .batch_rows = (int)batch_rows, .progress = show_progress, .progress_ud = &bar};
     actor cli = ACTOR_CLI;
     import_progress p;
     fx_err err = {0};

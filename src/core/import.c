@@ -12,6 +12,8 @@
 #include "util/fx_text.h"
 
 #include <ctype.h>
+#include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,8 +81,19 @@ struct importer {
     int64_t import_id;
     int col[C_NCOLS];  /* column index of each field, -1 when absent */
     int ncols;
-    struct row *batch;
-    int nbatch, batch_max;
+    /* Two batches: the reading thread fills one while the writer stores the other. */
+    struct batch {
+        struct importer *im;
+        db_job job;
+        struct row *rows;
+        int n;
+        long long rows_seen, bytes_seen; /* progress when it was queued */
+        long long accepted, merged, unchanged, rejected;
+        bool done;
+    } b[2], *fill, *busy;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int batch_max;
     import_progress prog;
     struct area_slot *areas; /* name → area caches, fixed size: memory stays bounded */
     struct hh_slot *hhs;
@@ -151,7 +164,7 @@ static const char *cell(const struct importer *im, const fx_csv_row *row, enum c
 
 static struct row *next_slot(struct importer *im, const fx_csv_row *row)
 {
-    struct row *r = &im->batch[im->nbatch++];
+    struct row *r = &im->fill->rows[im->fill->n++];
     memset(r, 0, sizeof *r);
     r->row_no = row->record;
     r->party = -1;
@@ -338,10 +351,17 @@ static int child_area(db_conn *c, struct importer *im, const area *parent, const
     return 0;
 }
 
-static int household_for(db_conn *c, struct importer *im, const struct row *r, int64_t *hh, char *path, size_t cap)
+static int household_for(db_conn *c, struct importer *im, const struct row *r, int64_t *hh, int64_t *area_id,
+                         char *path, size_t cap)
 {
     area where = im->root;
     int rc;
+    if (!r->building[0] && !r->room[0] && !r->address[0]) { /* no address: the area alone, no household */
+        *hh = 0;
+        *area_id = im->root.id;
+        fx_copy(path, cap, im->root.path);
+        return 0;
+    }
     if (r->building[0]) {
         area b;
         if ((rc = child_area(c, im, &im->root, "building", 'B', r->building, &b)) != 0)
@@ -358,6 +378,7 @@ static int household_for(db_conn *c, struct importer *im, const struct row *r, i
     struct hh_slot *slot = &im->hhs[key % HH_CACHE];
     if (slot->key == key) {
         *hh = slot->id;
+        *area_id = slot->area_id;
         fx_copy(path, cap, slot->path);
         return 0;
     }
@@ -367,8 +388,10 @@ static int household_for(db_conn *c, struct importer *im, const struct row *r, i
         return rc;
     slot->key = key;
     slot->id = h.id;
+    slot->area_id = h.area_id;
     fx_copy(slot->path, sizeof slot->path, h.area_path);
     *hh = h.id;
+    *area_id = h.area_id;
     fx_copy(path, cap, h.area_path);
     return 0;
 }
@@ -401,20 +424,26 @@ static void new_code(char out[16])
     out[10] = '\0';
 }
 
-static int insert_person(db_conn *c, struct importer *im, const struct row *r, int64_t hh, const char *path)
+/* Inserts a new person; returns 1 (and changes nothing) when the ID number is
+ * registered already, so a new row costs no separate lookup. */
+static int insert_person(db_conn *c, struct importer *im, const struct row *r, int64_t hh, int64_t area_id,
+                         const char *path)
 {
     db_stmt *s = db_prepare(c, "INSERT INTO persons (id, top_area_id, area_id, household_id, name, id_type, id_number,"
                                " id_last4, birth_date, sex, phone, phone_rev, category, employer, flags, party_member,"
                                " personal_code, import_id, import_row, created_at, updated_at) VALUES ($1,"
-                               " $2, (SELECT area_id FROM households WHERE id = $3), $3, $4, $5, $6, $7, $8, $9, $10,"
-                               " $11, $12, $13, $14, $15, $16, $17, $18, $19, $19)");
+                               " $2, $20, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,"
+                               " $19) ON CONFLICT (id_number) DO NOTHING");
     if (!s)
         return DB_ERR;
     char code[16];
     new_code(code);
     db_bind_i64(s, 1, fx_id_next());
     db_bind_i64(s, 2, strtoll(path + 1, NULL, 10));
-    db_bind_i64(s, 3, hh);
+    if (hh)
+        db_bind_i64(s, 3, hh);
+    else
+        db_bind_null(s, 3);
     db_bind_text(s, 4, r->n.name);
     db_bind_text(s, 5, r->n.id_type);
     db_bind_text(s, 6, r->n.id_number);
@@ -434,10 +463,13 @@ static int insert_person(db_conn *c, struct importer *im, const struct row *r, i
     db_bind_i64(s, 17, im->import_id);
     db_bind_i64(s, 18, r->row_no);
     db_bind_i64(s, 19, fx_now());
+    db_bind_i64(s, 20, area_id);
     int rc = db_step(s);
     db_done(s);
     if (rc != DB_DONE)
         return rc < 0 ? rc : DB_ERR;
+    if (db_changes(c) == 0)
+        return 1;
     area_delta d = {.persons = 1,
                     .floating = !strcmp(r->n.category, "floating"),
                     .employees = !strcmp(r->n.category, "employee"),
@@ -464,10 +496,10 @@ static int merge_person(db_conn *c, struct importer *im, struct row *r, const pe
         in.flags = r->flags;
     if (r->party >= 0 && r->party != cur->party_member)
         in.party_member = r->party;
-    int64_t hh = 0;
+    int64_t hh = 0, area_id;
     char path[FX_AREA_PATH_MAX];
     if (r->building[0] || r->room[0] || r->address[0]) {
-        int rc = household_for(c, im, r, &hh, path, sizeof path);
+        int rc = household_for(c, im, r, &hh, &area_id, path, sizeof path);
         if (rc != 0)
             return rc;
         if (hh != cur->household_id)
@@ -500,47 +532,44 @@ static long long import_row_of(db_conn *c, int64_t person_id)
     return row;
 }
 
-struct batch_job {
-    struct importer *im;
-};
-
 static int write_batch(db_conn *c, void *arg)
 {
-    struct importer *im = ((struct batch_job *)arg)->im;
-    import_progress *p = &im->prog;
-    for (int i = 0; i < im->nbatch; i++) {
-        struct row *r = &im->batch[i];
+    struct batch *p = arg;
+    struct importer *im = p->im;
+    for (int i = 0; i < p->n; i++) {
+        struct row *r = &p->rows[i];
         int rc = 0;
         if (!r->reject) {
-            person cur;
-            int found = person_get_by_number(c, r->n.id_number, &cur);
-            if (found < 0)
-                return DB_ERR;
-            if (found == DB_ROW && !actor_in_scope(im->who, cur.area_path)) {
-                reject(r, "id_number", "this person is registered in an area outside yours: ask that area's "
-                                       "staff to move them to you");
-            } else if (found == DB_ROW) {
-                bool changed;
-                rc = merge_person(c, im, r, &cur, &changed);
-                if (rc == 0) {
-                    changed ? p->merged++ : p->unchanged++;
-                    if (cur.import_id == im->import_id) { /* the same person twice in one file */
-                        char why[160];
-                        snprintf(why, sizeof why, "the same ID number as row %lld of this file: %s",
-                                 import_row_of(c, cur.id), changed ? "merged into one person" : "identical, kept once");
-                        r->warning = true;
-                        fx_copy(r->field, sizeof r->field, "id_number");
-                        fx_copy(r->reason, sizeof r->reason, why);
+            /* New people are the common case: try the insert first. */
+            int64_t hh, area_id;
+            char path[FX_AREA_PATH_MAX];
+            rc = household_for(c, im, r, &hh, &area_id, path, sizeof path);
+            if (rc == 0)
+                rc = insert_person(c, im, r, hh, area_id, path);
+            if (rc == 0) {
+                p->accepted++;
+            } else if (rc == 1) {
+                person cur;
+                rc = person_get_by_number(c, r->n.id_number, &cur) == DB_ROW ? 0 : DB_ERR;
+                if (rc == 0 && !actor_in_scope(im->who, cur.area_path)) {
+                    reject(r, "id_number", "this person is registered in an area outside yours: ask that area's "
+                                           "staff to move them to you");
+                } else if (rc == 0) {
+                    bool changed;
+                    rc = merge_person(c, im, r, &cur, &changed);
+                    if (rc == 0) {
+                        changed ? p->merged++ : p->unchanged++;
+                        if (cur.import_id == im->import_id) { /* the same person twice in one file */
+                            char why[160];
+                            snprintf(why, sizeof why, "the same ID number as row %lld of this file: %s",
+                                     import_row_of(c, cur.id),
+                                     changed ? "merged into one person" : "identical, kept once");
+                            r->warning = true;
+                            fx_copy(r->field, sizeof r->field, "id_number");
+                            fx_copy(r->reason, sizeof r->reason, why);
+                        }
                     }
                 }
-            } else {
-                int64_t hh;
-                char path[FX_AREA_PATH_MAX];
-                rc = household_for(c, im, r, &hh, path, sizeof path);
-                if (rc == 0)
-                    rc = insert_person(c, im, r, hh, path);
-                if (rc == 0)
-                    p->accepted++;
             }
             if (rc == FX_EPERM || rc == FX_EINVAL || rc == FX_ECONFLICT) {
                 reject(r, "row", im->err.msg);
@@ -560,40 +589,82 @@ static int write_batch(db_conn *c, void *arg)
                                " rejected = $5, bytes_done = $6, encoding = $7 WHERE id = $8");
     if (!s)
         return DB_ERR;
-    db_bind_i64(s, 1, p->rows);
-    db_bind_i64(s, 2, p->accepted);
-    db_bind_i64(s, 3, p->merged);
-    db_bind_i64(s, 4, p->unchanged);
-    db_bind_i64(s, 5, p->rejected);
-    db_bind_i64(s, 6, p->bytes_done);
-    db_bind_text(s, 7, p->encoding ? p->encoding : "");
+    const import_progress *t = &im->prog; /* totals of the batches before this one */
+    db_bind_i64(s, 1, p->rows_seen);
+    db_bind_i64(s, 2, t->accepted + p->accepted);
+    db_bind_i64(s, 3, t->merged + p->merged);
+    db_bind_i64(s, 4, t->unchanged + p->unchanged);
+    db_bind_i64(s, 5, t->rejected + p->rejected);
+    db_bind_i64(s, 6, p->bytes_seen);
+    db_bind_text(s, 7, t->encoding ? t->encoding : "");
     db_bind_i64(s, 8, im->import_id);
     int rc = db_step(s);
     db_done(s);
     return rc == DB_DONE ? 0 : DB_ERR;
 }
 
-static int flush(struct importer *im)
+static void batch_done(db_job *job)
 {
-    if (!im->nbatch)
+    struct batch *b = (struct batch *)((char *)job - offsetof(struct batch, job));
+    pthread_mutex_lock(&b->im->mu);
+    b->done = true;
+    pthread_cond_signal(&b->im->cv);
+    pthread_mutex_unlock(&b->im->mu);
+}
+
+/* Waits for the batch being written; adds its counts. 0, or the error. */
+static int settle(struct importer *im)
+{
+    struct batch *b = im->busy;
+    if (!b)
         return 0;
-    import_progress before = im->prog;
-    struct batch_job j = {im};
-    int rc = db_write(im->d, write_batch, &j);
-    if (rc != 0) {
-        im->prog = before; /* the batch was rolled back: its counts with it */
-        im->nbatch = 0;
-        im->ndeltas = 0;
-        memset(im->areas, 0, sizeof *im->areas * AREA_CACHE); /* may name rolled-back areas */
+    pthread_mutex_lock(&im->mu);
+    while (!b->done)
+        pthread_cond_wait(&im->cv, &im->mu);
+    pthread_mutex_unlock(&im->mu);
+    im->busy = NULL;
+    if (b->job.rc != 0) {
+        /* rolled back: the caches may name areas and households that are gone */
+        memset(im->areas, 0, sizeof *im->areas * AREA_CACHE);
         memset(im->hhs, 0, sizeof *im->hhs * HH_CACHE);
-        return fx_fail(&im->err, FX_EINTERNAL, "db_error", "the database refused rows %lld-%lld; nothing of them "
-                                                         "was kept: try again", im->batch[0].row_no,
-                       im->batch[im->nbatch ? im->nbatch - 1 : 0].row_no);
+        im->ndeltas = 0;
+        if (im->err.kind == 0 || im->err.kind == FX_EINTERNAL)
+            fx_fail(&im->err, FX_EINTERNAL, "db_error",
+                    "the database refused rows %lld-%lld; nothing of them was kept: try again",
+                    b->rows[0].row_no, b->rows[b->n ? b->n - 1 : 0].row_no);
+        b->n = 0;
+        return im->err.kind;
     }
-    im->nbatch = 0;
+    im->prog.accepted += b->accepted;
+    im->prog.merged += b->merged;
+    im->prog.unchanged += b->unchanged;
+    im->prog.rejected += b->rejected;
+    b->n = 0;
     if (im->o->progress)
         im->o->progress(&im->prog, im->o->progress_ud);
     return 0;
+}
+
+/* Hands the filled batch to the writer and goes on filling the other one. */
+static int flush(struct importer *im, bool last)
+{
+    int rc = settle(im);
+    if (rc != 0)
+        return rc;
+    struct batch *b = im->fill;
+    if (b->n) {
+        b->rows_seen = im->prog.rows;
+        b->bytes_seen = im->prog.bytes_done;
+        b->accepted = b->merged = b->unchanged = b->rejected = 0;
+        b->done = false;
+        b->job = (db_job){.fn = write_batch, .arg = b, .done = batch_done};
+        rc = db_submit(im->d, &b->job);
+        if (rc != 0)
+            return fx_fail(&im->err, FX_EBUSY, "busy", "the server is too busy to take the rows; try again later");
+        im->busy = b;
+        im->fill = b == &im->b[0] ? &im->b[1] : &im->b[0];
+    }
+    return last ? settle(im) : 0;
 }
 
 /* ---- the import record ---- */
@@ -714,10 +785,16 @@ int import_run(db *d, const actor *who, int fd, const import_opts *o, import_pro
     }
     im.prog.encoding = fx_csv_encoding(csv);
     im.batch_max = o->batch_rows > 0 ? o->batch_rows : 2000;
-    im.batch = malloc(sizeof *im.batch * (size_t)im.batch_max);
+    for (int i = 0; i < 2; i++) {
+        im.b[i].im = &im;
+        im.b[i].rows = malloc(sizeof *im.b[i].rows * (size_t)im.batch_max);
+    }
+    im.fill = &im.b[0];
+    pthread_mutex_init(&im.mu, NULL);
+    pthread_cond_init(&im.cv, NULL);
     im.areas = calloc(AREA_CACHE, sizeof *im.areas);
     im.hhs = calloc(HH_CACHE, sizeof *im.hhs);
-    if (!im.batch || !im.areas || !im.hhs) {
+    if (!im.b[0].rows || !im.b[1].rows || !im.areas || !im.hhs) {
         rc = fx_fail(err, FX_EINTERNAL, "no_memory", "out of memory");
         goto out;
     }
@@ -751,18 +828,18 @@ int import_run(db *d, const actor *who, int fd, const import_opts *o, import_pro
             continue; /* blank line */
         im.prog.rows++;
         check_row(&im, &row);
-        if (row.warning && !im.batch[im.nbatch - 1].reject) {
-            struct row *r = &im.batch[im.nbatch - 1];
+        if (row.warning && !im.fill->rows[im.fill->n - 1].reject) {
+            struct row *r = &im.fill->rows[im.fill->n - 1];
             r->warning = true;
             fx_copy(r->field, sizeof r->field, "row");
             fx_copy(r->reason, sizeof r->reason, row.warning);
         }
         im.prog.bytes_done = fx_csv_bytes_read(csv);
-        if (im.nbatch == im.batch_max && (rc = flush(&im)) != 0) {
+        if (im.fill->n == im.batch_max && (rc = flush(&im, false)) != 0) {
             *err = im.err;
             goto out;
         }
-        if (o->cancel && atomic_load(o->cancel) && im.nbatch == 0) {
+        if (o->cancel && atomic_load(o->cancel) && im.fill->n == 0) {
             rc = fx_fail(err, FX_EBUSY, "stopped", "the server stopped after row %lld; the rows before it are "
                                                    "kept: import the file again to finish", im.prog.rows + 1);
             goto out;
@@ -774,9 +851,13 @@ int import_run(db *d, const actor *who, int fd, const import_opts *o, import_pro
                      im.prog.rows + 1);
         goto out;
     }
-    if ((rc = flush(&im)) != 0)
+    if ((rc = flush(&im, true)) != 0)
         *err = im.err;
 out:
+    if (settle(&im) != 0 && rc == 0) { /* a batch still with the writer must finish before we free it */
+        rc = im.err.kind;
+        *err = im.err;
+    }
     if (csv)
         fx_csv_close(csv);
     if (rc == 0) {
@@ -787,7 +868,10 @@ out:
         finish(&im, "failed", err->msg);
     }
     *out = im.prog;
-    free(im.batch);
+    free(im.b[0].rows);
+    free(im.b[1].rows);
+    pthread_mutex_destroy(&im.mu);
+    pthread_cond_destroy(&im.cv);
     free(im.areas);
     free(im.hhs);
     return rc;

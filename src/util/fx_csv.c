@@ -240,9 +240,11 @@ static void set_err(char *err, size_t errlen, const char *msg)
 
 static char detect_sep(const unsigned char *b, size_t n)
 {
-    size_t comma = 0, semi = 0, tab = 0;
+    size_t comma = 0, semi = 0, tab = 0, i = 0;
     bool quoted = false;
-    for (size_t i = 0; i < n; i++) {
+    while (i < n && (b[i] == '\r' || b[i] == '\n'))
+        i++; /* blank lines before the header */
+    for (; i < n; i++) {
         if (b[i] == '"')
             quoted = !quoted;
         else if (quoted)
@@ -316,18 +318,18 @@ static bool detect(fx_csv *c, char *err, size_t errlen)
         if (k > start)
             end = k;
     }
-    long nu8 = 0, ngb = 0;
-    size_t bad = 0;
+    /* Votes are weighted by non-ASCII bytes: a short GBK name can pass for
+     * UTF-8 by chance, a long line practically never does. */
+    size_t nu8 = 0, ngb = 0, bad = 0;
     for (size_t i = start; i < end;) {
-        size_t j = i;
-        bool high = false;
+        size_t j = i, high = 0;
         while (j < end && b[j] != '\n')
-            high |= b[j++] >= 0x80;
+            high += b[j++] >= 0x80;
         if (high) {
             if (fx_utf8_valid((const char *)b + i, j - i))
-                nu8++;
+                nu8 += high;
             else if (gb_valid(c, (const char *)b + i, j - i))
-                ngb++;
+                ngb += high;
             else
                 bad += j - i;
         }

@@ -32,13 +32,26 @@ typedef struct fx_csv_row {
     const char *warning; /* NULL, or what was repaired ("row 7 was in GBK, not UTF-8: converted") */
 } fx_csv_row;
 
-/* Starts reading fd (a file or a pipe; not closed by the reader). Reads the
- * first chunk to detect the encoding (UTF-8 with BOM, UTF-8, or GBK/GB18030)
- * and the separator. max_record_bytes bounds one record (0: 1 MiB); a longer
- * record is skipped and reported. Returns NULL, with a sentence for the user
- * in err, when fd cannot be read or is not a CSV text file (an Excel .xlsx or
- * .xls workbook, UTF-16 text, a PDF, NUL bytes, mostly undecodable bytes).
- * An empty file is fine: it has no records. */
+/* Starts reading fd (a file, pipe or socket in blocking mode; not closed by
+ * the reader). Reads the first chunk to detect the encoding (UTF-8 with BOM,
+ * UTF-8, or GBK/GB18030 through glibc iconv) and the separator.
+ * max_record_bytes bounds one record (0: 1 MiB, at most 1 GiB). Returns NULL,
+ * with a sentence for the user in err, when fd cannot be read or is not a CSV
+ * text file (an Excel .xlsx or .xls workbook, UTF-16 text, a PDF, NUL bytes,
+ * control characters, mostly bytes that are neither UTF-8 nor GBK). An empty
+ * file is fine: it has no records.
+ *
+ * Broken records, each reported in row->problem with its row number:
+ *   - a quote that never closes (by the end of the file, or within
+ *     max_record_bytes): the record ends at the end of the quote's line, the
+ *     quote is kept as text, and reading resumes on the next line;
+ *   - a record longer than max_record_bytes: skipped (nfields 0) to its end;
+ *   - bytes that are neither UTF-8 nor GBK: shown as U+FFFD;
+ *   - NUL bytes after the first chunk: removed.
+ * Repaired records, reported in row->warning: a GBK row in a UTF-8 file (or a
+ * UTF-8 row in a GBK file) converted, a UTF-8 BOM inside the file removed,
+ * text after a closing quote kept.
+ * Every outcome depends on the bytes only, never on how reads split them. */
 fx_csv *fx_csv_open(int fd, size_t max_record_bytes, char *err, size_t errlen);
 
 /* Reads the next record into *row: 1 for a record, 0 at the end of the file,

@@ -25,7 +25,8 @@ size_t fx_utf8_decode(const char *s, size_t len, uint32_t *cp);
  *   - both ends are trimmed and runs of spaces collapse to one.
  * Always NUL-terminates when cap > 0; when out is too small the result is cut
  * at a character boundary (never inside a UTF-8 sequence, never ending in a
- * space). Returns the output length (without the NUL). in may be NULL (""). */
+ * space). Returns the output length (without the NUL). in may be NULL ("");
+ * in and out must not overlap (a bad byte grows into a 3-byte U+FFFD). */
 size_t fx_text_normalize(const char *in, char *out, size_t cap);
 
 /* Recognises a mainland phone number and writes its canonical form to out:
