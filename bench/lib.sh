@@ -127,9 +127,10 @@ metric() {
 
 # keepalive_check URL [curl args…] → "yes" if curl reuses the connection for a second request
 keepalive_check() {
-    local url=$1
+    local url=$1 trace
     shift
-    if curl -sv --max-time 10 "$@" -o /dev/null -o /dev/null "$url" "$url" 2>&1 | grep -q 'Re-using existing connection'; then
+    trace=$(curl -sv --max-time 10 "$@" -o /dev/null -o /dev/null "$url" "$url" 2>&1 || true)
+    if grep -q 'Re-using existing connection' <<<"$trace"; then
         echo yes
     else
         echo no

@@ -17,7 +17,7 @@ static const struct command {
     {"serve", cmd_serve,
      "serve [--db PATH] [--listen HOST:PORT] [--tls-cert FILE --tls-key FILE] [--web DIR] [--log FILE]\n"
      "      [--threads N] [--conn-limit N] [--per-ip-limit N] [--conn-timeout S] [--request-timeout S]\n"
-     "      [--max-body-kib N] [--max-inflight N] [--session-ttl S] [--login-max-user N] [--login-max-ip N]\n"
+     "      [--max-body-kib N] [--max-upload-mb N] [--max-inflight N] [--session-ttl S] [--login-max-user N] [--login-max-ip N]\n"
      "      [--write-batch N] [--write-queue N] [--tz ZONE] [--port-file FILE] [--no-request-log]",
      "Run the server (default 127.0.0.1:8080). SIGTERM or Ctrl-C finishes the requests in flight, then exits.\n"
      "--write-batch 1 makes every write its own fsync (for comparison only)."},

@@ -67,12 +67,13 @@ int cmd_serve(int argc, char **argv)
     cfg->web_dir = (v = cli_opt(&a, "web")) ? v : default_web_dir(webbuf, sizeof webbuf);
     cfg->port_file = cli_opt(&a, "port-file");
     cfg->log_requests = !cli_flag(&a, "no-request-log");
-    int max_body_kib = (int)(cfg->max_body / 1024);
+    int max_body_kib = (int)(cfg->max_body / 1024), max_upload_mb = (int)(cfg->max_upload >> 20);
     if (int_opt(&a, "threads", 1, 256, &cfg->threads) || int_opt(&a, "conn-limit", 16, 1000000, &cfg->conn_limit) ||
         int_opt(&a, "per-ip-limit", 1, 1000000, &cfg->per_ip_limit) ||
         int_opt(&a, "conn-timeout", 1, 3600, &cfg->conn_timeout_s) ||
         int_opt(&a, "request-timeout", 1, 3600, &cfg->request_timeout_s) ||
         int_opt(&a, "max-body-kib", 1, 1 << 20, &max_body_kib) ||
+        int_opt(&a, "max-upload-mb", 1, 1 << 20, &max_upload_mb) ||
         int_opt(&a, "max-inflight", 1, 1000000, &cfg->max_inflight) ||
         int_opt(&a, "session-ttl", 60, 30 * 86400, &cfg->session_ttl_s) ||
         int_opt(&a, "login-max-user", 1, 1000000, &cfg->login_max_user) ||
@@ -81,6 +82,7 @@ int cmd_serve(int argc, char **argv)
         int_opt(&a, "write-queue", 1, 10000000, &dopt.write_queue_max))
         return CLI_USAGE;
     cfg->max_body = (size_t)max_body_kib * 1024;
+    cfg->max_upload = (size_t)max_upload_mb << 20;
     cfg->conn_soft_limit = cfg->conn_limit - cfg->conn_limit / 16;
     const char *tz = cli_opt(&a, "tz");
     if (cli_check_used(&a, "serve"))

@@ -12,10 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
-
-#define IMPORT_MAX_BODY (64u << 20)
 
 struct import_task {
     http_app *app;
@@ -87,7 +84,7 @@ static int start_import(http_req *r)
     const char *area_code = http_query(r, "area"), *name = http_query(r, "name");
     if (!area_code)
         return http_error(r, 400, "missing_field", "give area=CODE: the area the people belong to");
-    if (!r->body_len)
+    if (!r->body_len || r->body_fd < 0)
         return http_error(r, 400, "empty_file", "the upload is empty: send the CSV file as the request body");
     struct import_task *t = calloc(1, sizeof *t);
     if (!t)
@@ -104,19 +101,8 @@ static int start_import(http_req *r)
     fx_copy(t->area, sizeof t->area, area_code);
     fx_copy(t->file_name, sizeof t->file_name, name ? name : "upload.csv");
     t->size = (long long)r->body_len;
-    /* The body goes to an anonymous file: the import streams from it like from disk. */
-    t->fd = memfd_create("import.csv", MFD_CLOEXEC);
-    size_t off = 0;
-    while (t->fd >= 0 && off < r->body_len) {
-        ssize_t k = write(t->fd, r->body + off, r->body_len - off);
-        if (k <= 0)
-            break;
-        off += (size_t)k;
-    }
-    if (t->fd < 0 || off != r->body_len || lseek(t->fd, 0, SEEK_SET) != 0) {
-        task_free(t);
-        return http_error(r, 500, "internal", "could not keep the uploaded file");
-    }
+    t->fd = r->body_fd; /* the upload, spooled to an unnamed file by the server */
+    r->body_fd = -1;
     /* The import record is made first, so the answer carries its id. */
     return http_defer(r, begin_job, t, task_free, started);
 }
@@ -314,7 +300,7 @@ static int export_list(http_req *r)
 
 const route api_import_routes[] = {
     {"GET", "/api/v1/exports/persons", ACT_IMPORT, export_list, 0, 0},
-    {"POST", "/api/v1/imports/persons", ACT_IMPORT, start_import, 0, IMPORT_MAX_BODY},
+    {"POST", "/api/v1/imports/persons", ACT_IMPORT, start_import, ROUTE_SPOOL, 0},
     {"GET", "/api/v1/imports", ACT_IMPORT, list_imports, 0, 0},
     {"GET", "/api/v1/imports/{id}", ACT_IMPORT, get_import, 0, 0},
     {"GET", "/api/v1/imports/{id}/rejects", ACT_IMPORT, get_rejects, 0, 0},

@@ -42,6 +42,7 @@ struct http_req {
     bool tls;
     const char *body;
     size_t body_len;
+    int body_fd;      /* ROUTE_SPOOL routes: the body in an unnamed file at offset 0 (owned), else -1 */
     char request_id[24];
 
     /* filled by the router */

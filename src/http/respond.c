@@ -257,6 +257,9 @@ void http_req_cleanup(http_req *r)
     if (r->resp_fd >= 0)
         close(r->resp_fd);
     r->resp_fd = -1;
+    if (r->body_fd >= 0)
+        close(r->body_fd);
+    r->body_fd = -1;
     for (int i = 0; i < r->nheader; i++)
         free(r->header[i].value);
     r->nheader = 0;

@@ -13,6 +13,7 @@
 enum route_flags {
     ROUTE_JSON = 1,   /* the body must be a JSON object */
     ROUTE_PREFIX = 2, /* pattern ends in '*': matches any rest of the path */
+    ROUTE_SPOOL = 4,  /* the body goes to an unnamed temporary file (r->body_fd), not to memory */
 };
 
 struct route {
@@ -36,6 +37,7 @@ typedef struct http_config {
     int conn_timeout_s;       /* idle connection timeout */
     int request_timeout_s;    /* a request body must arrive within this */
     size_t max_body;          /* default body limit */
+    size_t max_upload;        /* limit of spooled bodies (file uploads) */
     size_t conn_memory;       /* per-connection buffer: bounds the header size */
     int max_inflight;         /* requests being handled (incl. waiting for a commit) */
     int session_ttl_s;
@@ -47,7 +49,7 @@ typedef struct http_config {
 #define HTTP_CONFIG_DEFAULT                                                                                  \
     {.listen = "127.0.0.1:8080", .web_dir = "web", .threads = 0, .conn_limit = 4096,                        \
      .conn_soft_limit = 3800, .per_ip_limit = 256, .conn_timeout_s = 15, .request_timeout_s = 30,             \
-     .max_body = 1 << 20, .conn_memory = 64 * 1024, .max_inflight = 2048, .session_ttl_s = 12 * 3600,        \
+     .max_body = 1 << 20, .max_upload = (size_t)512 << 20, .conn_memory = 64 * 1024, .max_inflight = 2048, .session_ttl_s = 12 * 3600,        \
      .login_max_user = 5, .login_max_ip = 30, .login_window_s = 900, .login_concurrency = 2,                 \
      .log_requests = true}
 

@@ -10,6 +10,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -27,6 +28,8 @@ struct conn_state {
     http_req req;
     struct MHD_Connection *conn;
     fx_str body;
+    int spool;         /* ROUTE_SPOOL: the body's file */
+    size_t spooled;
     uint64_t start_us;
     size_t max_body;
     bool started, pending, too_large;
@@ -170,6 +173,13 @@ static enum MHD_Result run(struct conn_state *st)
     }
     r->body = st->body.p;
     r->body_len = st->body.len;
+    if (st->spool >= 0) { /* the handler owns the file from here */
+        r->body_len = st->spooled;
+        r->body_fd = st->spool;
+        st->spool = -1;
+        if (lseek(r->body_fd, 0, SEEK_SET) != 0)
+            return refuse(st, 500, "too_large", "internal", "the upload could not be kept");
+    }
     if (router_dispatch(r) == HTTP_DONE)
         return send_response(st);
     /* A write: park the connection until the writer has committed it. */
@@ -202,6 +212,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         http_req *r = &st->req;
         r->app = app;
         r->resp_fd = -1;
+        r->body_fd = -1;
+        st->spool = -1;
         r->method = method;
         r->path = url;
         snprintf(r->request_id, sizeof r->request_id, "%llx", (unsigned long long)fx_id_next());
@@ -251,6 +263,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             return send_response(st);
         }
         st->max_body = r->route->max_body ? r->route->max_body : app->cfg.max_body;
+        if (r->route->flags & ROUTE_SPOOL) {
+            /* File uploads go to disk as they arrive: memory stays small whatever their size. */
+            st->max_body = app->cfg.max_upload;
+            st->spool = open(P_tmpdir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+            if (st->spool < 0)
+                return refuse(st, 503, "overload", "no_space", "the server cannot take uploads right now");
+        }
         fx_str_init(&st->body, st->max_body + 1);
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
         long long len;
@@ -278,8 +297,23 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             metrics_rejected("timeout");
             return MHD_NO; /* too slow: drop it, its sender is not waiting for words */
         }
-        if (!st->too_large && !fx_str_add(&st->body, upload_data, *upload_data_size))
+        if (st->spool >= 0 && !st->too_large) {
+            if (st->spooled + *upload_data_size > st->max_body) {
+                st->too_large = true;
+            } else {
+                for (size_t off = 0; off < *upload_data_size;) {
+                    ssize_t k = write(st->spool, upload_data + off, *upload_data_size - off);
+                    if (k <= 0) {
+                        fx_log(FX_LOG_ERROR, "upload spool write failed: %s", strerror(errno));
+                        return MHD_NO;
+                    }
+                    off += (size_t)k;
+                }
+                st->spooled += *upload_data_size;
+            }
+        } else if (!st->too_large && !fx_str_add(&st->body, upload_data, *upload_data_size)) {
             st->too_large = true;
+        }
         *upload_data_size = 0;
         return MHD_YES;
     }
@@ -314,6 +348,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
         fx_log_line(line, n < sizeof line ? n : sizeof line - 1);
     }
     http_req_cleanup(&st->req);
+    if (st->spool >= 0)
+        close(st->spool);
     fx_str_free(&st->body);
     free(st);
     *con_cls = NULL;

@@ -307,6 +307,28 @@ static void overload_gets_503(void)
     CHECK(fxt_start(&srv) == 0);
 }
 
+static void upload_over_limit_refused_up_front(void)
+{
+    fxt_stop(&srv);
+    srv.extra[0] = "--max-upload-mb";
+    srv.extra[1] = "1";
+    srv.extra[2] = NULL;
+    CHECK(fxt_start(&srv) == 0);
+    char *tok = fxt_login(&srv, "admin", pw);
+    char head[400];
+    snprintf(head, sizeof head,
+             "POST /api/v1/imports/persons?area=HKG HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"
+             "Content-Type: text/csv\r\nContent-Length: %d\r\nConnection: close\r\n\r\n",
+             tok ? tok : "", 3 << 20);
+    fxt_resp r = fxt_raw(&srv, head, strlen(head), 5000); /* only the head: refused before any body */
+    CHECK_EQ_INT(r.status, 413);
+    fxt_free(&r);
+    free(tok);
+    fxt_stop(&srv);
+    srv.extra[0] = NULL;
+    CHECK(fxt_start(&srv) == 0);
+}
+
 static void tls_serves_https(void)
 {
     char cmd[1200], cert[320], key[320];
@@ -360,6 +382,7 @@ int main(void)
     RUN(metrics_and_request_log);
     RUN(slow_client_dropped_on_time);
     RUN(overload_gets_503);
+    RUN(upload_over_limit_refused_up_front);
     RUN(tls_serves_https);
     CHECK_EQ_INT(fxt_stop(&srv), 0);
     fxt_teardown(&srv);
