@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # bench/lib.sh — shared by bench/http and bench/writes (sourced, not run).
 # Starts and stops servers in a temp dir, logs in, runs wrk and reads its output.
 # Everything a script starts is recorded in BENCH_PIDS and stopped by the EXIT trap.
@@ -23,7 +24,9 @@ bench_check_tools() {
             die "$t is missing; 'scripts/deps bench' installs what benchmarks need"
     done
     case "$BENCH_SECONDS$BENCH_RUNS$BENCH_WARMUP" in *[!0-9]*) die "BENCH_SECONDS, BENCH_RUNS, BENCH_WARMUP must be whole numbers" ;; esac
-    [ "$BENCH_SECONDS" -ge 1 ] && [ "$BENCH_RUNS" -ge 1 ] || die "BENCH_SECONDS and BENCH_RUNS must be at least 1"
+    if [ "$BENCH_SECONDS" -lt 1 ] || [ "$BENCH_RUNS" -lt 1 ]; then
+        die "BENCH_SECONDS and BENCH_RUNS must be at least 1"
+    fi
     # wrk -c1000 and the servers need more than 1024 descriptors.
     ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 }
@@ -74,6 +77,7 @@ fx_init() {
 }
 
 # fx_start NAME DB [serve options…] → sets FX_PID_<NAME>, FX_PORT_<NAME>
+# shellcheck disable=SC2034 # (callers read FX_PID_*, FX_PORT_* by name)
 fx_start() {
     local name=$1 db=$2 i pid port
     shift 2

@@ -13,16 +13,21 @@
  * S picks who sends it (a space after it is optional):
  *   A  admin (no area), Bearer token      O  officer of sub-district S1, Bearer
  *   S  admin bound to S1, Bearer token    D  device API token (area C1)
+ *   R  registrar of C1 (sees persons only masked, by lookup)
  *   C  admin by session cookie + CSRF     K  officer by cookie, without CSRF
  *   anything else: anonymous
  * A header the input gives itself wins over the injected one.
  *
- * After each request the harness checks what must hold whatever the input:
+ * After each request (and any import it started) the harness checks what must
+ * hold whatever the input:
  *   - the status is 200..599 and a deferred write always has a job and a finish;
- *   - under /api/ (and for every status >= 400) the body is JSON, and an error
- *     is {"error":{"code":"…","message":"…"}};
+ *   - every error (status >= 400) is {"error":{"code":"…","message":"…"}}, and
+ *     every other /api/ answer is JSON unless it is a download (CSV, XLSX);
+ *   - a role that may not see personal data gets persons only masked;
  *   - a principal bound to an area never sees or changes an area, a user, a
- *     token or an audit entry outside it (docs/api.md, "Scope").
+ *     token, audit entry, person, household, merchant or import outside it
+ *     (docs/api.md, "Scope"); a lookup by personal code or ID number is the
+ *     one designed exception.
  * A broken invariant prints the request and the answer and aborts.
  *
  * State: one database for the whole run, in a temp directory (on /dev/shm when
@@ -41,6 +46,7 @@
 #include "cli/cli.h"
 #include "core/account.h"
 #include "core/area.h"
+#include "core/person.h"
 #include "http/router.h"
 #include "util/fx_clock.h"
 #include "util/fx_crypto.h"
@@ -133,7 +139,7 @@ struct cred {
 
 static http_app app = {.cfg = HTTP_CONFIG_DEFAULT};
 static char dir[256], db_file[300];
-static struct cred admin, subadmin, officer, device;
+static struct cred admin, subadmin, officer, registrar, device;
 static unsigned long writes, inputs, rebuilds;
 static bool verbose;
 static const char *known;
@@ -185,11 +191,28 @@ static int seed_user(db_conn *c, struct seed *s, const char *name, const char *r
     return session_create(c, &log, u.id, u.username, cr->hash, fx_now() + 10 * 365 * 86400LL, &sid);
 }
 
+static int seed_person(db_conn *c, struct seed *s, const char *name, const char *id_number, const char *area_code,
+                       const char *room, const char *phone)
+{
+    const actor cli = ACTOR_CLI;
+    person_input in = PERSON_INPUT_NONE;
+    in.name = name;
+    in.id_number = id_number;
+    in.area = area_code;
+    in.room = room;
+    in.address = room ? NULL : "西二路 8 号";
+    in.phone = phone;
+    person out;
+    s->step = id_number;
+    return person_create(c, &cli, &in, &out, &s->err);
+}
+
 /* The tree: D1 district ─ S1 subdistrict (the officer's) ─ C1 community ─ W1
  * workstation ─ P1 compound ─ B1 building ─ U1 unit, and outside the
  * officer's scope S2 ─ C2 under D1, and a second district D2. Users: fzadmin
- * (system), fzsubadmin (admin of S1), fzofficer (S1), fzstaff (C2). Tokens:
- * fzdevice (C1), fzlab (C2), fzpartner (no area). */
+ * (system), fzsubadmin (admin of S1), fzofficer (S1), fzregistrar (C1),
+ * fzstaff (C2). Tokens: fzdevice (C1), fzlab (C2), fzpartner (no area).
+ * Persons: two in U1 (rooms 101, 102), one in C2 (by address). */
 static int seed_job(db_conn *c, void *arg)
 {
     struct seed *s = arg;
@@ -210,7 +233,12 @@ static int seed_job(db_conn *c, void *arg)
     if ((rc = seed_user(c, s, "fzadmin", "admin", NULL, &admin)) < 0 ||
         (rc = seed_user(c, s, "fzsubadmin", "admin", "S1", &subadmin)) < 0 ||
         (rc = seed_user(c, s, "fzofficer", "officer", "S1", &officer)) < 0 ||
+        (rc = seed_user(c, s, "fzregistrar", "registrar", "C1", &registrar)) < 0 ||
         (rc = seed_user(c, s, "fzstaff", "staff", "C2", NULL)) < 0)
+        return rc;
+    if ((rc = seed_person(c, s, "张三", "410105198001010017", "U1", "101", "13800138000")) < 0 ||
+        (rc = seed_person(c, s, "李四", "410105199002020027", "U1", "102", NULL)) < 0 ||
+        (rc = seed_person(c, s, "王五", "410105200003030038", "C2", NULL, "13900139000")) < 0)
         return rc;
     char other[FX_SHA256_HEX];
     s->step = "tokens";
@@ -232,8 +260,16 @@ static void remove_db_files(void)
     }
 }
 
+/* Imports run on their own threads: let them finish before anything else. */
+static void wait_background(void)
+{
+    while (app.background > 0)
+        usleep(200);
+}
+
 static void world_build(void)
 {
+    wait_background();
     if (app.db) {
         db_close(app.db);
         remove_db_files();
@@ -248,6 +284,7 @@ static void world_build(void)
     new_cred(&admin, 's', ROLE_ADMIN);
     new_cred(&subadmin, 's', ROLE_ADMIN);
     new_cred(&officer, 's', ROLE_OFFICER);
+    new_cred(&registrar, 's', ROLE_REGISTRAR);
     new_cred(&device, 'd', ROLE_DEVICE);
     struct seed s = {0};
     if (fx_password_hash(PASSWORD, s.pwhash) != 0)
@@ -275,7 +312,7 @@ static void world_check(void)
 {
     db_conn *c = db_reader(app.db);
     if (writes >= FUZZ_RESET_WRITES || !c || !cred_alive(c, &admin) || !cred_alive(c, &subadmin) ||
-        !cred_alive(c, &officer) || !cred_alive(c, &device))
+        !cred_alive(c, &officer) || !cred_alive(c, &registrar) || !cred_alive(c, &device))
         world_build();
     if (inputs++ % THROTTLE_EVERY == 0) {
         throttle_free(app.login_user);
@@ -475,12 +512,17 @@ static void check_error_envelope(const http_req *r, json_t *j)
 
 /* ---- scope: what a principal bound to an area may see and change ---------- */
 
+static bool path_in_scope(const http_req *r, int rc, const char *path)
+{
+    return rc != DB_ROW || perm_in_scope(&r->who, path); /* gone: nothing to leak */
+}
+
 static bool area_in_scope(db_conn *c, const http_req *r, const char *code)
 {
     area a;
     if (!code)
         return perm_in_scope(&r->who, NULL); /* no area: the whole system */
-    return area_get(c, code, &a) != DB_ROW || perm_in_scope(&r->who, a.path); /* gone: nothing to leak */
+    return path_in_scope(r, area_get(c, code, &a), a.path);
 }
 
 static bool user_in_scope(db_conn *c, const http_req *r, const char *username)
@@ -505,16 +547,44 @@ static bool token_in_scope(db_conn *c, const http_req *r, const char *name)
     return true;
 }
 
-/* Every area, user, token and audit entry in a 2xx answer to a principal bound
- * to an area lies inside that area; so does the target of a 2xx write. */
+static bool entity_in_scope(db_conn *c, const http_req *r, const char *entity, const char *id)
+{
+    long long n = 0;
+    if (!entity || !id)
+        return true;
+    if (strcmp(entity, "area") == 0)
+        return area_in_scope(c, r, id);
+    if (strcmp(entity, "user") == 0)
+        return user_in_scope(c, r, id);
+    if (strcmp(entity, "token") == 0)
+        return token_in_scope(c, r, id);
+    if (!fx_parse_i64(id, &n))
+        return true;
+    if (strcmp(entity, "person") == 0) {
+        person p;
+        return path_in_scope(r, person_get(c, n, &p), p.area_path);
+    }
+    if (strcmp(entity, "household") == 0) {
+        household h;
+        return path_in_scope(r, household_get(c, n, &h), h.area_path);
+    }
+    return true;
+}
+
+static bool has_prefix(const char *s, const char *prefix) { return strncmp(s, prefix, strlen(prefix)) == 0; }
+
+/* Every area, user, token, audit entry and registry record (person, household,
+ * merchant, contact, import: anything with an "area") in a 2xx answer to a
+ * principal bound to an area lies inside that area; so does the target of a
+ * 2xx token revocation. */
 static void check_scope(const http_req *r, json_t *j)
 {
     db_conn *c = db_reader(app.db);
     const char *pat = r->route->pattern;
-    if (!c || strncmp(pat, "/api/", 5) != 0)
+    if (!c || !has_prefix(pat, "/api/") || has_prefix(pat, "/api/v1/persons/lookup"))
         return;
-    bool areas = strncmp(pat, "/api/v1/areas", 13) == 0, users = strncmp(pat, "/api/v1/users", 13) == 0,
-         tokens = strncmp(pat, "/api/v1/tokens", 14) == 0, audit = strncmp(pat, "/api/v1/audit", 13) == 0;
+    bool areas = has_prefix(pat, "/api/v1/areas"), users = has_prefix(pat, "/api/v1/users"),
+         tokens = has_prefix(pat, "/api/v1/tokens"), audit = has_prefix(pat, "/api/v1/audit");
     bool del = strcmp(r->method, "DELETE") == 0;
     if (del && tokens && !token_in_scope(c, r, r->param[0]))
         report(r, "scope-revoke", "a token outside the principal's scope was revoked");
@@ -524,23 +594,42 @@ static void check_scope(const http_req *r, json_t *j)
     size_t n = json_is_array(items) ? json_array_size(items) : 1;
     for (size_t i = 0; i < n; i++) {
         json_t *it = json_is_array(items) ? json_array_get(items, i) : j;
+        const char *area_code = json_string_value(json_object_get(it, "area"));
         if (areas && !area_in_scope(c, r, json_string_value(json_object_get(it, "code"))))
             report(r, "scope-area", "an area outside the principal's scope in the answer");
-        if (users && !user_in_scope(c, r, json_string_value(json_object_get(it, "username"))))
+        else if (users && !user_in_scope(c, r, json_string_value(json_object_get(it, "username"))))
             report(r, "scope-user", "a user outside the principal's scope in the answer");
-        if (tokens && !area_in_scope(c, r, json_string_value(json_object_get(it, "area"))))
+        else if (tokens && !area_in_scope(c, r, area_code))
             report(r, "scope-token", "a token outside the principal's scope (or of the whole system) in the answer");
-        if (audit) {
-            const char *entity = json_string_value(json_object_get(it, "entity"));
-            const char *id = json_string_value(json_object_get(it, "entity_id"));
-            bool ok = !entity || !id ? true
-                      : strcmp(entity, "area") == 0  ? area_in_scope(c, r, id)
-                      : strcmp(entity, "user") == 0  ? user_in_scope(c, r, id)
-                      : strcmp(entity, "token") == 0 ? token_in_scope(c, r, id)
-                                                     : true;
-            if (!ok)
-                report(r, "scope-audit", "an audit entry about something outside the principal's scope in the answer");
+        else if (audit && !entity_in_scope(c, r, json_string_value(json_object_get(it, "entity")),
+                                           json_string_value(json_object_get(it, "entity_id"))))
+            report(r, "scope-audit", "an audit entry about something outside the principal's scope in the answer");
+        else if (!areas && !users && !tokens && !audit && area_code && !area_in_scope(c, r, area_code))
+            report(r, "scope-registry", "a registry record outside the principal's scope in the answer");
+        json_t *members = json_object_get(it, "persons"); /* a household's members */
+        for (size_t k = 0; k < json_array_size(members); k++) {
+            const char *m = json_string_value(json_object_get(json_array_get(members, k), "area"));
+            if (m && !area_in_scope(c, r, m))
+                report(r, "scope-registry", "a household member outside the principal's scope in the answer");
         }
+    }
+}
+
+/* A role that may not see personal data gets every person masked. */
+static void check_masked(const http_req *r, json_t *j)
+{
+    const char *k;
+    json_t *v;
+    size_t i;
+    if (json_is_object(j)) {
+        if (json_object_get(j, "id_number") &&
+            (!json_is_true(json_object_get(j, "masked")) || json_object_get(j, "personal_code")))
+            report(r, "mask", "a person unmasked for a role that may not see personal data");
+        json_object_foreach(j, k, v)
+            check_masked(r, v);
+    } else if (json_is_array(j)) {
+        json_array_foreach(j, i, v)
+            check_masked(r, v);
     }
 }
 
@@ -549,8 +638,14 @@ static void check(const http_req *r)
     if (r->status < 200 || r->status > 599)
         report(r, "status", "status outside 200..599");
     bool api = strncmp(r->path, "/api/", 5) == 0;
-    if (!api && r->status < 400)
+    const char *ct = r->content_type_out;
+    bool json_ct = ct && strncmp(ct, "application/json", 16) == 0;
+    if (r->status < 400 && (!api || (ct && !json_ct))) {
+        /* static files, /metrics, downloads: not JSON, but an answer */
+        if (api && r->resp_fd < 0 && !r->resp)
+            report(r, "no-body", "a download without a body");
         return;
+    }
     if (r->resp_fd >= 0 && !report(r, "file", "a file answer where JSON was due"))
         return;
     if (!r->resp) {
@@ -565,10 +660,14 @@ static void check(const http_req *r)
         report(r, "not-json", "the body is not JSON");
         return;
     }
-    if (r->status >= 400)
+    if (r->status >= 400) {
         check_error_envelope(r, j);
-    else if (r->who.area_id && r->route)
-        check_scope(r, j);
+    } else {
+        if (r->who.area_id && r->route)
+            check_scope(r, j);
+        if (!perm_allows(r->who.role, ACT_PERSON_UNMASK))
+            check_masked(r, j);
+    }
     json_decref(j);
 }
 
@@ -593,6 +692,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     case 'A': as = &admin; break;
     case 'O': as = &officer; break;
     case 'S': as = &subadmin; break;
+    case 'R': as = &registrar; break;
     case 'D': as = &device; break;
     case 'C': as = &admin, by_cookie = csrf = true; break;
     case 'K': as = &officer, by_cookie = true; break;
@@ -655,6 +755,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             }
         }
     }
+    wait_background();
     if (verbose)
         fprintf(stderr, "%s %s as %s -> %d %.*s\n", r.method, r.path, perm_role_name(r.who.role), r.status,
                 (int)(r.resp_len > 300 ? 300 : r.resp_len), r.resp ? r.resp : "");

@@ -31,10 +31,12 @@ static const struct command {
      "Manage accounts. Roles: admin, officer, staff, registrar, driver, lab, volunteer. Every role but admin needs an area."},
     {"token", cmd_token, "token add NAME --kind device|partner|lab [--area CODE] [--db PATH]",
      "Create an API token for a door sensor, the city platform or a lab system; it is printed once."},
-    {"import", cmd_import, "import persons FILE --area CODE [--max-mb N] [--db PATH]",
+    {"import", cmd_import, "import persons|merchants FILE --area CODE [--max-mb N] [--db PATH]",
      "Import people from a CSV file (UTF-8, UTF-8 with BOM or GBK; Chinese or English headers such as\n"
      "姓名/name, 身份证号/id_number, 手机号/phone, 楼栋/building, 单元/unit, 房号/room, 地址/address, 类别/category).\n"
-     "Rows merge by ID number; rejected rows and their reasons go to FILE.rejects.csv. Exit 0 when the file was read."},
+     "Rows merge by ID number; rejected rows and their reasons go to FILE.rejects.csv. Exit 0 when the file was read.\n"
+     "Merchants: 商户名称/name, 营业执照/licence, 街道/street (a code, or a name under --area), 地址/address,\n"
+     "联系人/contact_name, 联系电话/contact_phone; they merge by licence, else by name on the street."},
     {"export", cmd_export, "export persons [--area CODE] [--format csv|xlsx] [-o FILE] [--mask] [--english] [--db PATH]",
      "Export people (an area's whole subtree, or everyone) as CSV with a BOM (to standard output without -o)\n"
      "or as XLSX. --mask hides ID numbers and phones; --english writes English column headers."},

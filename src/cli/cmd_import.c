@@ -70,8 +70,9 @@ static void write_reject(long long row, const char *level, const char *field, co
 int cmd_import(int argc, char **argv)
 {
     cli_args a;
-    if (argc < 2 || strcmp(argv[1], "persons") != 0 || cli_parse(argc - 1, argv + 1, NULL, &a) || a.npos != 1) {
-        fprintf(stderr, "usage: fangxian import persons FILE --area CODE [--max-mb N] [--db PATH]\n");
+    if (argc < 2 || (strcmp(argv[1], "persons") != 0 && strcmp(argv[1], "merchants") != 0) ||
+        cli_parse(argc - 1, argv + 1, NULL, &a) || a.npos != 1) {
+        fprintf(stderr, "usage: fangxian import persons|merchants FILE --area CODE [--max-mb N] [--db PATH]\n");
         return CLI_USAGE;
     }
     const char *file = a.pos[0], *area = cli_opt(&a, "area"), *max = cli_opt(&a, "max-mb");
@@ -105,7 +106,7 @@ int cmd_import(int argc, char **argv)
     }
     struct bar bar = {.tty = isatty(2), .t0 = fx_mono_us()};
     const char *base = strrchr(file, '/');
-    import_opts o = {.kind = "persons", .area = area, .file_name = base ? base + 1 : file,
+    import_opts o = {.kind = argv[1], .area = area, .file_name = base ? base + 1 : file,
                      .max_bytes = max_mb << 20, .batch_rows = (int)batch_rows, .progress = show_progress, .progress_ud = &bar};
     actor cli = ACTOR_CLI;
     import_progress p;

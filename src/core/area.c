@@ -85,6 +85,20 @@ int area_get_id(db_conn *c, int64_t id, area *out)
     return get_one(c, AREA_SELECT "WHERE a.id = $1", NULL, id, out);
 }
 
+int area_get_child(db_conn *c, int64_t parent_id, const char *name, area *out)
+{
+    db_stmt *s = db_prepare(c, AREA_SELECT "WHERE a.parent_id = $1 AND a.name = $2 ORDER BY a.code LIMIT 1");
+    if (!s)
+        return DB_ERR;
+    db_bind_i64(s, 1, parent_id);
+    db_bind_text(s, 2, name);
+    int rc = db_step(s);
+    if (rc == DB_ROW)
+        read_row(s, out);
+    db_done(s);
+    return rc;
+}
+
 /* The exclusive upper bound of the subtree range of path "/…/id/": '/' + 1 = '0'. */
 static void path_upper(const char *path, char *out, size_t n)
 {

@@ -31,6 +31,8 @@ bool area_code_valid(const char *s);
 /* DB_ROW with *out filled, DB_DONE when there is no such area, or < 0. */
 int area_get(db_conn *c, const char *code, area *out);
 int area_get_id(db_conn *c, int64_t id, area *out);
+/* The child of parent_id named name (the first by code when several are). */
+int area_get_child(db_conn *c, int64_t parent_id, const char *name, area *out);
 
 /* Lists areas in scope_path's subtree (NULL: all), or only the direct children of
  * parent_id when it is non-zero; ids greater than after_id, ordered by id.

@@ -3,6 +3,7 @@
 #include "core/import.h"
 
 #include "core/area.h"
+#include "core/merchant.h"
 #include "core/person.h"
 #include "util/fx_clock.h"
 #include "util/fx_crypto.h"
@@ -110,7 +111,7 @@ static uint64_t hash_str(uint64_t h, const char *s)
 }
 
 /* Header cell → field: case-insensitive, spaces, '*' and "(必填)" ignored. */
-static int map_header(const char *cell)
+static int map_header(const char *cell, const char *const (*names)[8], int nnames)
 {
     char norm[128], key[128];
     fx_text_normalize(cell, norm, sizeof norm);
@@ -127,9 +128,9 @@ static int map_header(const char *cell)
     paren = strstr(key, "\xef\xbc\x88"); /* full-width ( */
     if (paren)
         *paren = '\0';
-    for (int c = 0; c < C_NCOLS; c++)
-        for (int k = 0; k < 8 && col_names[c][k]; k++)
-            if (strcmp(key, col_names[c][k]) == 0)
+    for (int c = 0; c < nnames; c++)
+        for (int k = 0; k < 8 && names[c][k]; k++)
+            if (strcmp(key, names[c][k]) == 0)
                 return c;
     return -1;
 }
@@ -329,7 +330,9 @@ static int child_area(db_conn *c, struct importer *im, const area *parent, const
     }
     char code[AREA_CODE_MAX + 24];
     child_code(parent->code, tag, name, code, sizeof code);
-    int rc = area_get(c, code, out);
+    int rc = area_get_child(c, parent->id, name, out); /* as named in the tree already */
+    if (rc == DB_DONE)
+        rc = area_get(c, code, out);
     if (rc == DB_DONE) {
         char full[AREA_NAME_MAX * 4 + 1];
         /* "1" alone reads badly on a list: make it "1号楼" / "1单元" */
@@ -667,6 +670,192 @@ static int flush(struct importer *im, bool last)
     return last ? settle(im) : 0;
 }
 
+/* ---- merchants ---- */
+
+enum mcol { M_NAME, M_LICENCE, M_STREET, M_ADDRESS, M_CONTACT, M_PHONE, M_NCOLS };
+
+static const char *const mcol_names[M_NCOLS][8] = {
+    [M_NAME] = {"name", "商户名称", "名称", "店名", "商户"},
+    [M_LICENCE] = {"licence", "license", "营业执照", "营业执照号", "统一社会信用代码", "执照号"},
+    [M_STREET] = {"street", "街道", "所在街道", "小区"},
+    [M_ADDRESS] = {"address", "地址", "门牌号", "经营地址"},
+    [M_CONTACT] = {"contact_name", "contact", "联系人", "负责人", "经营者"},
+    [M_PHONE] = {"contact_phone", "phone", "联系电话", "电话", "手机号"},
+};
+
+struct mrow {
+    long long row_no;
+    char problem[200]; /* a row that could not be read: rejected with this reason */
+    merchant_input in;
+    char v[M_NCOLS][256];
+    char raw[RAW_MAX + 1];
+};
+
+struct mbatch {
+    struct importer *im;
+    struct mrow *rows;
+    int n;
+    long long accepted, merged, unchanged, rejected;
+};
+
+static void mreject(db_conn *c, struct importer *im, const struct mrow *m, const char *field, const char *reason)
+{
+    struct row r = {.row_no = m->row_no, .reject = true};
+    fx_copy(r.field, sizeof r.field, field);
+    fx_copy(r.reason, sizeof r.reason, reason);
+    fx_copy(r.raw, sizeof r.raw, m->raw);
+    save_reject(c, im, &r);
+}
+
+/* The street (compound) a merchant row names: an area code, or a name under the import's area. */
+static int street_of(db_conn *c, struct importer *im, const char *street, area *out)
+{
+    if (!*street) {
+        *out = im->root;
+        return 0;
+    }
+    if (area_get(c, street, out) == DB_ROW)
+        return actor_in_scope(im->who, out->path) ? 0 : FX_EPERM;
+    return child_area(c, im, &im->root, "compound", 'S', street, out);
+}
+
+static int write_merchants(db_conn *c, void *arg)
+{
+    struct mbatch *b = arg;
+    struct importer *im = b->im;
+    for (int i = 0; i < b->n; i++) {
+        struct mrow *m = &b->rows[i];
+        if (m->problem[0]) {
+            mreject(c, im, m, "row", m->problem);
+            b->rejected++;
+            continue;
+        }
+        area st;
+        int rc = street_of(c, im, m->v[M_STREET], &st);
+        if (rc != 0) {
+            mreject(c, im, m, "street", rc == FX_EPERM ? "this street is outside your area" : im->err.msg);
+            b->rejected++;
+            continue;
+        }
+        m->in.area = st.code;
+        /* the same merchant: by licence when there is one, else by name on the street */
+        db_stmt *q = db_prepare(c, m->in.licence && *m->in.licence
+                                       ? "SELECT id FROM merchants WHERE licence = upper($1)"
+                                       : "SELECT id FROM merchants WHERE area_id = $2 AND name = $1");
+        if (!q)
+            return DB_ERR;
+        db_bind_text(q, 1, m->in.licence && *m->in.licence ? m->in.licence : m->in.name);
+        db_bind_i64(q, 2, st.id);
+        int64_t id = db_step(q) == DB_ROW ? db_col_i64(q, 0) : 0;
+        db_done(q);
+        merchant out, cur;
+        fx_err e = {0};
+        if (!id) {
+            rc = merchant_create(c, im->who, &m->in, &out, &e);
+            if (rc == 0)
+                b->accepted++;
+        } else if (merchant_get(c, id, &cur) == DB_ROW) {
+            merchant_input upd = m->in; /* empty cells keep what is there */
+            upd.licence = m->in.licence && *m->in.licence ? m->in.licence : NULL;
+            upd.address = *m->v[M_ADDRESS] ? m->in.address : NULL;
+            upd.contact_name = *m->v[M_CONTACT] ? m->in.contact_name : NULL;
+            upd.contact_phone = *m->v[M_PHONE] ? m->in.contact_phone : NULL;
+            rc = merchant_update(c, im->who, id, &upd, &out, &e);
+            if (rc == 0) {
+                bool same = !strcmp(out.name, cur.name) && !strcmp(out.address, cur.address) &&
+                            !strcmp(out.contact_name, cur.contact_name) &&
+                            !strcmp(out.contact_phone, cur.contact_phone) && out.area_id == cur.area_id;
+                same ? b->unchanged++ : b->merged++;
+            }
+        }
+        if (rc == FX_EINVAL || rc == FX_ECONFLICT || rc == FX_EPERM) {
+            const char *colon = strstr(e.msg, ": ");
+            char field[32] = "row";
+            if (colon && (size_t)(colon - e.msg) < sizeof field) {
+                memcpy(field, e.msg, (size_t)(colon - e.msg));
+                field[colon - e.msg] = '\0';
+            }
+            mreject(c, im, m, field, colon ? colon + 2 : e.msg);
+            b->rejected++;
+        } else if (rc != 0) {
+            return rc;
+        }
+    }
+    return 0;
+}
+
+static int run_merchants(struct importer *im, fx_csv *csv, const fx_csv_row *header, fx_err *err)
+{
+    int col[M_NCOLS];
+    for (int c = 0; c < M_NCOLS; c++)
+        col[c] = -1;
+    int ncols = header->nfields;
+    for (int i = 0; i < header->nfields; i++) {
+        int c = map_header(header->fields[i], mcol_names, M_NCOLS);
+        if (c >= 0 && col[c] < 0)
+            col[c] = i;
+    }
+    if (col[M_NAME] < 0)
+        return fx_fail(err, FX_EINVAL, "missing_columns", "the header row needs the column 商户名称 (name)");
+    struct mbatch b = {.im = im, .rows = calloc(500, sizeof *b.rows)};
+    if (!b.rows)
+        return fx_fail(err, FX_EINTERNAL, "no_memory", "out of memory");
+    fx_csv_row row;
+    int got, rc = 0;
+    while (rc == 0) {
+        got = fx_csv_next(csv, &row);
+        if (got < 0)
+            rc = fx_fail(err, FX_EINVAL, "read_error", "the file could not be read to its end");
+        bool end = got != 1;
+        if (!end && row.nfields == 1 && !row.problem && !row.fields[0][0])
+            continue;
+        if (!end) {
+            struct mrow *m = &b.rows[b.n++];
+            memset(m, 0, sizeof *m);
+            m->row_no = row.record;
+            raw_line(&row, m->raw, sizeof m->raw);
+            im->prog.rows++;
+            const char *bad = row.problem;
+            char why[160];
+            if (!bad && row.nfields != ncols) {
+                snprintf(why, sizeof why, "the row has %d fields but the header has %d", row.nfields, ncols);
+                bad = why;
+            }
+            if (bad) {
+                fx_copy(m->problem, sizeof m->problem, bad);
+            } else {
+                for (int c = 0; c < M_NCOLS; c++)
+                    if (col[c] >= 0)
+                        fx_copy(m->v[c], sizeof m->v[c], row.fields[col[c]]);
+            }
+            m->in = (merchant_input){.name = m->v[M_NAME], .licence = m->v[M_LICENCE], .address = m->v[M_ADDRESS],
+                                     .contact_name = m->v[M_CONTACT], .contact_phone = m->v[M_PHONE]};
+            im->prog.bytes_done = fx_csv_bytes_read(csv);
+        }
+        if (b.n == 500 || (end && b.n)) {
+            int wrc = db_write(im->d, write_merchants, &b);
+            if (wrc != 0) {
+                rc = wrc;
+                fx_fail(err, FX_EINTERNAL, "db_error", "the database refused rows up to %lld: try again",
+                        b.rows[b.n - 1].row_no);
+                break;
+            }
+            im->prog.accepted += b.accepted;
+            im->prog.merged += b.merged;
+            im->prog.unchanged += b.unchanged;
+            im->prog.rejected += b.rejected;
+            b.accepted = b.merged = b.unchanged = b.rejected = 0;
+            b.n = 0;
+            if (im->o->progress)
+                im->o->progress(&im->prog, im->o->progress_ud);
+        }
+        if (end)
+            break;
+    }
+    free(b.rows);
+    return rc ? err->kind : 0;
+}
+
 /* ---- the import record ---- */
 
 int import_create(db_conn *c, const actor *who, const import_opts *o, long long bytes_total, int64_t *import_id,
@@ -729,7 +918,8 @@ static int end_job(db_conn *c, void *arg)
     struct end_job *j = arg;
     struct importer *im = j->im;
     db_stmt *s = db_prepare(c, "UPDATE imports SET status = $1, message = $2, finished_at = $3, bytes_done = $4,"
-                               " encoding = $5 WHERE id = $6");
+                               " encoding = $5, rows_total = $7, accepted = $8, merged = $9, unchanged = $10,"
+                               " rejected = $11 WHERE id = $6");
     if (!s)
         return DB_ERR;
     db_bind_text(s, 1, j->status);
@@ -738,6 +928,11 @@ static int end_job(db_conn *c, void *arg)
     db_bind_i64(s, 4, im->prog.bytes_done);
     db_bind_text(s, 5, im->prog.encoding ? im->prog.encoding : "");
     db_bind_i64(s, 6, im->import_id);
+    db_bind_i64(s, 7, im->prog.rows);
+    db_bind_i64(s, 8, im->prog.accepted);
+    db_bind_i64(s, 9, im->prog.merged);
+    db_bind_i64(s, 10, im->prog.unchanged);
+    db_bind_i64(s, 11, im->prog.rejected);
     int rc = db_step(s);
     db_done(s);
     if (rc != DB_DONE)
@@ -804,11 +999,15 @@ int import_run(db *d, const actor *who, int fd, const import_opts *o, import_pro
         rc = fx_fail(err, FX_EINVAL, "empty_file", "the file is empty: it needs a header row and data rows");
         goto out;
     }
+    if (o->kind && strcmp(o->kind, "merchants") == 0) {
+        rc = run_merchants(&im, csv, &row, err);
+        goto out;
+    }
     for (int c = 0; c < C_NCOLS; c++)
         im.col[c] = -1;
     im.ncols = row.nfields;
     for (int i = 0; i < row.nfields; i++) {
-        int c = map_header(row.fields[i]);
+        int c = map_header(row.fields[i], col_names, C_NCOLS);
         if (c >= 0 && im.col[c] < 0)
             im.col[c] = i;
     }

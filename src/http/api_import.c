@@ -21,6 +21,7 @@ struct import_task {
     char name[64], ip[48], req_id[24];
     char area[AREA_CODE_MAX + 1];
     char file_name[128];
+    const char *kind; /* "persons" or "merchants" */
     int fd;
     long long size;
     int64_t import_id;
@@ -30,7 +31,7 @@ struct import_task {
 static void *import_thread(void *arg)
 {
     struct import_task *t = arg;
-    import_opts o = {.kind = "persons", .area = t->area, .file_name = t->file_name, .import_id = t->import_id,
+    import_opts o = {.kind = t->kind, .area = t->area, .file_name = t->file_name, .import_id = t->import_id,
                      .cancel = &t->app->draining};
     import_progress p;
     fx_err err = {0};
@@ -75,11 +76,11 @@ static void task_free(void *p)
 static int begin_job(db_conn *c, void *arg)
 {
     struct import_task *t = arg;
-    import_opts o = {.kind = "persons", .area = t->area, .file_name = t->file_name};
+    import_opts o = {.kind = t->kind, .area = t->area, .file_name = t->file_name};
     return import_create(c, &t->act, &o, t->size, &t->import_id, &t->err);
 }
 
-static int start_import(http_req *r)
+static int start_import(http_req *r, const char *kind)
 {
     const char *area_code = http_query(r, "area"), *name = http_query(r, "name");
     if (!area_code)
@@ -90,6 +91,7 @@ static int start_import(http_req *r)
     if (!t)
         return http_error(r, 500, "internal", "out of memory");
     t->app = r->app;
+    t->kind = kind;
     t->who = r->who;
     fx_copy(t->name, sizeof t->name, r->who.name);
     fx_copy(t->ip, sizeof t->ip, r->ip);
@@ -106,6 +108,9 @@ static int start_import(http_req *r)
     /* The import record is made first, so the answer carries its id. */
     return http_defer(r, begin_job, t, task_free, started);
 }
+
+static int import_persons(http_req *r) { return start_import(r, "persons"); }
+static int import_merchants(http_req *r) { return start_import(r, "merchants"); }
 
 static json_t *import_json(db_stmt *s)
 {
@@ -300,7 +305,8 @@ static int export_list(http_req *r)
 
 const route api_import_routes[] = {
     {"GET", "/api/v1/exports/persons", ACT_IMPORT, export_list, 0, 0},
-    {"POST", "/api/v1/imports/persons", ACT_IMPORT, start_import, ROUTE_SPOOL, 0},
+    {"POST", "/api/v1/imports/persons", ACT_IMPORT, import_persons, ROUTE_SPOOL, 0},
+    {"POST", "/api/v1/imports/merchants", ACT_IMPORT, import_merchants, ROUTE_SPOOL, 0},
     {"GET", "/api/v1/imports", ACT_IMPORT, list_imports, 0, 0},
     {"GET", "/api/v1/imports/{id}", ACT_IMPORT, get_import, 0, 0},
     {"GET", "/api/v1/imports/{id}/rejects", ACT_IMPORT, get_rejects, 0, 0},

@@ -181,13 +181,13 @@ static json_t *wait_import(long long id)
     return NULL;
 }
 
-static long long post_csv(const char *csv, size_t len, const char *area)
+static long long post_csv_kind(const char *kind, const char *csv, size_t len, const char *area)
 {
     char head[512];
     int hl = snprintf(head, sizeof head,
-                      "POST /api/v1/imports/persons?area=%s&name=t.csv HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                      "POST /api/v1/imports/%s?area=%s&name=t.csv HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
                       "Authorization: Bearer %s\r\nContent-Type: text/csv\r\nContent-Length: %zu\r\n\r\n",
-                      area, staff, len);
+                      kind, area, staff, len);
     char *req = malloc((size_t)hl + len);
     memcpy(req, head, (size_t)hl);
     memcpy(req + hl, csv, len);
@@ -197,6 +197,11 @@ static long long post_csv(const char *csv, size_t len, const char *area)
     long long id = json_integer_value(json_object_get(r.json, "id"));
     fxt_free(&r);
     return id;
+}
+
+static long long post_csv(const char *csv, size_t len, const char *area)
+{
+    return post_csv_kind("persons", csv, len, area);
 }
 
 static void import_with_rejects(void)
@@ -332,6 +337,28 @@ static void exports(void)
     fxt_free(&r);
 }
 
+static void merchant_import(void)
+{
+    const char csv[] = "商户名称,营业执照,街道,地址,联系人,联系电话\n"
+                       "鑫荣便利店,92410100MAT0001,鑫荣公寓,底商1号,潘鹏,13800000001\n"
+                       "坏行\n"
+                       "港城快递驿站,92410100MAT0002,HKG-YH-IT-W12-GC,底商2号,王丽,123\n";
+    long long id = post_csv_kind("merchants", csv, sizeof csv - 1, "HKG-YH-IT-W12");
+    json_t *j = wait_import(id);
+    CHECK_STR(sfield(j, "status"), "done");
+    CHECK_EQ_INT(json_integer_value(json_object_get(j, "accepted")), 1);
+    CHECK_EQ_INT(json_integer_value(json_object_get(j, "rejected")), 2);
+    json_decref(j);
+    fxt_resp r = fxt_req(&srv, "GET", "/api/v1/merchants?area=HKG-YH-IT-W12-XR", staff, NULL);
+    CHECK_EQ_INT(json_array_size(items(&r)), 1); /* the street was found by its name, 鑫荣公寓 */
+    CHECK_STR(sfield(json_array_get(items(&r), 0), "licence"), "92410100MAT0001");
+    fxt_free(&r);
+    id = post_csv_kind("merchants", csv, sizeof csv - 1, "HKG-YH-IT-W12");
+    j = wait_import(id);
+    CHECK_EQ_INT(json_integer_value(json_object_get(j, "unchanged")), 1);
+    json_decref(j);
+}
+
 static void merchants_and_party_contacts(void)
 {
     char *bq = fxt_login(&srv, "admin", pw);
@@ -420,6 +447,7 @@ int main(void)
     RUN(cli_import_limits_and_reports);
     RUN(households);
     RUN(exports);
+    RUN(merchant_import);
     RUN(merchants_and_party_contacts);
     fxt_teardown(&srv);
     free(admin);
