@@ -1,6 +1,8 @@
 /* fuzz_request.c — libFuzzer target for the whole request path below the socket:
  * a text request → router_match → router_dispatch (authenticate, permission,
  * CSRF, JSON parse, handler) → core → SQLite through the writer → router_finish.
+ * Bodies of ROUTE_SPOOL routes (uploads) arrive in an unnamed file, as from
+ * server.c.
  *
  * Input format (all parts optional after the request line):
  *
@@ -32,7 +34,9 @@
  *
  * State: one database for the whole run, in a temp directory (on /dev/shm when
  * there is one, so the writer's fsyncs are cheap). It is rebuilt from scratch
- * after FUZZ_RESET_WRITES committed writes (so it stays small) and whenever an
+ * after FUZZ_RESET_WRITES committed writes (so it stays small), after
+ * FUZZ_RESET_IMPORTS imports (each import thread leaves a reader connection
+ * open until the store is closed, and there may be 256), and whenever an
  * input has ended one of the fuzzer's own sessions (logout, password change,
  * disabling), so later inputs still act as admin and officer. Login throttles
  * are renewed every 64 inputs so the login path is not stuck at 429.
@@ -62,12 +66,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #define FUZZ_MAX_INPUT (64 * 1024)
 #define FUZZ_RESET_WRITES 1000
 #define THROTTLE_EVERY 64
+#define FUZZ_RESET_IMPORTS 100 /* each import thread keeps a reader connection (at most 256) */
 #define PASSWORD "fuzz-password-1"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -140,9 +146,9 @@ struct cred {
 static http_app app = {.cfg = HTTP_CONFIG_DEFAULT};
 static char dir[256], db_file[300];
 static struct cred admin, subadmin, officer, registrar, device;
-static unsigned long writes, inputs, rebuilds;
+static unsigned long writes, imports, inputs, rebuilds;
 static bool verbose;
-static const char *known;
+static const char *known_ids; /* FUZZ_KNOWN */
 
 static void die(const char *what)
 {
@@ -295,7 +301,7 @@ static void world_build(void)
                 s.err.msg);
         abort();
     }
-    writes = 0;
+    writes = imports = 0;
     rebuilds++;
 }
 
@@ -311,7 +317,7 @@ static bool cred_alive(db_conn *c, const struct cred *cr)
 static void world_check(void)
 {
     db_conn *c = db_reader(app.db);
-    if (writes >= FUZZ_RESET_WRITES || !c || !cred_alive(c, &admin) || !cred_alive(c, &subadmin) ||
+    if (writes >= FUZZ_RESET_WRITES || imports >= FUZZ_RESET_IMPORTS || !c || !cred_alive(c, &admin) || !cred_alive(c, &subadmin) ||
         !cred_alive(c, &officer) || !cred_alive(c, &registrar) || !cred_alive(c, &device))
         world_build();
     if (inputs++ % THROTTLE_EVERY == 0) {
@@ -337,7 +343,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     (void)argc;
     (void)argv;
     verbose = getenv("FUZZ_VERBOSE") != NULL;
-    known = getenv("FUZZ_KNOWN");
+    known_ids = getenv("FUZZ_KNOWN");
     fx_log_set_level(verbose ? FX_LOG_DEBUG : FX_LOG_ERROR);
     fx_tz_set("Asia/Shanghai");
     struct stat st;
@@ -482,6 +488,23 @@ static void parse(const uint8_t *d, size_t n, struct parsed *p, http_req *r)
     }
 }
 
+/* A ROUTE_SPOOL body as server.c hands it over: an unnamed file at offset 0. */
+static int spool_body(const char *body, size_t len)
+{
+    int fd = memfd_create("fuzz-upload", MFD_CLOEXEC);
+    if (fd < 0)
+        die("memfd_create failed");
+    for (size_t off = 0; off < len;) {
+        ssize_t k = write(fd, body + off, len - off);
+        if (k <= 0)
+            die("cannot write the upload");
+        off += (size_t)k;
+    }
+    if (lseek(fd, 0, SEEK_SET) != 0)
+        die("lseek failed");
+    return fd;
+}
+
 /* ---- invariants ------------------------------------------------------------ */
 
 /* Prints the request and the answer and aborts; returns (false) only when id
@@ -489,7 +512,7 @@ static void parse(const uint8_t *d, size_t n, struct parsed *p, http_req *r)
 static bool report(const http_req *r, const char *id, const char *what)
 {
     size_t n = strlen(id);
-    for (const char *k = known; k && *k; k += strcspn(k, ","), k += *k == ',')
+    for (const char *k = known_ids; k && *k; k += strcspn(k, ","), k += *k == ',')
         if (strncmp(k, id, n) == 0 && (k[n] == ',' || k[n] == '\0'))
             return false;
     fprintf(stderr, "\n==== fuzz_request invariant broken [%s]: %s\n", id, what);
@@ -643,13 +666,16 @@ static void check(const http_req *r)
     if (r->status < 400 && (!api || (ct && !json_ct))) {
         /* static files, /metrics, downloads: not JSON, but an answer */
         if (api && r->resp_fd < 0 && !r->resp)
-            report(r, "no-body", "a download without a body");
+            report(r, "empty-2xx", "a download without a body");
         return;
     }
     if (r->resp_fd >= 0 && !report(r, "file", "a file answer where JSON was due"))
         return;
     if (!r->resp) {
-        report(r, "no-body", "no body where JSON was due");
+        if (r->status >= 400)
+            report(r, "no-body", "an error answer without a body");
+        else
+            report(r, "empty-2xx", "a success answer without a body");
         return;
     }
     if (strlen(r->resp) != r->resp_len && !report(r, "resp-len", "resp_len does not match the body"))
@@ -713,6 +739,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     r.method = p.method;
     r.path = p.path;
     r.resp_fd = -1;
+    r.body_fd = -1;
     snprintf(r.ip, sizeof r.ip, "127.0.0.1");
     snprintf(r.request_id, sizeof r.request_id, "%llx", (unsigned long long)fx_id_next());
 
@@ -735,12 +762,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         } else if (m != 0) {
             report(&r, "match", "router_match returned neither 0, 404 nor 405");
         } else {
-            size_t max_body = r.route->max_body ? r.route->max_body : app.cfg.max_body;
+            bool spool = r.route->flags & ROUTE_SPOOL;
+            size_t max_body = spool ? app.cfg.max_upload : r.route->max_body ? r.route->max_body : app.cfg.max_body;
             if (p.body_len > max_body) {
                 http_error(&r, 413, "body_too_large", "the request body is larger than %zu bytes", max_body);
             } else {
-                r.body = p.body;
                 r.body_len = p.body_len;
+                if (spool) /* uploads: the body in an unnamed file at offset 0, owned by the request */
+                    r.body_fd = spool_body(p.body, p.body_len);
+                else
+                    r.body = p.body;
                 int rc = router_dispatch(&r);
                 if (rc == HTTP_PENDING) {
                     if (!r.job.fn || !r.finish)
@@ -756,6 +787,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
     }
     wait_background();
+    if (r.status == 202) /* an import was started */
+        imports++;
     if (verbose)
         fprintf(stderr, "%s %s as %s -> %d %.*s\n", r.method, r.path, perm_role_name(r.who.role), r.status,
                 (int)(r.resp_len > 300 ? 300 : r.resp_len), r.resp ? r.resp : "");

@@ -1,5 +1,6 @@
 #include "cli/cli.h"
 
+#include "core/person.h"
 #include "util/fx_id.h"
 
 #include <errno.h>
@@ -94,6 +95,12 @@ const char *cli_db_path(cli_args *a)
     return p;
 }
 
+static int ensure_person_indexes(db_conn *c, void *arg)
+{
+    (void)arg;
+    return person_indexes_ensure(c);
+}
+
 db *cli_open_db(const char *path, const db_options *opt)
 {
     char err[512];
@@ -108,6 +115,9 @@ db *cli_open_db(const char *path, const db_options *opt)
         db_close(d);
         return NULL;
     }
+    /* An import that was killed half-way may have left the search indexes dropped. */
+    if (!opt || !opt->read_only)
+        db_write(d, ensure_person_indexes, NULL);
     /* Never reissue an id already stored, even if the clock stepped back. */
     int64_t max_id = 0;
     db_conn *c = db_reader(d);

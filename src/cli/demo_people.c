@@ -112,6 +112,7 @@ int demo_people(db *d, const struct demo_group *groups, int ngroups, double scal
     unsigned serial = 1;
     *total = 0;
     actor cli = ACTOR_CLI;
+    bool bulk = scale > 10 && import_bulk_begin(d) == 1; /* city-sized: build the indexes once, at the end */
     for (int i = 0; i < ngroups; i++) {
         const struct demo_group *g = &groups[i];
         long n = (long)((double)g->people * scale);
@@ -125,18 +126,23 @@ int demo_people(db *d, const struct demo_group *groups, int ngroups, double scal
         write_people(f, &s, g, n, &serial);
         fclose(f);
         lseek(fd, 0, SEEK_SET);
-        import_opts o = {.kind = "persons", .area = g->area, .file_name = "demo", .batch_rows = 5000};
+        import_opts o = {.kind = "persons", .area = g->area, .file_name = "demo",
+                         .batch_rows = scale > 10 ? 50000 : 5000, .caller_bulk = bulk};
         import_progress p;
         fx_err err = {0};
         int rc = import_run(d, &cli, fd, &o, &p, &err);
         close(fd);
         if (rc != 0) {
             fprintf(stderr, "demo: %s: %s\n", g->area, err.msg);
+            if (bulk)
+                import_bulk_end(d);
             return -1;
         }
         *total += p.accepted;
+        if (scale > 10)
+            fprintf(stderr, "demo: %s: %lld people\n", g->area, p.accepted);
     }
-    return 0;
+    return bulk ? import_bulk_end(d) : 0;
 }
 
 /* ---- merchants on 八千's streets ---- */

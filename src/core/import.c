@@ -9,6 +9,7 @@
 #include "util/fx_crypto.h"
 #include "util/fx_csv.h"
 #include "util/fx_id.h"
+#include "util/fx_log.h"
 #include "util/fx_str.h"
 #include "util/fx_text.h"
 
@@ -95,6 +96,7 @@ struct importer {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     int batch_max;
+    bool bulk; /* first load into an empty registry: indexes dropped, built at the end */
     import_progress prog;
     struct area_slot *areas; /* name → area caches, fixed size: memory stays bounded */
     struct hh_slot *hhs;
@@ -416,21 +418,9 @@ static int save_reject(db_conn *c, struct importer *im, const struct row *r)
     return rc == DB_DONE ? 0 : DB_ERR;
 }
 
-static void new_code(char out[16])
-{
-    static const char alphabet[] = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
-    unsigned char raw[10];
-    if (fx_random(raw, sizeof raw) != 0)
-        memset(raw, 0, sizeof raw);
-    for (int i = 0; i < 10; i++)
-        out[i] = alphabet[raw[i] & 31];
-    out[10] = '\0';
-}
-
-/* Inserts a new person; returns 1 (and changes nothing) when the ID number is
- * registered already, so a new row costs no separate lookup. */
-static int insert_person(db_conn *c, struct importer *im, const struct row *r, int64_t hh, int64_t area_id,
-                         const char *path)
+/* One INSERT attempt with the given personal code: 0, 1 (the ID number exists) or < 0. */
+static int insert_once(db_conn *c, struct importer *im, const struct row *r, int64_t hh, int64_t area_id,
+                       const char *path, const char *code)
 {
     db_stmt *s = db_prepare(c, "INSERT INTO persons (id, top_area_id, area_id, household_id, name, id_type, id_number,"
                                " id_last4, birth_date, sex, phone, phone_rev, category, employer, flags, party_member,"
@@ -439,8 +429,6 @@ static int insert_person(db_conn *c, struct importer *im, const struct row *r, i
                                " $19) ON CONFLICT (id_number) DO NOTHING");
     if (!s)
         return DB_ERR;
-    char code[16];
-    new_code(code);
     db_bind_i64(s, 1, fx_id_next());
     db_bind_i64(s, 2, strtoll(path + 1, NULL, 10));
     if (hh)
@@ -471,8 +459,23 @@ static int insert_person(db_conn *c, struct importer *im, const struct row *r, i
     db_done(s);
     if (rc != DB_DONE)
         return rc < 0 ? rc : DB_ERR;
-    if (db_changes(c) == 0)
-        return 1;
+    return db_changes(c) == 0 ? 1 : 0;
+}
+
+/* Inserts a new person; returns 1 (and changes nothing) when the ID number is
+ * registered already, so a new row costs no separate lookup. */
+static int insert_person(db_conn *c, struct importer *im, const struct row *r, int64_t hh, int64_t area_id,
+                         const char *path)
+{
+    char code[16];
+    person_new_code(code);
+    int rc = insert_once(c, im, r, hh, area_id, path, code);
+    for (int attempt = 0; rc == DB_ECONSTRAINT && attempt < 3 && person_code_taken(c, code); attempt++) {
+        person_new_code(code); /* two random codes met: draw another */
+        rc = insert_once(c, im, r, hh, area_id, path, code);
+    }
+    if (rc != 0)
+        return rc;
     area_delta d = {.persons = 1,
                     .floating = !strcmp(r->n.category, "floating"),
                     .employees = !strcmp(r->n.category, "employee"),
@@ -578,8 +581,10 @@ static int write_batch(db_conn *c, void *arg)
                 reject(r, "row", im->err.msg);
                 rc = 0;
             }
-            if (rc != 0)
+            if (rc != 0) {
+                fx_log(FX_LOG_ERROR, "import %lld row %lld: %s", (long long)im->import_id, r->row_no, db_errmsg(c));
                 return rc;
+            }
         }
         if (r->reject)
             p->rejected++;
@@ -908,6 +913,24 @@ int import_begin(db *d, const actor *who, const import_opts *o, long long bytes_
     return 0;
 }
 
+static int drop_indexes_job(db_conn *c, void *arg)
+{
+    (void)arg;
+    int64_t any = 0;
+    if (db_query_i64(c, "SELECT COUNT(*) FROM (SELECT 1 FROM persons LIMIT 1)", &any) != DB_ROW)
+        return DB_ERR;
+    return any ? 1 : person_indexes_drop(c); /* 1: not empty, indexes stay */
+}
+
+static int ensure_indexes_job(db_conn *c, void *arg)
+{
+    (void)arg;
+    return person_indexes_ensure(c);
+}
+
+int import_bulk_begin(db *d) { return db_write(d, drop_indexes_job, NULL) == 0 ? 1 : 0; }
+int import_bulk_end(db *d) { return db_write(d, ensure_indexes_job, NULL); }
+
 struct end_job {
     struct importer *im;
     const char *status, *message;
@@ -947,6 +970,9 @@ static int end_job(db_conn *c, void *arg)
 
 static void finish(struct importer *im, const char *status, const char *message)
 {
+    if (im->bulk && import_bulk_end(im->d) != 0)
+        fx_log(FX_LOG_ERROR, "import %lld: could not rebuild the person indexes; they are rebuilt at the next start",
+               (long long)im->import_id);
     struct end_job j = {im, status, message};
     db_write(im->d, end_job, &j);
 }
@@ -979,6 +1005,8 @@ int import_run(db *d, const actor *who, int fd, const import_opts *o, import_pro
         return err->kind;
     }
     im.prog.encoding = fx_csv_encoding(csv);
+    if ((!o->kind || strcmp(o->kind, "persons") == 0) && size >= (4 << 20) && !o->caller_bulk)
+        im.bulk = import_bulk_begin(d) == 1;
     im.batch_max = o->batch_rows > 0 ? o->batch_rows : 2000;
     for (int i = 0; i < 2; i++) {
         im.b[i].im = &im;
@@ -1034,6 +1062,7 @@ int import_run(db *d, const actor *who, int fd, const import_opts *o, import_pro
             fx_copy(r->reason, sizeof r->reason, row.warning);
         }
         im.prog.bytes_done = fx_csv_bytes_read(csv);
+        im.prog.encoding = fx_csv_encoding(csv); /* settles with the first non-ASCII row */
         if (im.fill->n == im.batch_max && (rc = flush(&im, false)) != 0) {
             *err = im.err;
             goto out;

@@ -37,6 +37,7 @@ typedef struct import_opts {
     void *progress_ud;
     int64_t import_id;       /* 0: create the import record here; else it exists (API) */
     const _Atomic bool *cancel; /* when it turns true the import stops after the current batch */
+    bool caller_bulk;        /* the caller dropped the person indexes and rebuilds them (several files in a row) */
 } import_opts;
 
 /* Creates the import record (status running) for a file of bytes_total bytes:
@@ -50,6 +51,11 @@ int import_begin(db *d, const actor *who, const import_opts *o, long long bytes_
  * rejected rows), or an FX_ kind with err when it could not be read at all.
  * *out has the final counts. */
 int import_run(db *d, const actor *who, int fd, const import_opts *o, import_progress *out, fx_err *err);
+
+/* For callers that load several files into an empty registry: drops the person
+ * search indexes when the registry is empty (returns 1 then, 0 when it is not). */
+int import_bulk_begin(db *d);
+int import_bulk_end(db *d); /* builds the indexes; 0 or < 0 */
 
 /* The rejects of an import, in row order: calls fn for each. */
 typedef void (*import_reject_fn)(long long row, const char *level, const char *field, const char *reason,

@@ -317,10 +317,13 @@ static int64_t top_of(const char *path)
 
 /* ---- households ---- */
 
+#define HH_COLS                                                                                              \
+    "SELECT h.id, h.area_id, h.created_at, h.updated_at, h.room, h.address, h.address_key, a.code, a.path,"
+#define HH_FROM " FROM households h JOIN areas a ON a.id = h.area_id "
 #define HH_SELECT                                                                                            \
-    "SELECT h.id, h.area_id, h.created_at, h.updated_at, h.room, h.address, h.address_key, a.code, a.path,"  \
-    " (SELECT COUNT(*) FROM persons m WHERE m.area_id = h.area_id AND m.household_id = h.id)"                 \
-    " FROM households h JOIN areas a ON a.id = h.area_id "
+    HH_COLS " (SELECT COUNT(*) FROM persons m WHERE m.area_id = h.area_id AND m.household_id = h.id)" HH_FROM
+/* Without the member count: imports look households up by the thousand. */
+#define HH_SELECT_LIGHT HH_COLS " 0" HH_FROM
 
 static void read_hh(db_stmt *s, household *h)
 {
@@ -416,17 +419,18 @@ int household_ensure(db_conn *c, const actor *who, int64_t area_id, const char *
     *created = false;
     room = room ? room : "";
     address = address ? address : "";
-    db_stmt *s = db_prepare(c, "SELECT id FROM households WHERE area_id = $1 AND room = $2 AND address = $3");
+    db_stmt *s = db_prepare(c, HH_SELECT_LIGHT "WHERE h.area_id = $1 AND h.room = $2 AND h.address = $3");
     if (!s)
         return fx_fail(err, FX_EINTERNAL, "db_error", "could not read households");
     db_bind_i64(s, 1, area_id);
     db_bind_text(s, 2, room);
     db_bind_text(s, 3, address);
     int rc = db_step(s);
-    int64_t id = rc == DB_ROW ? db_col_i64(s, 0) : 0;
+    if (rc == DB_ROW)
+        read_hh(s, out);
     db_done(s);
-    if (id)
-        return household_get(c, id, out) == DB_ROW ? 0 : fx_fail(err, FX_EINTERNAL, "db_error", "household vanished");
+    if (rc == DB_ROW)
+        return 0;
     area a;
     if (area_get_id(c, area_id, &a) != DB_ROW)
         return fx_fail(err, FX_EINVAL, "area_not_found", "the household's area does not exist");
@@ -492,17 +496,51 @@ int household_delete(db_conn *c, const actor *who, int64_t id, fx_err *err)
     return 0;
 }
 
+static const char *const person_index_ddl[][2] = {
+    {"persons_name", "CREATE INDEX IF NOT EXISTS persons_name ON persons(name)"},
+    {"persons_id_last4", "CREATE INDEX IF NOT EXISTS persons_id_last4 ON persons(id_last4)"},
+    {"persons_phone", "CREATE INDEX IF NOT EXISTS persons_phone ON persons(phone_rev)"},
+    {"persons_area", "CREATE INDEX IF NOT EXISTS persons_area ON persons(area_id, household_id)"},
+    {"persons_merchant", "CREATE INDEX IF NOT EXISTS persons_merchant ON persons(merchant_id)"},
+};
+
+int person_indexes_drop(db_conn *c)
+{
+    for (size_t i = 0; i < sizeof person_index_ddl / sizeof *person_index_ddl; i++) {
+        char sql[96];
+        snprintf(sql, sizeof sql, "DROP INDEX IF EXISTS %s", person_index_ddl[i][0]);
+        if (db_exec(c, sql) != DB_OK)
+            return DB_ERR;
+    }
+    return 0;
+}
+
+int person_indexes_ensure(db_conn *c)
+{
+    for (size_t i = 0; i < sizeof person_index_ddl / sizeof *person_index_ddl; i++)
+        if (db_exec(c, person_index_ddl[i][1]) != DB_OK)
+            return DB_ERR;
+    return 0;
+}
+
 /* ---- writing persons ---- */
 
-static void new_personal_code(char out[16])
+void person_new_code(char out[16])
 {
+    /* 4 characters from the clock (seconds, repeating after 12 days) then 8 random
+     * ones (40 bits): new codes land together in the unique index, so a bulk
+     * import does not scatter writes over it, and a code still cannot be guessed.
+     * Two codes can still collide (rarely): writers retry with a fresh one. */
     static const char alphabet[] = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"; /* no 0/O, 1/I */
-    unsigned char raw[10];
+    unsigned char raw[8];
     if (fx_random(raw, sizeof raw) != 0)
         memset(raw, 0, sizeof raw);
-    for (int i = 0; i < 10; i++)
-        out[i] = alphabet[raw[i] & 31];
-    out[10] = '\0';
+    uint64_t t = (uint64_t)fx_now();
+    for (int i = 0; i < 4; i++)
+        out[i] = alphabet[(t >> (5 * (3 - i))) & 31];
+    for (int i = 0; i < 8; i++)
+        out[4 + i] = alphabet[raw[i] & 31];
+    out[12] = '\0';
 }
 
 /* Resolves the household an input names (existing id, or area + room/address). */
@@ -524,6 +562,57 @@ static int resolve_household(db_conn *c, const actor *who, const person_input *i
     return household_ensure(c, who, a.id, in->room, in->address, h, &created, err);
 }
 
+bool person_code_taken(db_conn *c, const char *code)
+{
+    db_stmt *s = db_prepare(c, "SELECT 1 FROM persons WHERE personal_code = $1");
+    if (!s)
+        return false;
+    db_bind_text(s, 1, code);
+    bool taken = db_step(s) == DB_ROW;
+    db_done(s);
+    return taken;
+}
+
+static int insert_row(db_conn *c, const person *out, const person_norm *n, const household *h,
+                      const person_input *in, unsigned flags)
+{
+    db_stmt *s = db_prepare(c, "INSERT INTO persons (id, top_area_id, area_id, household_id, name, id_type, id_number,"
+                               " id_last4, birth_date, sex, phone, phone_rev, category, employer, merchant_id, flags,"
+                               " party_member, personal_code, walk_in, created_at, updated_at) VALUES ($1, $2, $3,"
+                               " $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20)");
+    if (!s)
+        return DB_ERR;
+    db_bind_i64(s, 1, out->id);
+    db_bind_i64(s, 2, top_of(h->area_path));
+    db_bind_i64(s, 3, h->area_id);
+    db_bind_i64(s, 4, h->id);
+    db_bind_text(s, 5, n->name);
+    db_bind_text(s, 6, n->id_type);
+    db_bind_text(s, 7, n->id_number);
+    db_bind_text(s, 8, n->id_last4);
+    if (n->birth_date)
+        db_bind_i64(s, 9, n->birth_date);
+    else
+        db_bind_null(s, 9);
+    db_bind_text(s, 10, n->sex);
+    db_bind_text(s, 11, n->phone);
+    db_bind_text(s, 12, n->phone_rev);
+    db_bind_text(s, 13, n->category);
+    db_bind_text(s, 14, n->employer);
+    if (in->merchant_id > 0)
+        db_bind_i64(s, 15, in->merchant_id);
+    else
+        db_bind_null(s, 15);
+    db_bind_i64(s, 16, flags);
+    db_bind_i64(s, 17, in->party_member > 0);
+    db_bind_text(s, 18, out->personal_code);
+    db_bind_i64(s, 19, in->walk_in > 0);
+    db_bind_i64(s, 20, out->created_at);
+    int rc = db_step(s);
+    db_done(s);
+    return rc == DB_DONE ? 0 : rc;
+}
+
 int person_create(db_conn *c, const actor *who, const person_input *in, person *out, fx_err *err)
 {
     person_norm n;
@@ -543,44 +632,18 @@ int person_create(db_conn *c, const actor *who, const person_input *in, person *
     memset(out, 0, sizeof *out);
     out->id = fx_id_next();
     out->created_at = out->updated_at = fx_now();
-    new_personal_code(out->personal_code);
-    db_stmt *s = db_prepare(c, "INSERT INTO persons (id, top_area_id, area_id, household_id, name, id_type, id_number,"
-                               " id_last4, birth_date, sex, phone, phone_rev, category, employer, merchant_id, flags,"
-                               " party_member, personal_code, walk_in, created_at, updated_at) VALUES ($1, $2, $3,"
-                               " $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20)");
-    if (!s)
-        return fx_fail(err, FX_EINTERNAL, "db_error", "could not save the person");
-    db_bind_i64(s, 1, out->id);
-    db_bind_i64(s, 2, top_of(h.area_path));
-    db_bind_i64(s, 3, h.area_id);
-    db_bind_i64(s, 4, h.id);
-    db_bind_text(s, 5, n.name);
-    db_bind_text(s, 6, n.id_type);
-    db_bind_text(s, 7, n.id_number);
-    db_bind_text(s, 8, n.id_last4);
-    if (n.birth_date)
-        db_bind_i64(s, 9, n.birth_date);
-    else
-        db_bind_null(s, 9);
-    db_bind_text(s, 10, n.sex);
-    db_bind_text(s, 11, n.phone);
-    db_bind_text(s, 12, n.phone_rev);
-    db_bind_text(s, 13, n.category);
-    db_bind_text(s, 14, n.employer);
-    if (in->merchant_id > 0)
-        db_bind_i64(s, 15, in->merchant_id);
-    else
-        db_bind_null(s, 15);
-    db_bind_i64(s, 16, flags);
-    db_bind_i64(s, 17, in->party_member > 0);
-    db_bind_text(s, 18, out->personal_code);
-    db_bind_i64(s, 19, in->walk_in > 0);
-    db_bind_i64(s, 20, out->created_at);
-    rc = db_step(s);
-    db_done(s);
+    person_new_code(out->personal_code);
+    for (int attempt = 0;; attempt++) {
+        rc = insert_row(c, out, &n, &h, in, flags);
+        if (rc == DB_ECONSTRAINT && attempt < 3 && person_code_taken(c, out->personal_code)) {
+            person_new_code(out->personal_code); /* two random codes met: draw another */
+            continue;
+        }
+        break;
+    }
     if (rc == DB_ECONSTRAINT)
         return fx_fail(err, FX_ECONFLICT, "person_exists", "a person with this ID number is already registered");
-    if (rc != DB_DONE)
+    if (rc != 0)
         return fx_fail(err, FX_EINTERNAL, "db_error", "could not save the person");
     area_delta d = person_delta(n.category, flags, +1);
     if (area_counts_add(c, h.area_path, &d) != 0)

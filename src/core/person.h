@@ -85,6 +85,11 @@ int person_get(db_conn *c, int64_t id, person *out);                   /* DB_ROW
 int person_get_by_number(db_conn *c, const char *id_number, person *out);
 int person_get_by_code(db_conn *c, const char *personal_code, person *out);
 
+/* A new personal code for a printed card (11 characters, never the ID number). */
+void person_new_code(char out[16]);
+/* true when a person already carries this personal code. */
+bool person_code_taken(db_conn *c, const char *code);
+
 int person_create(db_conn *c, const actor *who, const person_input *in, person *out, fx_err *err);
 int person_update(db_conn *c, const actor *who, int64_t id, const person_input *in, person *out, fx_err *err);
 int person_delete(db_conn *c, const actor *who, int64_t id, fx_err *err);
@@ -127,6 +132,12 @@ int household_ensure(db_conn *c, const actor *who, int64_t area_id, const char *
                      household *out, bool *created, fx_err *err);
 int household_list(db_conn *c, int64_t area_id, const char *area_path, int64_t after_id, household *out, int max);
 int household_delete(db_conn *c, const actor *who, int64_t id, fx_err *err);
+
+/* Search indexes of persons (the same as migration 0002 defines). A first load
+ * into an empty registry drops them and builds them once at the end: building
+ * an index from sorted rows costs a fraction of keeping it current row by row. */
+int person_indexes_drop(db_conn *c);
+int person_indexes_ensure(db_conn *c); /* CREATE INDEX IF NOT EXISTS: safe to repeat */
 
 /* ---- counters: population by area, kept current as data changes ---- */
 typedef struct area_delta {

@@ -293,7 +293,9 @@ struct mig_arg {
 static int apply_one(db_conn *c, void *arg)
 {
     struct mig_arg *a = arg;
-    int rc = db_exec(c, a->m->sql);
+    char *sql = db__migration_sql(a->m->sql);
+    int rc = sql ? db_exec(c, sql) : DB_ERR;
+    free(sql);
     if (rc != DB_OK) {
         snprintf(a->err, a->errlen, "migration %04d %s failed: %s", a->m->version, a->m->name, db_errmsg(c));
         return rc < 0 ? rc : DB_ERR;

@@ -10,6 +10,10 @@ void db__conn_close(db_conn *c);
 int db__begin(db_conn *c);     /* BEGIN IMMEDIATE (SQLite) */
 int db__commit(db_conn *c);
 int db__rollback(db_conn *c);
+/* A migration's SQL as this engine wants it (malloc'd). SQLite makes a table's
+ * rowid its primary key only when it is spelled INTEGER PRIMARY KEY; the portable
+ * BIGINT PRIMARY KEY would cost every table a second index. */
+char *db__migration_sql(const char *sql);
 /* Folds a committed WAL back into the database when the writer is idle. */
 void db__checkpoint(db_conn *c);
 

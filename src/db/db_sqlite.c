@@ -250,3 +250,28 @@ int db_query_i64(db_conn *c, const char *sql, int64_t *out)
     db_done(s);
     return rc;
 }
+
+char *db__migration_sql(const char *sql)
+{
+    static const char from[] = "BIGINT PRIMARY KEY", to[] = "INTEGER PRIMARY KEY";
+    size_t n = 0;
+    for (const char *p = sql; (p = strstr(p, from)); p += sizeof from - 1)
+        n++;
+    char *out = malloc(strlen(sql) + n * (sizeof to - sizeof from) + 1);
+    if (!out)
+        return NULL;
+    char *w = out;
+    for (const char *p = sql, *hit; *p; p = hit + sizeof from - 1) {
+        hit = strstr(p, from);
+        if (!hit) {
+            memcpy(w, p, strlen(p) + 1);
+            break;
+        }
+        memcpy(w, p, (size_t)(hit - p));
+        w += hit - p;
+        memcpy(w, to, sizeof to - 1);
+        w += sizeof to - 1;
+        *w = '\0';
+    }
+    return out;
+}

@@ -284,8 +284,8 @@ static bool detect(fx_csv *c, char *err, size_t errlen)
         set_err(err, errlen, "this is not a CSV text file but a PDF: export the table as CSV instead");
         return false;
     }
-    static const char binary[] = "this is not a CSV text file (it looks like a binary file, e.g. an .xlsx): "
-                                 "save it as CSV";
+    static const char binary[] = "this is not a CSV text file (it looks like a binary file, e.g. an .xlsx: "
+                                 "save it as CSV)";
     size_t ctrl = 0;
     for (size_t i = 0; i < n; i++) {
         if (b[i] == 0) {

@@ -45,7 +45,7 @@ static void register_and_read(void)
     char pcode[32] = "";
     if (code)
         snprintf(pcode, sizeof pcode, "%s", code);
-    CHECK(strlen(pcode) == 10);
+    CHECK(strlen(pcode) == 12);
     fxt_free(&r);
 
     /* a registrar confirms identity by the card's code: sees the name, not the whole ID or phone */
