@@ -92,7 +92,15 @@ fuzz:
 	@scripts/deps fuzz
 	@$(MAKE) --no-print-directory -f fuzz/fuzz.mk run
 
-bench: bin/fangxian
+REL_LIB := $(filter-out build/rel/src/main.o,$(REL_OBJ))
+build/bench/%: bench/%.c $(REL_LIB)
+	@mkdir -p $(dir $@)
+	@echo "  LD $@"; $(CC) $(BASE) $(REL) $(PKG_CFLAGS) $< $(REL_LIB) -o $@ $(PKG_LIBS)
+build/bench/gen_persons: bench/gen_persons.c
+	@mkdir -p $(dir $@)
+	@echo "  LD $@"; $(CC) -std=c17 -O2 -Wall -Wextra -Werror $< -o $@
+
+bench: bin/fangxian build/bench/search build/bench/gen_persons
 	@scripts/deps bench
 	bench/run-quick
 

@@ -11,12 +11,16 @@
 #include <string.h>
 #include <time.h>
 
-#define COLS                                                                                                 \
+#define SELECT_COLS                                                                                          \
     "SELECT p.id, p.area_id, COALESCE(p.household_id, 0), COALESCE(p.merchant_id, 0),"                        \
     " COALESCE(p.import_id, 0), p.created_at, p.updated_at, p.name, p.id_type, p.id_number,"                  \
     " COALESCE(p.birth_date, 0), p.sex, p.phone, p.category, p.employer, p.flags, p.party_member, p.walk_in,"  \
-    " p.personal_code, a.code, a.path, COALESCE(h.address_key, '')"                                           \
-    " FROM persons p JOIN areas a ON a.id = p.area_id LEFT JOIN households h ON h.id = p.household_id "
+    " p.personal_code, a.code, a.path, COALESCE(h.address_key, '')"
+#define COLS SELECT_COLS " FROM persons p JOIN areas a ON a.id = p.area_id LEFT JOIN households h ON h.id = p.household_id "
+/* Address searches start from the households index: an inner join, households first. */
+#define COLS_BY_HOUSEHOLD                                                                                    \
+    SELECT_COLS " FROM households h JOIN persons p ON p.area_id = h.area_id AND p.household_id = h.id"        \
+                " JOIN areas a ON a.id = p.area_id "
 /* $1 $2: the scope range [path, upper) */
 #define IN_SCOPE " AND a.path >= $1 AND a.path < $2 "
 
@@ -102,8 +106,8 @@ static int by_address(db_conn *c, const person_query *q, const char *prefix, str
 {
     char upper[600];
     snprintf(upper, sizeof upper, "%s" MAX_CHAR, prefix);
-    return run(c, COLS "WHERE h.address_key >= $3 AND h.address_key < $4" IN_SCOPE
-                       "ORDER BY h.address_key, p.id LIMIT $5",
+    return run(c, COLS_BY_HOUSEHOLD "WHERE h.address_key >= $3 AND h.address_key < $4" IN_SCOPE
+                                    "ORDER BY h.address_key, p.id LIMIT $5",
                q, prefix, upper, h);
 }
 
