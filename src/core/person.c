@@ -321,7 +321,7 @@ static int64_t top_of(const char *path)
     "SELECT h.id, h.area_id, h.created_at, h.updated_at, h.room, h.address, h.address_key, a.code, a.path,"
 #define HH_FROM " FROM households h JOIN areas a ON a.id = h.area_id "
 #define HH_SELECT                                                                                            \
-    HH_COLS " (SELECT COUNT(*) FROM persons m WHERE m.area_id = h.area_id AND m.household_id = h.id)" HH_FROM
+    HH_COLS " (SELECT COUNT(*) FROM persons m WHERE m.household_id = h.id)" HH_FROM
 /* Without the member count: imports look households up by the thousand. */
 #define HH_SELECT_LIGHT HH_COLS " 0" HH_FROM
 
@@ -500,7 +500,8 @@ static const char *const person_index_ddl[][2] = {
     {"persons_name", "CREATE INDEX IF NOT EXISTS persons_name ON persons(name)"},
     {"persons_id_last4", "CREATE INDEX IF NOT EXISTS persons_id_last4 ON persons(id_last4)"},
     {"persons_phone", "CREATE INDEX IF NOT EXISTS persons_phone ON persons(phone_rev)"},
-    {"persons_area", "CREATE INDEX IF NOT EXISTS persons_area ON persons(area_id, household_id)"},
+    {"persons_area", "CREATE INDEX IF NOT EXISTS persons_area ON persons(area_id, id)"},
+    {"persons_household", "CREATE INDEX IF NOT EXISTS persons_household ON persons(household_id)"},
     {"persons_merchant", "CREATE INDEX IF NOT EXISTS persons_merchant ON persons(merchant_id)"},
 };
 

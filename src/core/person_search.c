@@ -19,7 +19,7 @@
 #define COLS SELECT_COLS " FROM persons p JOIN areas a ON a.id = p.area_id LEFT JOIN households h ON h.id = p.household_id "
 /* Address searches start from the households index: an inner join, households first. */
 #define COLS_BY_HOUSEHOLD                                                                                    \
-    SELECT_COLS " FROM households h JOIN persons p ON p.area_id = h.area_id AND p.household_id = h.id"        \
+    SELECT_COLS " FROM households h JOIN persons p ON p.household_id = h.id"        \
                 " JOIN areas a ON a.id = p.area_id "
 /* $1 $2: the scope range [path, upper) */
 #define IN_SCOPE " AND a.path >= $1 AND a.path < $2 "
@@ -160,32 +160,51 @@ static int by_last4(db_conn *c, const person_query *q, const char *last4, struct
     return run(c, COLS "WHERE p.id_last4 = $3" IN_SCOPE "ORDER BY p.id LIMIT $5", q, up, NULL, h);
 }
 
+/* An area's subtree in (area path, id) order, so a page is read straight off the
+ * areas path index and the persons (area_id, id) index, with no sort. The cursor
+ * is the last person's id; its area path is looked up to resume there. */
 static int list_area(db_conn *c, const person_query *q, struct hits *h)
 {
-    char lo[FX_AREA_PATH_MAX] = "/", hi[FX_AREA_PATH_MAX] = "0";
-    if (q->area_path && *q->area_path) {
-        fx_copy(lo, sizeof lo, q->area_path);
-        fx_copy(hi, sizeof hi, lo);
-        hi[strlen(hi) - 1] = '0';
-    }
-    db_stmt *s = q->household_id
-                     ? db_prepare(c, COLS "WHERE p.household_id = $1 AND p.id > $2 ORDER BY p.id LIMIT $3")
-                 : q->merchant_id
-                     ? db_prepare(c, COLS "WHERE p.merchant_id = $1 AND p.id > $2 ORDER BY p.id LIMIT $3")
-                     : db_prepare(c, COLS "WHERE a.path >= $4 AND a.path < $5 AND p.id > $2 ORDER BY p.id LIMIT $3");
-    if (!s)
-        return DB_ERR;
-    if (q->household_id)
-        db_bind_i64(s, 1, q->household_id);
-    else if (q->merchant_id)
-        db_bind_i64(s, 1, q->merchant_id);
-    else {
-        db_bind_text(s, 4, lo);
-        db_bind_text(s, 5, hi);
-    }
-    db_bind_i64(s, 2, q->after_id);
-    db_bind_i64(s, 3, h->max);
+    db_stmt *s;
     int rc = DB_DONE;
+    if (q->household_id || q->merchant_id) {
+        s = q->household_id ? db_prepare(c, COLS "WHERE p.household_id = $1 AND p.id > $2 ORDER BY p.id LIMIT $3")
+                            : db_prepare(c, COLS "WHERE p.merchant_id = $1 AND p.id > $2 ORDER BY p.id LIMIT $3");
+        if (!s)
+            return DB_ERR;
+        db_bind_i64(s, 1, q->household_id ? q->household_id : q->merchant_id);
+        db_bind_i64(s, 2, q->after_id);
+        db_bind_i64(s, 3, h->max);
+    } else {
+        char lo[FX_AREA_PATH_MAX] = "/", hi[FX_AREA_PATH_MAX] = "0", from[FX_AREA_PATH_MAX] = "";
+        if (q->area_path && *q->area_path) {
+            fx_copy(lo, sizeof lo, q->area_path);
+            fx_copy(hi, sizeof hi, lo);
+            hi[strlen(hi) - 1] = '0';
+        }
+        int64_t after = q->after_id;
+        if (after) {
+            db_stmt *k = db_prepare(c, "SELECT a.path FROM persons p JOIN areas a ON a.id = p.area_id WHERE p.id = $1");
+            if (!k)
+                return DB_ERR;
+            db_bind_i64(k, 1, after);
+            if (db_step(k) == DB_ROW)
+                fx_copy(from, sizeof from, db_col_text(k, 0));
+            db_done(k);
+        }
+        s = db_prepare(c, SELECT_COLS " FROM areas a JOIN persons p ON p.area_id = a.id"
+                                      " LEFT JOIN households h ON h.id = p.household_id"
+                                      " WHERE a.path >= $1 AND a.path < $2"
+                                      " AND (a.path > $3 OR (a.path = $3 AND p.id > $4))"
+                                      " ORDER BY a.path, p.id LIMIT $5");
+        if (!s)
+            return DB_ERR;
+        db_bind_text(s, 1, lo);
+        db_bind_text(s, 2, hi);
+        db_bind_text(s, 3, from);
+        db_bind_i64(s, 4, after);
+        db_bind_i64(s, 5, h->max);
+    }
     while (h->n < h->max && (rc = db_step(s)) == DB_ROW)
         fill(s, &h->out[h->n++]);
     db_done(s);

@@ -89,7 +89,8 @@ CREATE TABLE persons (
 CREATE INDEX persons_name ON persons(name);
 CREATE INDEX persons_id_last4 ON persons(id_last4);
 CREATE INDEX persons_phone ON persons(phone_rev);
-CREATE INDEX persons_area ON persons(area_id, household_id);
+CREATE INDEX persons_area ON persons(area_id, id);          -- an area's people in id order: keyset paging
+CREATE INDEX persons_household ON persons(household_id);
 CREATE INDEX persons_merchant ON persons(merchant_id);
 
 CREATE TABLE party_contacts (
