@@ -39,7 +39,9 @@
  * open until the store is closed, and there may be 256), and whenever an
  * input has ended one of the fuzzer's own sessions (logout, password change,
  * disabling), so later inputs still act as admin and officer. Login throttles
- * are renewed every 64 inputs so the login path is not stuck at 429.
+ * are renewed every 64 inputs so the login path is not stuck at 429. A crash
+ * leaves its directory behind (fangxian-fuzz-PID-…); the next run removes the
+ * directories of processes that are gone.
  *
  * argon2 is replaced by a cheap stand-in (below) unless FUZZ_REAL_ARGON2=1: the
  * real one spends ~20 MiB and tens of milliseconds per login or user write.
@@ -59,8 +61,11 @@
 #include "util/fx_str.h"
 
 #include <argon2.h>
+#include <dirent.h>
 #include <dlfcn.h>
+#include <errno.h>
 #include <jansson.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -150,9 +155,12 @@ static unsigned long writes, imports, inputs, rebuilds;
 static bool verbose;
 static const char *known_ids; /* FUZZ_KNOWN */
 
+static void cleanup_dir(void);
+
 static void die(const char *what)
 {
     fprintf(stderr, "fuzz_request: %s\n", what);
+    cleanup_dir();
     abort();
 }
 
@@ -330,12 +338,40 @@ static void world_check(void)
 
 static void cleanup_dir(void)
 {
+    static bool done;
+    if (done)
+        return;
+    done = true;
     if (verbose || getenv("FUZZ_STATS"))
         fprintf(stderr, "fuzz_request: %lu inputs, %lu database rebuilds\n", inputs, rebuilds);
     if (!dir[0])
         return;
     remove_db_files();
     rmdir(dir);
+}
+
+/* Directories left by runs that crashed (a sanitizer report ends the process
+ * without atexit): fangxian-fuzz-PID-… whose process is gone. */
+static void remove_stale(const char *tmp)
+{
+    DIR *d = opendir(tmp);
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        char *end;
+        long pid = strncmp(e->d_name, "fangxian-fuzz-", 14) == 0 ? strtol(e->d_name + 14, &end, 10) : 0;
+        if (pid <= 0 || *end != '-' || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+            continue;
+        static const char *const files[] = {"fuzz.db", "fuzz.db-wal", "fuzz.db-shm", "fuzz.db-journal"};
+        char p[512];
+        for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+            snprintf(p, sizeof p, "%s/%s/%s", tmp, e->d_name, files[i]);
+            unlink(p);
+        }
+        snprintf(p, sizeof p, "%s/%s", tmp, e->d_name);
+        rmdir(p);
+    }
+    if (d)
+        closedir(d);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -350,7 +386,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     const char *tmp = getenv("TMPDIR");
     if (stat("/dev/shm", &st) == 0 && S_ISDIR(st.st_mode) && access("/dev/shm", W_OK) == 0)
         tmp = "/dev/shm";
-    snprintf(dir, sizeof dir, "%s/fangxian-fuzz-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    tmp = tmp && *tmp ? tmp : "/tmp";
+    remove_stale(tmp);
+    snprintf(dir, sizeof dir, "%s/fangxian-fuzz-%ld-XXXXXX", tmp, (long)getpid());
     if (!mkdtemp(dir))
         die("mkdtemp failed");
     snprintf(db_file, sizeof db_file, "%s/fuzz.db", dir);
@@ -520,6 +558,7 @@ static bool report(const http_req *r, const char *id, const char *what)
             r->who.name, (long long)r->who.area_id);
     fprintf(stderr, "status %d, body %zu bytes: %.*s\n", r->status, r->resp_len, (int)(r->resp_len > 2000 ? 2000 : r->resp_len),
             r->resp ? r->resp : "(none)");
+    cleanup_dir();
     abort();
 }
 

@@ -77,7 +77,7 @@ int cmd_import(int argc, char **argv)
     }
     const char *file = a.pos[0], *area = cli_opt(&a, "area"), *max = cli_opt(&a, "max-mb");
     const char *batch = cli_opt(&a, "batch");
-    long long batch_rows = 20000;
+    long long batch_rows = 10000;
     if (batch && (!fx_parse_i64(batch, &batch_rows) || batch_rows < 1 || batch_rows > 1000000)) {
         fprintf(stderr, "import: --batch takes 1 to 1000000 rows\n");
         return CLI_USAGE;

@@ -127,7 +127,7 @@ int demo_people(db *d, const struct demo_group *groups, int ngroups, double scal
         fclose(f);
         lseek(fd, 0, SEEK_SET);
         import_opts o = {.kind = "persons", .area = g->area, .file_name = "demo",
-                         .batch_rows = scale > 10 ? 50000 : 5000, .caller_bulk = bulk};
+                         .batch_rows = scale > 10 ? 20000 : 5000, .caller_bulk = bulk};
         import_progress p;
         fx_err err = {0};
         int rc = import_run(d, &cli, fd, &o, &p, &err);

@@ -362,8 +362,12 @@ int token_create(db_conn *c, const actor *who, const char *name, const char *kin
         return fx_fail(err, FX_EINVAL, "invalid_kind", "token kind must be device, partner or lab");
     area a = {0};
     int rc;
-    if (area_code && *area_code && (rc = scoped_area(c, who, area_code, &a, err)))
-        return rc;
+    if (area_code && *area_code) {
+        if ((rc = scoped_area(c, who, area_code, &a, err)))
+            return rc;
+    } else if (!actor_in_scope(who, NULL)) {
+        return fx_fail(err, FX_EINVAL, "area_required", "give the token an area within yours");
+    }
     memset(out, 0, sizeof *out);
     out->id = fx_id_next();
     out->area_id = a.id;
@@ -401,6 +405,15 @@ int token_create(db_conn *c, const actor *who, const char *name, const char *kin
 
 int token_revoke(db_conn *c, const actor *who, const char *name, fx_err *err)
 {
+    db_stmt *q = db_prepare(c, "SELECT COALESCE(a.path, '') FROM api_tokens t LEFT JOIN areas a ON a.id = t.area_id"
+                               " WHERE t.name = $1");
+    if (!q)
+        return fx_fail(err, FX_EINTERNAL, "db_error", "could not read the token");
+    db_bind_text(q, 1, name);
+    bool visible = db_step(q) == DB_ROW && actor_in_scope(who, *db_col_text(q, 0) ? db_col_text(q, 0) : NULL);
+    db_done(q);
+    if (!visible)
+        return fx_fail(err, FX_ENOTFOUND, "token_not_found", "no active token is named %s in your area", name);
     db_stmt *s = db_prepare(c, "UPDATE api_tokens SET revoked_at = $1 WHERE name = $2 AND revoked_at IS NULL");
     if (!s)
         return fx_fail(err, FX_EINTERNAL, "db_error", "could not revoke the token");
@@ -416,16 +429,18 @@ int token_revoke(db_conn *c, const actor *who, const char *name, fx_err *err)
     return rc < 0 ? fx_fail(err, FX_EINTERNAL, "db_error", "could not write the audit log") : 0;
 }
 
-int token_list(db_conn *c, int64_t after_id, api_token *out, int max)
+int token_list(db_conn *c, const char *scope_path, int64_t after_id, api_token *out, int max)
 {
     db_stmt *s = db_prepare(c, "SELECT t.id, t.name, t.kind, COALESCE(t.area_id, 0), COALESCE(a.code, ''),"
                                " t.created_at, COALESCE(t.revoked_at, 0)"
                                " FROM api_tokens t LEFT JOIN areas a ON a.id = t.area_id"
-                               " WHERE t.id > $1 ORDER BY t.id LIMIT $2");
+                               " WHERE t.id > $1 AND ($3 = '' OR substr(COALESCE(a.path, ''), 1, length($3)) = $3)"
+                               " ORDER BY t.id LIMIT $2");
     if (!s)
         return DB_ERR;
     db_bind_i64(s, 1, after_id);
     db_bind_i64(s, 2, max);
+    db_bind_text(s, 3, scope_path ? scope_path : "");
     int n = 0, rc = DB_DONE;
     while (n < max && (rc = db_step(s)) == DB_ROW) {
         api_token *t = &out[n++];

@@ -65,7 +65,8 @@ typedef struct api_token {
 int token_create(db_conn *c, const actor *who, const char *name, const char *kind, const char *area,
                  const char *token_hash, api_token *out, fx_err *err);
 int token_revoke(db_conn *c, const actor *who, const char *name, fx_err *err);
-int token_list(db_conn *c, int64_t after_id, api_token *out, int max);
+/* Tokens whose area lies in scope_path (NULL: all, including those without an area). */
+int token_list(db_conn *c, const char *scope_path, int64_t after_id, api_token *out, int max);
 int token_lookup(db_conn *c, const char *token_hash, principal *out);
 
 /* Login throttling, in memory: failures per key (a username or an IP) within a

@@ -48,7 +48,7 @@ static const char *const col_names[C_NCOLS][8] = {
 struct row {
     long long row_no;
     person_norm n;
-    char building[64], unit[64], room[32], address[256];
+    char building[84], unit[84], room[84], address[401];
     unsigned flags;
     int party;         /* -1 not given */
     bool reject;       /* a reject (or warning) record only */

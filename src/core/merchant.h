@@ -11,7 +11,7 @@
 
 typedef struct merchant {
     int64_t id, area_id, created_at, updated_at;
-    char name[404], licence[64], address[404], contact_name[204], contact_phone[24];
+    char name[404], licence[164], address[404], contact_name[204], contact_phone[24];
     char area_code[65], area_path[192];
     int staff;
 } merchant;
@@ -31,7 +31,7 @@ int merchant_delete(db_conn *c, const actor *who, int64_t id, fx_err *err);
 /* Party-member contact households. */
 typedef struct party_contact {
     int64_t member_id, household_id, created_at;
-    char member_name[204], household_address[512], area_code[65];
+    char member_name[204], household_address[1024], area_code[65];
 } party_contact;
 
 int party_contact_add(db_conn *c, const actor *who, int64_t member_id, int64_t household_id, fx_err *err);

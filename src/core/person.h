@@ -39,13 +39,13 @@ typedef struct person {
     char sex[2];
     char phone[24];
     char category[16];
-    char employer[256];
+    char employer[401];
     unsigned flags;
     bool party_member, walk_in;
     char personal_code[16];
     char area_code[65];
     char area_path[192];
-    char address[512]; /* household address (names of compound, building, unit, room) */
+    char address[1024]; /* household address (names of compound, building, unit, room) */
 } person;
 
 typedef struct person_input {
@@ -74,7 +74,7 @@ typedef struct person_norm {
     char phone[24];
     char phone_rev[24];
     char category[16];
-    char employer[256];
+    char employer[401];
 } person_norm;
 
 /* Checks and normalises the fields present in in (all required ones when
@@ -118,9 +118,9 @@ void person_mask_name(const char *name, char out[PERSON_NAME_MAX * 4 + 1]);
 /* ---- households ---- */
 typedef struct household {
     int64_t id, area_id, created_at, updated_at;
-    char room[64];
-    char address[256];
-    char address_key[512];
+    char room[84];
+    char address[401];
+    char address_key[1024];
     char area_code[65];
     char area_path[192];
     int members;

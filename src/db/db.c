@@ -211,6 +211,22 @@ db_conn *db_reader(db *d)
     return c;
 }
 
+void db_reader_release(db *d)
+{
+    if (tl_reader.owner != d || !tl_reader.conn)
+        return;
+    pthread_mutex_lock(&d->readers_mu);
+    for (int i = 0; i < d->nreaders; i++)
+        if (d->readers[i] == tl_reader.conn) {
+            d->readers[i] = d->readers[--d->nreaders];
+            break;
+        }
+    pthread_mutex_unlock(&d->readers_mu);
+    db__conn_close(tl_reader.conn);
+    tl_reader.owner = NULL;
+    tl_reader.conn = NULL;
+}
+
 int db_submit(db *d, db_job *job)
 {
     job->next = NULL;

@@ -59,6 +59,8 @@ int db_schema_version(db *d);
 
 /* This thread's read connection (opened on first use). NULL on failure. */
 db_conn *db_reader(db *d);
+/* Closes this thread's read connection: threads that end before the store closes call it. */
+void db_reader_release(db *d);
 
 /* Statements. db_prepare() caches by SQL text per connection: pass SQL that is
  * a constant. Every prepared statement must be given back with db_done(). */

@@ -9,6 +9,8 @@ static int list_audit(http_req *r)
     int64_t cursor;
     if (http_page(r, 50, 500, &limit, &cursor))
         return HTTP_DONE;
+    if (r->who.area_id) /* entries are not bound to areas: only system administrators read them */
+        return http_error(r, 403, "outside_area", "the audit log is for system administrators (no area)");
     const char *entity = http_query(r, "entity"), *id = http_query(r, "id");
     if (id && !entity)
         return http_error(r, 400, "missing_entity", "give entity=KIND together with id=ID");

@@ -38,6 +38,7 @@ static void *import_thread(void *arg)
     if (import_run(t->app->db, &t->act, t->fd, &o, &p, &err) != 0)
         fx_log(FX_LOG_WARN, "import %lld failed: %s", (long long)t->import_id, err.msg);
     close(t->fd);
+    db_reader_release(t->app->db); /* this thread's read connection goes with it */
     t->app->background--;
     free(t);
     return NULL;
@@ -52,6 +53,8 @@ static int started(http_req *r, int rc)
     pthread_attr_t attr;
     pthread_attr_init(&attr);
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    /* Read what the answer needs now: once started, the thread may finish and free t. */
+    json_int_t id = (json_int_t)t->import_id, size = (json_int_t)t->size;
     r->app->background++;
     r->ctx = NULL; /* the thread owns the task now */
     if (pthread_create(&th, &attr, import_thread, t) != 0) {
@@ -61,8 +64,7 @@ static int started(http_req *r, int rc)
         return http_error(r, 503, "busy", "the import could not be started; try again");
     }
     pthread_attr_destroy(&attr);
-    return http_json(r, 202, json_pack("{s:I, s:s, s:I}", "id", (json_int_t)t->import_id, "status", "running",
-                                       "bytes_total", (json_int_t)t->size));
+    return http_json(r, 202, json_pack("{s:I, s:s, s:I}", "id", id, "status", "running", "bytes_total", size));
 }
 
 static void task_free(void *p)

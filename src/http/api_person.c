@@ -334,6 +334,8 @@ static int hh_create_job(db_conn *c, void *arg)
     area a;
     if (area_get(c, op->area, &a) != DB_ROW)
         return fx_fail(&op->err, FX_EINVAL, "area_not_found", "area: %.64s does not exist", op->area);
+    if (!actor_in_scope(&op->r->act, a.path))
+        return fx_fail(&op->err, FX_EPERM, "outside_area", "area %.64s is outside your area", op->area);
     bool created;
     int rc = household_ensure(c, &op->r->act, a.id, op->room, op->address, &op->out, &created, &op->err);
     if (rc == 0 && !created)

@@ -29,7 +29,7 @@ static int list_tokens(http_req *r)
     api_token *rows = malloc(sizeof *rows * (size_t)(limit + 1));
     if (!rows)
         return http_error(r, 500, "internal", "out of memory");
-    int n = token_list(c, cursor, rows, limit + 1);
+    int n = token_list(c, r->who.area_id ? r->who.area_path : NULL, cursor, rows, limit + 1);
     http_list_rows(r, rows, sizeof *rows, n, limit, offsetof(api_token, id), render);
     free(rows);
     return HTTP_DONE;

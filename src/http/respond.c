@@ -2,6 +2,7 @@
 #include "http/router.h"
 
 #include "util/fx_str.h"
+#include "util/fx_text.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -19,6 +20,11 @@ const char *http_query(const http_req *r, const char *name)
 
 int http_json(http_req *r, int status, json_t *body)
 {
+    if (!body) { /* a renderer failed (out of memory, or text that is not UTF-8): never an empty answer */
+        status = 500;
+        body = json_pack("{s:{s:s, s:s}}", "error", "code", "internal", "message",
+                         "the answer could not be built; try again");
+    }
     free(r->resp);
     r->resp = body ? json_dumps(body, JSON_COMPACT) : NULL;
     r->resp_len = r->resp ? strlen(r->resp) : 0;
@@ -35,8 +41,11 @@ int http_json(http_req *r, int status, json_t *body)
 
 static int error_v(http_req *r, int status, const char *code, const char *fmt, va_list ap)
 {
-    char msg[512];
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    char raw[512], msg[1024];
+    vsnprintf(raw, sizeof raw, fmt, ap);
+    /* Messages quote what the client sent and are cut to size: make them valid UTF-8
+     * (bad or cut-off bytes become U+FFFD) so the envelope can always be built. */
+    fx_text_normalize(raw, msg, sizeof msg);
     return http_json(r, status, json_pack("{s:{s:s, s:s}}", "error", "code", code, "message", msg));
 }
 

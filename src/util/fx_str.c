@@ -94,8 +94,11 @@ bool fx_copy(char *dst, size_t n, const char *src)
 {
     size_t len = strlen(src);
     if (len >= n) {
-        memcpy(dst, src, n - 1);
-        dst[n - 1] = '\0';
+        size_t k = n - 1;
+        while (k && ((unsigned char)src[k] & 0xC0) == 0x80) /* never cut a UTF-8 character */
+            k--;
+        memcpy(dst, src, k);
+        dst[k] = '\0';
         return false;
     }
     memcpy(dst, src, len + 1);

@@ -20,7 +20,8 @@ bool fx_str_add_json(fx_str *s, const char *cstr);
 /* Hands the buffer to the caller (NUL-terminated, never NULL unless out of memory). */
 char *fx_str_take(fx_str *s);
 
-/* Copies src into dst of size n, always NUL-terminating; false when truncated. */
+/* Copies src into dst of size n, always NUL-terminating; false when truncated
+ * (then cut before a whole UTF-8 character). */
 bool fx_copy(char *dst, size_t n, const char *src);
 /* Number of Unicode code points in valid UTF-8 s. */
 size_t fx_utf8_len(const char *s);

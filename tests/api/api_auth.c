@@ -224,6 +224,34 @@ static void tokens_for_systems(void)
     free(admin);
 }
 
+static void area_bound_admin_stays_in_area(void)
+{
+    char *admin = fxt_login(&srv, "admin", pw);
+    fxt_resp r = fxt_req(&srv, "POST", "/api/v1/users", admin,
+                         "{\"username\":\"zzadmin\",\"password\":\"zz-admin-pass\",\"role\":\"admin\",\"area\":\"HKG-ZZ\"}");
+    CHECK_EQ_INT(r.status, 201);
+    fxt_free(&r);
+    r = fxt_req(&srv, "POST", "/api/v1/tokens", admin, "{\"name\":\"yh-gate\",\"kind\":\"device\",\"area\":\"HKG-YH\"}");
+    CHECK_EQ_INT(r.status, 201);
+    fxt_free(&r);
+    char *zz = fxt_login(&srv, "zzadmin", "zz-admin-pass");
+    CHECK(zz != NULL);
+    r = fxt_req(&srv, "GET", "/api/v1/tokens", zz, NULL);
+    CHECK(r.body && !strstr(r.body, "yh-gate"));
+    fxt_free(&r);
+    r = fxt_req(&srv, "DELETE", "/api/v1/tokens/yh-gate", zz, NULL);
+    CHECK_EQ_INT(r.status, 404);
+    fxt_free(&r);
+    r = fxt_req(&srv, "POST", "/api/v1/tokens", zz, "{\"name\":\"everywhere\",\"kind\":\"partner\"}");
+    CHECK_EQ_INT(r.status, 400); /* a token without an area would reach beyond 张庄 */
+    fxt_free(&r);
+    r = fxt_req(&srv, "GET", "/api/v1/audit", zz, NULL);
+    CHECK_EQ_INT(r.status, 403);
+    fxt_free(&r);
+    free(zz);
+    free(admin);
+}
+
 static void disabled_user_loses_sessions(void)
 {
     char *admin = fxt_login(&srv, "admin", pw);
@@ -329,6 +357,7 @@ int main(void)
     RUN(roles_and_area_scope);
     RUN(cookie_writes_need_csrf);
     RUN(tokens_for_systems);
+    RUN(area_bound_admin_stays_in_area);
     RUN(disabled_user_loses_sessions);
     RUN(users_api);
     RUN(session_expires);

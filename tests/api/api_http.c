@@ -176,6 +176,10 @@ static void unknown_paths_and_methods(void)
     r = fxt_req(&srv, "POST", "/api/v1/nothing", admin, "{}");
     CHECK_EQ_INT(r.status, 404);
     fxt_free(&r);
+    r = fxt_req(&srv, "GET", "/api/v1/areas/%FF%FE", admin, NULL); /* not UTF-8: still a proper envelope */
+    CHECK_EQ_INT(r.status, 404);
+    CHECK_STR(fxt_err(&r), "area_not_found");
+    fxt_free(&r);
     r = fxt_req(&srv, "BREW", "/", NULL, NULL);
     CHECK(r.status == 405 || r.status == 400 || r.status == 501);
     fxt_free(&r);

@@ -342,6 +342,23 @@ static void households(void)
     r = fxt_req(&srv, "DELETE", path, staff, NULL);
     CHECK_EQ_INT(r.status, 409); /* still has members */
     fxt_free(&r);
+    /* a long address (100 Chinese characters, the most allowed) is kept whole and listed */
+    char body[600] = "{\"area\":\"HKG-YH-IT-W12-GC\",\"address\":\"";
+    for (int i = 0; i < 100; i++)
+        strcat(body, "长");
+    strcat(body, "\"}");
+    r = fxt_req(&srv, "POST", "/api/v1/households", staff, body);
+    CHECK_EQ_INT(r.status, 201);
+    CHECK(r.body && strlen(r.body) > 300);
+    fxt_free(&r);
+    r = fxt_req(&srv, "POST", "/api/v1/households", staff, body);
+    CHECK_EQ_INT(r.status, 409);
+    CHECK_STR(fxt_err(&r), "household_exists");
+    fxt_free(&r);
+    r = fxt_req(&srv, "POST", "/api/v1/households", officer_zz, body); /* not 张庄's: refused, nothing revealed */
+    CHECK_EQ_INT(r.status, 403);
+    CHECK_STR(fxt_err(&r), "outside_area");
+    fxt_free(&r);
     r = fxt_req(&srv, "GET", path, officer_zz, NULL);
     CHECK_EQ_INT(r.status, 404); /* not in 张庄 */
     fxt_free(&r);

@@ -1,0 +1,3 @@
+// Every dashboard panel module; each registers itself on import.
+import './population.js';
+import './imports.js';

@@ -1,0 +1,47 @@
+// Hash routes: '#/persons/123?x=1'. Each names the roles that may open it and
+// loads its screen module on first use.
+import { STAFF } from './nav.js';
+
+const ALL = ['admin', 'officer', 'staff', 'registrar', 'driver', 'lab', 'volunteer'];
+const S = (name) => () => import(`./screens/${name}.js`);
+
+export const ROUTES = [
+  { path: '/login', load: S('login'), public: true },
+  { path: '/dashboard', load: () => import('../dashboard/dashboard.js'), roles: STAFF },
+  { path: '/areas', load: S('areas'), roles: STAFF },
+  { path: '/areas/:code', load: S('areas'), roles: STAFF },
+  { path: '/households/:id', load: S('household'), roles: STAFF },
+  { path: '/persons', load: S('persons'), roles: STAFF },
+  { path: '/persons/new', load: S('person-form'), roles: STAFF },
+  { path: '/persons/:id', load: S('person'), roles: STAFF },
+  { path: '/persons/:id/edit', load: S('person-form'), roles: STAFF },
+  { path: '/lookup', load: S('lookup'), roles: [...STAFF, 'registrar'] },
+  { path: '/import', load: S('import'), roles: STAFF },
+  { path: '/import/:id', load: S('import'), roles: STAFF },
+  { path: '/merchants', load: S('merchants'), roles: STAFF },
+  { path: '/merchants/new', load: S('merchant-form'), roles: STAFF },
+  { path: '/merchants/:id', load: S('merchant'), roles: STAFF },
+  { path: '/collect', load: S('soon'), roles: ['registrar', 'admin', 'officer'], soon: 'collect' },
+  { path: '/runs', load: S('soon'), roles: ['driver', 'admin', 'officer'], soon: 'runs' },
+  { path: '/lab', load: S('soon'), roles: ['lab', 'admin'], soon: 'lab' },
+  { path: '/tasks', load: S('soon'), roles: ['volunteer', 'admin', 'officer', 'staff'], soon: 'tasks' },
+  { path: '/forbidden', load: S('forbidden'), roles: ALL },
+];
+
+const compiled = ROUTES.map((r) => {
+  const names = [];
+  const re = new RegExp(`^${r.path.replace(/:(\w+)/g, (m, n) => { names.push(n); return '([^/]+)'; })}$`);
+  return { ...r, re, names };
+});
+
+export function matchRoute(path) {
+  for (const r of compiled) {
+    const m = path.match(r.re);
+    if (m) {
+      const params = {};
+      r.names.forEach((n, i) => { params[n] = decodeURIComponent(m[i + 1]); });
+      return { route: r, params };
+    }
+  }
+  return null;
+}
