@@ -600,7 +600,7 @@ static bool token_in_scope(db_conn *c, const http_req *r, const char *name)
     api_token t[64];
     int64_t after = 0;
     int n;
-    while (name && (n = token_list(c, after, t, 64)) > 0) {
+    while (name && (n = token_list(c, NULL, after, t, 64)) > 0) {
         for (int i = 0; i < n; i++)
             if (strcmp(t[i].name, name) == 0)
                 return area_in_scope(c, r, t[i].area_id ? t[i].area_code : NULL);

@@ -140,12 +140,14 @@ export async function render({ keepFocus = false } = {}) {
   markCurrent(path);
   document.title = `${t(screen.title || 'app.name')} · ${t('app.name')}`;
   const done = screen.render(main, ctx);
-  if (!keepFocus) focusHeading();
+  // a screen may put the focus where work starts (a search box); else the heading gets it
+  const inside = () => main.contains(document.activeElement) && document.activeElement !== main;
+  if (!keepFocus && !inside()) focusHeading();
   try { await done; } catch (e) {
     if (e.name === 'AbortError' || ctx.stale()) return;
     main.append(errorBox(e));
   }
-  if (!keepFocus && seq === renderSeq && document.activeElement === document.body) focusHeading();
+  if (!keepFocus && seq === renderSeq && !inside()) focusHeading();
 }
 
 function wireShell() {

@@ -101,7 +101,7 @@ export default {
       try {
         const [s, hh] = await Promise.all([
           get(`/areas/${enc(a.code)}/stats`, null, { signal: ctx.signal }),
-          get('/households', { area: a.code, limit: 50 }, { signal: ctx.signal }),
+          get('/households', { area: a.code, limit: 25 }, { signal: ctx.signal }),
         ]);
         if (state.area !== a) return;
         clear(detail);
@@ -131,7 +131,7 @@ export default {
           more.addEventListener('click', async () => {
             more.disabled = true;
             try {
-              const p = await get('/households', { area: a.code, limit: 50, cursor: next });
+              const p = await get('/households', { area: a.code, limit: 25, cursor: next });
               addRows(p.items);
               next = p.next_cursor;
               if (!next) more.remove();
@@ -150,7 +150,7 @@ export default {
     if (selected) {
       // open the branches down to the chosen area
       const path = await pathTo(selected.code);
-      for (const a of path.slice(0, -1)) {
+      for (const a of path) {
         if (!rows.has(a.code)) break;
         await flip(a.code, true);
       }

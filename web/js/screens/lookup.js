@@ -16,8 +16,9 @@ export default {
     const out = h('div', { id: 'lookup-result', 'aria-live': 'polite' });
     const form = h('form', { class: 'card' },
       h('div', { class: 'search-row' },
-        h('div', { class: 'field' }, h('label', { for: id, i18n: 'lookup.label' }), input, h('span', { class: 'hint', id: hint, i18n: 'lookup.hint' })),
-        h('button', { type: 'submit', class: 'btn', i18n: 'lookup.submit' })));
+        h('div', { class: 'field' }, h('label', { for: id, i18n: 'lookup.label' }), input),
+        h('button', { type: 'submit', class: 'btn', i18n: 'lookup.submit' })),
+      h('span', { class: 'hint', id: hint, i18n: 'lookup.hint' }));
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
       const v = halfWidth(input.value).toUpperCase();

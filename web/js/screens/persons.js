@@ -18,10 +18,9 @@ export default {
     const input = h('input', { type: 'search', id: qId, name: 'q', value: q0, autocomplete: 'off', 'aria-describedby': hintId, enterkeyhint: 'search' });
     const form = h('form', { class: 'card', role: 'search' },
       h('div', { class: 'search-row' },
-        h('div', { class: 'field' },
-          h('label', { for: qId, i18n: 'persons.search_label' }), input,
-          h('span', { class: 'hint', id: hintId, i18n: 'persons.search_hint' })),
-        h('button', { type: 'submit', class: 'btn', i18n: 'action.search' })));
+        h('div', { class: 'field' }, h('label', { for: qId, i18n: 'persons.search_label' }), input),
+        h('button', { type: 'submit', class: 'btn', i18n: 'action.search' })),
+      h('span', { class: 'hint', id: hintId, i18n: 'persons.search_hint' }));
     form.addEventListener('submit', (e) => {
       e.preventDefault();
       const v = halfWidth(input.value);
