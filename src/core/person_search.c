@@ -127,8 +127,9 @@ static int by_phone(db_conn *c, const person_query *q, const char *digits, bool 
     if (!last4)
         return run(c, COLS "WHERE p.phone_rev = $3" IN_SCOPE "ORDER BY p.id LIMIT $5", q, rev, NULL, h);
     snprintf(upper, sizeof upper, "%s:", rev); /* ':' follows '9' */
-    return run(c, COLS "WHERE p.phone_rev >= $3 AND p.phone_rev < $4" IN_SCOPE "ORDER BY p.id LIMIT $5", q, rev,
-               upper, h);
+    /* in index order, so the first page needs no sort of every match */
+    return run(c, COLS "WHERE p.phone_rev >= $3 AND p.phone_rev < $4" IN_SCOPE "ORDER BY p.phone_rev, p.id LIMIT $5",
+               q, rev, upper, h);
 }
 
 static int by_id(db_conn *c, const person_query *q, const char *text, struct hits *h)

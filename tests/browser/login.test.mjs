@@ -1,0 +1,132 @@
+// Login by role: where each role lands, what its menu holds, a wrong
+// password in words, logout, and an expired session.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launchBrowser, newPage, login, shot, noProblems } from './lib/harness.mjs';
+
+let srv; let browser;
+before(async () => { srv = await startServer(); browser = await launchBrowser(); });
+after(async () => { await browser?.close(); await srv?.stop(); });
+
+const navTexts = async (page) => (await page.locator('#nav-list a').allTextContents()).map((s) => s.trim());
+
+test('a wrong password is explained in Chinese and the form stays', async () => {
+  const page = await newPage(browser);
+  await page.goto(srv.base);
+  assert.equal(await page.locator('html').getAttribute('lang'), 'zh-CN');
+  assert.equal((await page.locator('#main h1').textContent()).trim(), '登录');
+  await shot(page, 'login');
+  await page.locator('input[name=username]').fill('panpeng');
+  await page.locator('input[name=password]').fill('not-the-password');
+  await page.locator('form button[type=submit]').click();
+  const alert = page.locator('#login-message [role=alert]');
+  await alert.waitFor();
+  const text = await alert.textContent();
+  assert.match(text, /用户名或密码不正确/);
+  assert.match(text, /请检查后重新输入/);
+  assert.equal(await page.locator('input[name=password]').inputValue(), '', 'the wrong password is cleared');
+  assert.ok(await page.locator('input[name=password]').evaluate((el) => el === document.activeElement), 'focus goes back to the password');
+  await shot(page, 'login-error');
+  // an empty form is caught before it is sent
+  await page.locator('input[name=username]').fill('');
+  await page.locator('form button[type=submit]').click();
+  assert.match(await page.locator('#login-message').textContent(), /请填写用户名和密码/);
+  noProblems(page);
+  await page.context().close();
+});
+
+test('staff land on the dashboard with the registry menu and their own area', async () => {
+  const page = await newPage(browser);
+  await login(page, srv, 'panpeng');
+  assert.match(page.url(), /#\/dashboard$/);
+  assert.equal((await page.locator('#main h1').textContent()).trim(), '工作总览');
+  assert.deepEqual(await navTexts(page), ['工作总览', '区域与住户', '人员查询', '核验身份', '导入导出', '商户']);
+  assert.equal(await page.locator('#nav-list a[aria-current=page]').textContent(), '工作总览');
+  assert.match(await page.locator('#area-button').textContent(), /第十二工作站/);
+  assert.match(await page.locator('#user-name').textContent(), /潘鹏/);
+  // the population panel reads the counters of the area and its children
+  const persons = page.locator('#panel-population [data-count=persons] .n');
+  await persons.waitFor();
+  assert.match(await persons.textContent(), /^20,3\d\d$/);
+  assert.match(await page.locator('#panel-population table').textContent(), /鑫荣公寓/);
+  assert.equal(await page.locator('#panel-population svg.chart rect.bar').count(), 2);
+  await page.locator('#panel-imports table').waitFor();
+  assert.match(await page.locator('#panel-imports').textContent(), /已完成/);
+  await shot(page, 'dashboard', { fullPage: true });
+  noProblems(page);
+  await page.context().close();
+});
+
+test('an officer lands on the dashboard of their sub-district', async () => {
+  const page = await newPage(browser);
+  await login(page, srv, 'cuizhengbo');
+  assert.match(page.url(), /#\/dashboard$/);
+  assert.match(await page.locator('#area-button').textContent(), /银河办事处/);
+  await page.locator('#panel-population table').waitFor();
+  assert.match(await page.locator('#panel-population table').textContent(), /IT产业园社区服务中心/);
+  noProblems(page);
+  await page.context().close();
+});
+
+test('a registrar lands on sampling (coming soon) and may not open the person search', async () => {
+  const page = await newPage(browser);
+  await login(page, srv, 'zhangmingqiang');
+  assert.match(page.url(), /#\/collect$/);
+  assert.deepEqual(await navTexts(page), ['采样登记即将上线', '核验身份']);
+  assert.equal((await page.locator('#main h1').textContent()).trim(), '采样登记');
+  assert.match(await page.locator('#main').textContent(), /即将上线/);
+  await shot(page, 'registrar-collect');
+  await page.goto(`${srv.base}#/persons`);
+  const msg = page.locator('#forbidden');
+  await msg.waitFor();
+  assert.match(await msg.textContent(), /采样登记员/);
+  assert.match(await msg.textContent(), /没有权限打开这个页面/);
+  assert.match(await msg.textContent(), /请联系工作站负责人/);
+  await shot(page, 'registrar-forbidden');
+  noProblems(page);
+  await page.context().close();
+});
+
+test('a driver lands on their runs', async () => {
+  const page = await newPage(browser);
+  await login(page, srv, 'lijianhua');
+  assert.match(page.url(), /#\/runs$/);
+  assert.equal((await page.locator('#main h1').textContent()).trim(), '我的转运');
+  assert.deepEqual(await navTexts(page), ['我的转运即将上线']);
+  noProblems(page);
+  await page.context().close();
+});
+
+test('logout ends the session; an expired session returns to the login with a message, then back to the page', async () => {
+  const page = await newPage(browser);
+  await login(page, srv, 'panpeng');
+  await page.locator('#logout').click();
+  await page.locator('input[name=username]').waitFor();
+  assert.match(await page.locator('#login-message').textContent(), /您已退出登录/);
+  const cookies = await page.context().cookies();
+  assert.ok(!cookies.some((c) => c.name === 'fx_session' && c.value), 'the session cookie is gone');
+  // the app after logout: the API refuses
+  const r = await page.evaluate(async () => (await fetch('/api/v1/session')).status);
+  assert.equal(r, 401);
+
+  await login(page, srv, 'panpeng');
+  await page.goto(`${srv.base}#/persons`);
+  await page.locator('#main h1').waitFor();
+  // the server forgets the session (expiry, a new password, revoked): the next call answers 401
+  const url = new URL(srv.base);
+  await page.context().addCookies([{ name: 'fx_session', value: 'fxs_0000000000000000000000000000000000000000000000000000000000000000', domain: url.hostname, path: '/' }]);
+  await page.locator('#main input[type=search]').fill('张丹');
+  await page.locator('#main form button[type=submit]').click();
+  const notice = page.locator('#login-message');
+  await page.locator('input[name=username]').waitFor();
+  assert.match(await notice.textContent(), /登录已过期，请重新登录/);
+  await shot(page, 'session-expired');
+  // logging in again goes back to where the user was
+  await page.locator('input[name=username]').fill('panpeng');
+  await page.locator('input[name=password]').fill(srv.password);
+  await page.locator('form button[type=submit]').click();
+  await page.waitForURL(/#\/persons\?q=/);
+  await page.locator('#search-results table').waitFor();
+  noProblems(page);
+  await page.context().close();
+});
