@@ -59,6 +59,10 @@ int db_schema_version(db *d);
 
 /* This thread's read connection (opened on first use). NULL on failure. */
 db_conn *db_reader(db *d);
+/* Groups this thread's reads into one read transaction (one snapshot, one WAL
+ * lock round trip) until db_read_end(). Never hold one across a wait. */
+void db_read_begin(db_conn *c);
+void db_read_end(db_conn *c);
 /* Closes this thread's read connection: threads that end before the store closes call it. */
 void db_reader_release(db *d);
 

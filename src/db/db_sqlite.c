@@ -275,3 +275,23 @@ char *db__migration_sql(const char *sql)
     }
     return out;
 }
+
+void db_read_begin(db_conn *c)
+{
+    db_stmt *s = db_prepare(c, "BEGIN");
+    if (s) {
+        db_step(s);
+        db_done(s);
+    }
+}
+
+void db_read_end(db_conn *c)
+{
+    if (sqlite3_get_autocommit(c->h))
+        return; /* nothing began */
+    db_stmt *s = db_prepare(c, "COMMIT");
+    if (s) {
+        db_step(s);
+        db_done(s);
+    }
+}

@@ -197,7 +197,22 @@ static int authenticate(http_req *r)
     return 0;
 }
 
+static int dispatch(http_req *r);
+
 int router_dispatch(http_req *r)
+{
+    /* One read transaction for the whole request (session lookup and the handler's
+     * reads), ended before a deferred write waits for the writer. */
+    db_conn *c = db_reader(r->app->db);
+    if (c)
+        db_read_begin(c);
+    int rc = dispatch(r);
+    if (c)
+        db_read_end(c);
+    return rc;
+}
+
+static int dispatch(http_req *r)
 {
     const route *rt = r->route;
     if (authenticate(r) < 0)

@@ -277,11 +277,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             st->too_large = true;
             return run(st);
         }
-        /* Without a body there is nothing to wait for: answer on this call. */
-        if (!hs.transfer_encoding && (!cl || strcmp(cl, "0") == 0)) {
-            st->started = true;
-            return run(st);
-        }
+        /* Answer on the next call even without a body: libmicrohttpd 0.9.75 treats a
+         * response queued on this first call as "early" and closes the connection. */
         return MHD_YES;
     }
 

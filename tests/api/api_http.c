@@ -164,6 +164,29 @@ static void huge_headers_refused(void)
     free(req);
 }
 
+static void connections_are_kept_alive(void)
+{
+    /* two requests on one connection, the second sent after the first answer */
+    int fd = fxt_connect(&srv);
+    const char req[] = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+    char buf[4096];
+    int answers = 0;
+    for (int i = 0; i < 2 && fd >= 0; i++) {
+        if (send(fd, req, sizeof req - 1, MSG_NOSIGNAL) < 0)
+            break;
+        struct pollfd p = {.fd = fd, .events = POLLIN};
+        ssize_t k = poll(&p, 1, 3000) > 0 ? recv(fd, buf, sizeof buf - 1, 0) : -1;
+        if (k <= 0)
+            break;
+        buf[k] = '\0';
+        answers += strstr(buf, "200 OK") != NULL;
+        CHECKF(!strstr(buf, "Connection: close"), "answer %d closes the connection", i + 1);
+    }
+    if (fd >= 0)
+        close(fd);
+    CHECK_EQ_INT(answers, 2);
+}
+
 static void unknown_paths_and_methods(void)
 {
     fxt_resp r = fxt_req(&srv, "GET", "/api/v1/nothing-here", admin, NULL);
@@ -381,6 +404,7 @@ int main(void)
     RUN(oversized_body_413);
     RUN(smuggling_headers_refused);
     RUN(huge_headers_refused);
+    RUN(connections_are_kept_alive);
     RUN(unknown_paths_and_methods);
     RUN(static_files);
     RUN(metrics_and_request_log);

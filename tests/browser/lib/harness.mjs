@@ -77,11 +77,15 @@ export async function newPage(browser, { width = 1280, height = 800, acceptDownl
   page.problems = [];
   page.on('console', (msg) => {
     const text = msg.text();
-    // the browser reports refused API calls (401 before login, 404 on purpose) as console errors
-    if (msg.type() === 'error' && /Failed to load resource: the server responded with a status of (401|403|404|409|422)/.test(text)) return;
+    // the browser reports every refused API call (a 401 before login, a 400 on purpose) as a console
+    // error without its address; the static files' answers are checked below instead
+    if (msg.type() === 'error' && /Failed to load resource: the server responded with a status of 4\d\d/.test(text)) return;
     if (msg.type() === 'error' || /i18n: missing key/.test(text)) page.problems.push(`${msg.type()}: ${text}`);
   });
   page.on('pageerror', (e) => page.problems.push(`pageerror: ${e.message}`));
+  page.on('response', (res) => {
+    if (!res.url().includes('/api/') && res.status() >= 400) page.problems.push(`static ${res.status()}: ${res.url()}`);
+  });
   return page;
 }
 
