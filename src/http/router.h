@@ -49,7 +49,7 @@ typedef struct http_config {
 #define HTTP_CONFIG_DEFAULT                                                                                  \
     {.listen = "127.0.0.1:8080", .web_dir = "web", .threads = 0, .conn_limit = 4096,                        \
      .conn_soft_limit = 3800, .per_ip_limit = 256, .conn_timeout_s = 15, .request_timeout_s = 30,             \
-     .max_body = 1 << 20, .max_upload = (size_t)512 << 20, .conn_memory = 32 * 1024, .max_inflight = 2048, .session_ttl_s = 12 * 3600,        \
+     .max_body = 1 << 20, .max_upload = (size_t)512 << 20, .conn_memory = 16 * 1024, .max_inflight = 2048, .session_ttl_s = 12 * 3600,        \
      .login_max_user = 5, .login_max_ip = 30, .login_window_s = 900, .login_concurrency = 2,                 \
      .log_requests = true}
 
