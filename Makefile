@@ -1,7 +1,8 @@
 # fangxian — one binary, built from Debian's libraries found with pkg-config.
 #   make          bin/fangxian (release: -O2)
 #   make run      install what is missing, build, create the demo database, serve it
-#   make test     every test, on a build with AddressSanitizer and UBSan
+#   make test     every test, on a build with AddressSanitizer and UBSan, and the browser tests
+#   make web      the web UI's npm packages (from package-lock.json) and pre-compressed static files
 #   make fuzz     the libFuzzer targets, briefly     make bench   the quick benchmarks
 CC      ?= cc
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
@@ -35,7 +36,7 @@ TESTLIB_SRC := $(sort $(wildcard tests/lib/*.c))
 UNIT_BIN := $(patsubst tests/unit/%.c,build/test/unit/%,$(UNIT_SRC))
 API_BIN  := $(patsubst tests/api/%.c,build/test/api/%,$(API_SRC))
 
-.PHONY: all run test unit api clean fuzz bench deps
+.PHONY: all run test unit api clean fuzz bench deps web
 all: bin/fangxian
 
 deps: build/deps.mk
@@ -77,14 +78,24 @@ build/test/tests/lib/%.o: tests/lib/%.c build/deps.mk
 build/test/testlib.a: $(patsubst %.c,build/test/%.o,$(TESTLIB_SRC))
 	ar rcs $@ $^
 
-run: bin/fangxian
+# The web UI is plain files in web/. npm brings playwright-core (browser tests) and any front-end
+# library (copied to web/vendor); npm ci runs again only when package-lock.json is newer than
+# node_modules. scripts/web-build writes the .gz twins the server sends. bin/fangxian needs none of it.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+web: node_modules/.package-lock.json
+	@scripts/web-build
+
+run: bin/fangxian web
 	@mkdir -p data
 	bin/fangxian init --db data/fangxian.db
 	bin/fangxian demo --db data/fangxian.db
 	@echo "serving on http://127.0.0.1:8080 — Ctrl-C to stop"
 	bin/fangxian serve --db data/fangxian.db --listen 127.0.0.1:8080
 
-test: build/test/fangxian $(UNIT_BIN) $(API_BIN)
+test: build/test/fangxian $(UNIT_BIN) $(API_BIN) web
 	@scripts/check-banned
 	@tests/run
 

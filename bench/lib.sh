@@ -87,12 +87,12 @@ fx_start() {
         --per-ip-limit 20000 --conn-limit 20000 "$@" 2>>"$BENCH_TMP/$name.stderr" &
     pid=$!
     BENCH_PIDS+=("$pid")
-    for ((i = 0; i < 100; i++)); do
+    for ((i = 0; i < 300; i++)); do # 30 s: slow under valgrind
         [ -s "$pf" ] && break
         kill -0 "$pid" 2>/dev/null || die "fangxian serve ($name) exited: $(tail -n3 "$BENCH_TMP/$name.stderr" "$BENCH_TMP/$name.log" 2>/dev/null)"
         sleep 0.1
     done
-    [ -s "$pf" ] || die "fangxian serve ($name) wrote no port file within 10 s"
+    [ -s "$pf" ] || die "fangxian serve ($name) wrote no port file within 30 s"
     port=$(tr -dc 0-9 <"$pf")
     printf -v "FX_PID_$name" %s "$pid"
     printf -v "FX_PORT_$name" %s "$port"

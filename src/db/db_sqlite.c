@@ -234,9 +234,10 @@ int db__rollback(db_conn *c) { return db_exec(c, "ROLLBACK"); }
 
 void db__checkpoint(db_conn *c)
 {
-    /* RESTART lets the next writer start the WAL from its beginning, and
-     * journal_size_limit then truncates it, so the file stays bounded. */
-    sqlite3_wal_checkpoint_v2(c->h, NULL, SQLITE_CHECKPOINT_RESTART, NULL, NULL);
+    /* PASSIVE never waits for readers (a RESTART would, up to the busy timeout, with
+     * every write queued behind it); once no reader holds the old WAL, the next
+     * writer starts it from the beginning and journal_size_limit truncates it. */
+    sqlite3_wal_checkpoint_v2(c->h, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 }
 
 int db_query_i64(db_conn *c, const char *sql, int64_t *out)

@@ -99,6 +99,7 @@ static int login(http_req *r)
         free(l);
         return http_error(r, 500, "internal", "could not read the account; try again");
     }
+    db_read_end(c); /* no read transaction held through the slow part */
     /* argon2 is meant to be slow: few at a time, so logins cannot starve the server. */
     if (sem_trywait(&r->app->login_slots) != 0) {
         free(l);

@@ -88,8 +88,12 @@ static int serve_static(http_req *r)
     snprintf(etag, sizeof etag, "\"%llx-%llx%s\"", (unsigned long long)st.st_size,
              (unsigned long long)st.st_mtime, gz ? "-gz" : "");
     bool html = strstr(type_for(rel), "text/html") != NULL;
+    /* Pages, modules, styles and catalogues are revalidated (a 304 via the ETag costs
+     * little), so after an upgrade no browser runs old and new modules mixed. */
+    const char *t = type_for(rel);
+    bool code = html || strstr(t, "javascript") || strstr(t, "css") || strstr(t, "json");
     http_header(r, "ETag", "%s", etag);
-    http_header(r, "Cache-Control", "%s", html ? "no-cache" : "public, max-age=3600");
+    http_header(r, "Cache-Control", "%s", code ? "no-cache" : "public, max-age=3600");
     http_header(r, "Vary", "Accept-Encoding");
     if (html)
         http_header(r, "Content-Security-Policy",

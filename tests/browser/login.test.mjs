@@ -2,7 +2,7 @@
 // password in words, logout, and an expired session.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, newPage, login, shot, noProblems } from './lib/harness.mjs';
+import { startServer, launchBrowser, newPage, login, shot, noProblems, open, settled } from './lib/harness.mjs';
 
 let srv; let browser;
 before(async () => { srv = await startServer(); browser = await launchBrowser(); });
@@ -52,7 +52,7 @@ test('staff land on the dashboard with the registry menu and their own area', as
   assert.equal(await page.locator('#panel-population svg.chart rect.bar').count(), 2);
   await page.locator('#panel-imports table').waitFor();
   assert.match(await page.locator('#panel-imports').textContent(), /已完成/);
-  await shot(page, 'dashboard', { fullPage: true });
+  await shot(page, 'dashboard');
   noProblems(page);
   await page.context().close();
 });
@@ -76,7 +76,7 @@ test('a registrar lands on sampling (coming soon) and may not open the person se
   assert.equal((await page.locator('#main h1').textContent()).trim(), '采样登记');
   assert.match(await page.locator('#main').textContent(), /即将上线/);
   await shot(page, 'registrar-collect');
-  await page.goto(`${srv.base}#/persons`);
+  await open(page, srv, `/persons`);
   const msg = page.locator('#forbidden');
   await msg.waitFor();
   assert.match(await msg.textContent(), /采样登记员/);
@@ -110,7 +110,7 @@ test('logout ends the session; an expired session returns to the login with a me
   assert.equal(r, 401);
 
   await login(page, srv, 'panpeng');
-  await page.goto(`${srv.base}#/persons`);
+  await open(page, srv, `/persons`);
   await page.locator('#main h1').waitFor();
   // the server forgets the session (expiry, a new password, revoked): the next call answers 401
   await page.context().addCookies([{ name: 'fx_session', value: `fxs_${'0'.repeat(64)}`, url: srv.base }]);
@@ -125,6 +125,7 @@ test('logout ends the session; an expired session returns to the login with a me
   await page.locator('input[name=password]').fill(srv.password);
   await page.locator('form button[type=submit]').click();
   await page.waitForURL(/#\/persons\?q=/);
+  await settled(page);
   await page.locator('#search-results table').waitFor();
   noProblems(page);
   await page.context().close();

@@ -2,7 +2,7 @@
 // made as one types and the server's own check.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, newPage, login, shot, noProblems, somePerson, unlabelledControls } from './lib/harness.mjs';
+import { startServer, launchBrowser, newPage, login, shot, noProblems, somePerson, unlabelledControls, open, settled } from './lib/harness.mjs';
 
 let srv; let browser; let known;
 before(async () => {
@@ -21,6 +21,7 @@ test('staff search by name and by the last 4 digits, and see full ID numbers', a
   assert.ok(await box.evaluate((el) => el === document.activeElement), 'the search box has the focus');
   await box.fill(known.name);
   await box.press('Enter');
+  await settled(page);
   const results = page.locator('#search-results table');
   await results.waitFor();
   assert.match(await page.locator('#search-results h2').textContent(), new RegExp(`找到 \\d+ 人（“${known.name}”）`));
@@ -32,6 +33,7 @@ test('staff search by name and by the last 4 digits, and see full ID numbers', a
   // the last 4 digits of the ID number
   await page.getByLabel('姓名、身份证号、手机号或住址').fill(known.id_number.slice(-4));
   await page.getByLabel('姓名、身份证号、手机号或住址').press('Enter');
+  await settled(page);
   await page.locator(`#search-results tbody tr:has-text("${known.id_number}")`).waitFor();
 
   // detail
@@ -45,7 +47,7 @@ test('staff search by name and by the last 4 digits, and see full ID numbers', a
   await shot(page, 'person-detail');
 
   // nothing found is said, with what to try
-  await page.goto(`${srv.base}#/persons?q=${encodeURIComponent('没有这个人')}`);
+  await open(page, srv, `/persons?q=${encodeURIComponent('没有这个人')}`);
   await page.locator('#search-results .empty').waitFor();
   assert.match(await page.locator('#search-results').textContent(), /没有找到符合条件的人员/);
   noProblems(page);
@@ -86,7 +88,7 @@ test('a registrar confirms identity with masked numbers and the masked marker', 
 test('adding a person: the ID checksum and phone are checked as typed, the server checks again', async () => {
   const page = await newPage(browser);
   await login(page, srv, 'panpeng');
-  await page.goto(`${srv.base}#/persons/new?area=HKG-YH-IT-W12-XR-B1-U1`);
+  await open(page, srv, `/persons/new?area=HKG-YH-IT-W12-XR-B1-U1`);
   await page.locator('#person-form').waitFor();
   assert.deepEqual(await unlabelledControls(page), []);
   await page.getByLabel('姓名').fill('王测试');
@@ -127,7 +129,7 @@ test('adding a person: the ID checksum and phone are checked as typed, the serve
   assert.match(facts, /1990-03-07/);
 
   // the same ID number again: the server refuses, said in words with what to do
-  await page.goto(`${srv.base}#/persons/new?area=HKG-YH-IT-W12-XR-B1-U1`);
+  await open(page, srv, `/persons/new?area=HKG-YH-IT-W12-XR-B1-U1`);
   await page.getByLabel('姓名').fill('王重复');
   await page.getByLabel('证件号码').fill('110101199003070038');
   await page.getByRole('button', { name: '保存' }).click();
@@ -141,7 +143,7 @@ test('adding a person: the ID checksum and phone are checked as typed, the serve
 test('the server’s field message is shown next to the field it names', async () => {
   const page = await newPage(browser);
   await login(page, srv, 'panpeng');
-  await page.goto(`${srv.base}#/persons/${known.id}/edit`);
+  await open(page, srv, `/persons/${known.id}/edit`);
   await page.locator('#person-form').waitFor();
   // the browser does not check everything (here its length limit is lifted, as
   // an old browser or a paste might): the server refuses and names the field

@@ -2,7 +2,7 @@
 // (navigation, area picker, language switch, logout) and session expiry.
 import { setLang, preferredLang, currentLang, onLangChange, applyI18n, t } from './i18n.js';
 import { get, del, onUnauthorized, setCsrf } from './api.js';
-import { state, setArea, savedAreaCode, onAreaChange } from './state.js';
+import { state, setArea, savedAreaCode, onAreaChange, isStaff } from './state.js';
 import { area, scopeRoots, forget } from './areas.js';
 import { clear, h } from './dom.js';
 import { renderNav, markCurrent, homeFor } from './nav.js';
@@ -32,6 +32,12 @@ export function go(path, { replace = false } = {}) {
   if (replace) { history.replaceState(null, '', target); render(); } else location.hash = target;
 }
 
+/** Change the address to match what the screen now shows, without drawing it again. */
+export function replaceRoute(path) {
+  history.replaceState(null, '', `#${path}`);
+  main.dataset.hash = location.hash;
+}
+
 function stopCurrent() {
   if (!current) return;
   current.ctx.controller.abort();
@@ -58,7 +64,8 @@ async function enterApp(user) {
   document.getElementById('user-name').textContent = user.display_name || user.username;
   renderNav();
   try { await initArea(); } catch (e) { console.error(e); }
-  mountAreaButton(document.getElementById('area-slot'));
+  // the area picker serves the registry's screens; other roles work where they are
+  if (isStaff()) mountAreaButton(document.getElementById('area-slot'));
 }
 
 export async function loggedIn(resp) {
@@ -123,6 +130,8 @@ export async function render({ keepFocus = false } = {}) {
   if (m && !m.route.public && !m.route.roles.includes(state.user.role)) forbidden = true;
   if (forbidden) { m = matchRoute('/forbidden'); params = { path }; }
   stopCurrent();
+  main.setAttribute('aria-busy', 'true');
+  main.dataset.hash = location.hash;
   const ctx = { params, query, path, route: m && m.route, controller: new AbortController(), cleanups: [] };
   ctx.signal = ctx.controller.signal;
   ctx.onCleanup = (f) => ctx.cleanups.push(f);
@@ -132,6 +141,7 @@ export async function render({ keepFocus = false } = {}) {
     screen = m ? (await m.route.load()).default : (await import('./screens/notfound.js')).default;
   } catch (e) {
     clear(main).append(errorBox({ code: 'load_failed', status: 0, serverMessage: String(e) }));
+    main.setAttribute('aria-busy', 'false');
     return;
   }
   if (seq !== renderSeq) return;
@@ -147,7 +157,9 @@ export async function render({ keepFocus = false } = {}) {
     if (e.name === 'AbortError' || ctx.stale()) return;
     main.append(errorBox(e));
   }
-  if (!keepFocus && seq === renderSeq && !inside()) focusHeading();
+  if (seq !== renderSeq) return;
+  if (!keepFocus && !inside()) focusHeading();
+  main.setAttribute('aria-busy', 'false');
 }
 
 function wireShell() {

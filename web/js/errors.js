@@ -29,7 +29,7 @@ const REASONS = [
   [/at most (?<n>\d+) characters/, 'reason.too_long'],
   [/registered in an area outside yours/, 'reason.outside_person'],
   [/a unit is given without its building/, 'reason.unit_without_building'],
-  [/write 是 or 否/, 'reason.party_yesno'],
+  [/write \u662f or \u5426/, 'reason.party_yesno'],
   [/'(?<v>[^']*)' is not a known flag/, 'reason.flag_unknown'],
   [/each must be one of/, 'reason.flags'],
   [/is not known; use resident/, 'reason.category'],

@@ -1,6 +1,6 @@
 // Message catalogues: every word the user reads comes from i18n/<lang>.json.
-// HTML carries data-i18n="key" (text) and data-i18n-attr="attr:key;attr:key"
-// (attributes); code calls t('key', {vars}). zh-CN is the default and the
+// Elements carry a data-i18n attribute (the key of their text) and/or
+// data-i18n-attr (attribute:key pairs, ';' between them); code calls t(key, vars). zh-CN is the default and the
 // fallback for a key missing in another catalogue.
 export const LANGS = ['zh-CN', 'en'];
 const STORE_KEY = 'fx.lang';

@@ -20,6 +20,7 @@ export function idCell(p) {
 
 export function flagBadges(p) {
   const flags = p.flags || [];
+  if (!flags.length && !p.party_member && !p.walk_in) return null;
   return h('span', { class: 'flags' },
     p.party_member ? h('span', { class: 'badge badge-party', i18n: 'person.party_member' }) : null,
     flags.map((f) => h('span', { class: 'badge badge-masked', text: label('flag', f) })),
@@ -30,8 +31,8 @@ export function personsTable(items, { link = true } = {}) {
   return table([
     { key: 'person.name', cell: (p) => (link ? h('a', { href: `#/persons/${p.id}`, text: p.name }) : p.name) },
     { key: 'person.id_number', cell: idCell },
-    { key: 'person.phone', cell: (p) => h('span', { class: 'mono', text: p.phone || '' }) },
-    { key: 'person.address', cell: (p) => p.address || '' },
+    { key: 'person.phone', cell: (p) => (p.phone ? h('span', { class: 'mono', text: p.phone }) : null) },
+    { key: 'person.address', cell: (p) => p.address || null },
     { key: 'person.category', cell: (p) => label('category', p.category) },
     { key: 'person.tags', cell: flagBadges },
   ], items);
@@ -56,7 +57,7 @@ export function personFacts(p, { links = true } = {}) {
     ['person.phone', p.phone ? h('span', null, h('span', { class: 'mono', text: p.phone }), ' ', p.masked ? maskedBadge(p) : null) : ''],
     ['person.category', label('category', p.category)],
     ['person.employer', p.employer],
-    ['person.tags', (p.flags && p.flags.length) || p.party_member || p.walk_in ? flagBadges(p) : ''],
+    ['person.tags', flagBadges(p)],
     ['person.address', links && p.household ? h('a', { href: `#/households/${p.household}`, text: p.address || t('household.open') }) : p.address],
     ['person.area', links && p.area ? h('a', { href: `#/areas/${enc(p.area)}`, class: 'mono', text: p.area }) : h('span', { class: 'mono', text: p.area || '' })],
     ['person.personal_code', p.personal_code ? h('span', { class: 'mono', text: p.personal_code }) : ''],

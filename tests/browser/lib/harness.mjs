@@ -5,7 +5,8 @@
 //   FXT_CHROMIUM         the browser (default /usr/bin/chromium)
 //   FXT_SCREENSHOTS_DIR  when set, screenshots are saved there (npm run screenshots)
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, existsSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +17,23 @@ import { chromium } from 'playwright-core';
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const WEB = join(ROOT, 'web');
 
+/** The server sends a file's .gz twin when there is one: a twin older than an edit would
+ *  hide the edit, so stale twins are written again (scripts/web-build) before a test. */
+function freshTwins() {
+  const stale = [];
+  const walk = (dir) => {
+    for (const name of readdirSync(dir)) {
+      const p = join(dir, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (name.endsWith('.gz') && (!existsSync(p.slice(0, -3)) || !gunzipSync(readFileSync(p)).equals(readFileSync(p.slice(0, -3))))) stale.push(p);
+    }
+  };
+  walk(WEB);
+  if (stale.length) execFileSync(join(ROOT, 'scripts/web-build'), { stdio: 'inherit' });
+}
+
 export async function startServer({ people } = {}) {
+  freshTwins();
   const bin = resolve(ROOT, process.env.FXT_BIN || 'build/test/fangxian');
   if (!existsSync(bin)) throw new Error(`${bin} is missing: run make test (or set FXT_BIN=bin/fangxian)`);
   const dir = mkdtempSync(join(tmpdir(), 'fx-browser-'));
@@ -49,7 +66,9 @@ export async function startServer({ people } = {}) {
     async stop() {
       if (proc.exitCode == null) {
         proc.kill('SIGTERM');
-        await Promise.race([new Promise((r) => proc.once('exit', r)), sleep(10000)]);
+        const ac = new AbortController();
+        await Promise.race([new Promise((r) => proc.once('exit', r)), sleep(10000, null, { signal: ac.signal }).catch(() => {})]);
+        ac.abort(); // a pending timer would keep this process alive for nothing
         if (proc.exitCode == null) proc.kill('SIGKILL');
       }
       rmSync(dir, { recursive: true, force: true });
@@ -94,8 +113,8 @@ export async function login(page, srv, username, { password = srv.password } = {
   await page.locator('input[name=username]').fill(username);
   await page.locator('input[name=password]').fill(password);
   await page.locator('form button[type=submit]').click();
-  await page.locator('#nav-list a').first().waitFor();
-  await page.locator('#main h1').first().waitFor();
+  await page.waitForFunction(() => document.querySelector('#nav-list a') && !/^#\/login/.test(location.hash));
+  await settled(page);
 }
 
 /** The API from node, as a user (Bearer token). */
@@ -115,6 +134,21 @@ export async function apiAs(srv, username) {
   };
 }
 
+/** Wait until the app has finished drawing the screen of the current address. */
+export async function settled(page) {
+  await page.waitForFunction(() => {
+    const m = document.getElementById('main');
+    return m && m.dataset.hash === location.hash && m.getAttribute('aria-busy') === 'false';
+  });
+}
+
+/** Open a screen by its route ('/persons?q=…') and wait until it is drawn. */
+export async function open(page, srv, route) {
+  await page.goto(`${srv.base}#${route}`);
+  await settled(page);
+}
+
+/** A screenshot of the viewport (1280×800 unless the test says otherwise), when asked for. */
 export async function shot(page, name, { fullPage = false } = {}) {
   const dir = process.env.FXT_SCREENSHOTS_DIR;
   if (!dir) return;

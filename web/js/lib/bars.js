@@ -6,15 +6,18 @@ import { fmtNum } from '../i18n.js';
 
 export function barChart(rows, { label, max = 12 } = {}) {
   const data = rows.slice().sort((a, b) => b.value - a.value).slice(0, max);
-  const W = 640; const labelW = 170; const valueW = 80; const barH = 22; const gap = 8;
+  // drawn for the screen's width, so that its text stays readable on a phone
+  const W = Math.round(Math.max(300, Math.min(640, window.innerWidth - 64)));
+  const labelW = Math.round(W * 0.27); const valueW = 64; const barH = 22; const gap = 8;
+  const chars = Math.max(5, Math.floor(labelW / 14));
   const H = data.length * (barH + gap) + gap;
   const top = Math.max(1, ...data.map((d) => d.value));
-  const svg = h('svg:svg', { class: 'chart', viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': label, preserveAspectRatio: 'xMinYMin meet' });
+  const svg = h('svg:svg', { class: 'chart', width: W, height: H, viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': label, preserveAspectRatio: 'xMinYMin meet' });
   svg.append(h('svg:line', { class: 'axis', x1: labelW, y1: 0, x2: labelW, y2: H }));
   data.forEach((d, i) => {
     const y = gap + i * (barH + gap);
     const w = Math.max(d.value > 0 ? 2 : 0, Math.round(((W - labelW - valueW) * d.value) / top));
-    const name = d.label.length > 11 ? `${d.label.slice(0, 10)}…` : d.label;
+    const name = d.label.length > chars ? `${d.label.slice(0, chars - 1)}…` : d.label;
     const g = h('svg:g', null,
       h('svg:title', { text: `${d.label}: ${fmtNum(d.value)}` }),
       h('svg:text', { class: 'bar-label', x: labelW - 8, y: y + barH / 2 + 5, 'text-anchor': 'end', text: name }),

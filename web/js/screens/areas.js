@@ -8,6 +8,7 @@ import { area as getArea, childrenOf, scopeRoots, pathTo, kindLabel } from '../a
 import { updateAreaButton } from '../area-picker.js';
 import { errorBox } from '../errors.js';
 import { currentLang } from '../i18n.js';
+import { replaceRoute } from '../app.js';
 
 const COUNTS = ['persons', 'households', 'merchants', 'floating', 'employees', 'vulnerable'];
 
@@ -48,7 +49,7 @@ export default {
       if (r) r.name.setAttribute('aria-current', 'true');
       setArea(a, { silent: true });
       updateAreaButton();
-      if (push) history.replaceState(null, '', `#/areas/${enc(a.code)}`);
+      if (push) replaceRoute(`/areas/${enc(a.code)}`);
       showDetail(a);
     }
 

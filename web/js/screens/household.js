@@ -22,7 +22,9 @@ export default {
     const people = h('section', { class: 'card', 'aria-labelledby': 'hh-people' }, h('h2', { id: 'hh-people', i18n: 'household.people' }));
     people.append(hh.persons && hh.persons.length ? personsTable(hh.persons) : h('p', { class: 'empty', i18n: 'household.no_people' }));
     main.append(people);
-    main.append(contactsSection(hh, ctx));
+    const contacts = contactsSection(hh, ctx);
+    main.append(contacts.sec);
+    await contacts.ready;
   },
 };
 
@@ -90,6 +92,5 @@ function contactsSection(hh, ctx) {
     } catch (e) { msg.append(errorBox(e)); }
   }
   sec.append(h('h3', { i18n: 'contacts.add' }), form, results);
-  refresh();
-  return sec;
+  return { sec, ready: refresh() };
 }

@@ -5,7 +5,7 @@ import { h, clear, pageHead, table, uid, loading } from '../dom.js';
 import { t, fmtNum, fmtTime, fmtBytes } from '../i18n.js';
 import { get, upload, url } from '../api.js';
 import { errorBox } from '../errors.js';
-import { state } from '../state.js';
+import { state, onAreaChange } from '../state.js';
 import { openPicker } from '../area-picker.js';
 import { go } from '../app.js';
 import { statusBadge, countsView, progressView, rejectsTable } from './import-common.js';
@@ -13,15 +13,23 @@ import { exportLinks } from './areas.js';
 
 export default {
   title: 'import.title',
-  usesArea: true,
   async render(main, ctx) {
     if (ctx.params.id) { await jobView(main, ctx, ctx.params.id); return; }
     main.append(pageHead('import.title'));
     main.append(uploadForm());
+    // another area chosen: the form keeps the file already picked, the export follows the area
+    const exportBody = h('div');
+    const drawExport = () => exportBody.replaceChildren(...(state.area
+      ? [h('p', { text: t('export.lead', { name: state.area.name }) }), exportLinks({ area: state.area.code })]
+      : [h('p', { i18n: 'area.none' })]));
+    drawExport();
+    ctx.onCleanup(onAreaChange(() => {
+      const label = document.getElementById('import-area');
+      if (label) label.textContent = state.area ? state.area.name : t('area.none');
+      drawExport();
+    }));
     main.append(h('section', { class: 'card', 'aria-labelledby': 'export-h' },
-      h('h2', { id: 'export-h', i18n: 'export.title' }),
-      state.area ? h('p', { text: t('export.lead', { name: state.area.name }) }) : null,
-      state.area ? exportLinks({ area: state.area.code }) : h('p', { i18n: 'area.none' })));
+      h('h2', { id: 'export-h', i18n: 'export.title' }), exportBody));
     const recent = h('section', { class: 'card', 'aria-labelledby': 'recent-h' }, h('h2', { id: 'recent-h', i18n: 'import.recent' }), loading());
     main.append(recent);
     try {

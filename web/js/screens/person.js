@@ -15,11 +15,15 @@ export default {
     main.append(head);
     if (p.masked) main.append(h('p', { class: 'alert alert-warn' }, maskedBadge(p), ' ', h('span', { i18n: 'person.masked_hint' })));
     main.append(h('div', { class: 'card', id: 'person-facts' }, personFacts(p)));
-    if (p.party_member) main.append(memberContacts(p, ctx));
+    if (p.party_member) {
+      const contacts = memberContacts(p, ctx);
+      main.append(contacts.sec);
+      await contacts.ready;
+    }
   },
 };
 
-// A party member's contact households (党员联系户): list, add by address, remove.
+// A party member's contact households: list, add by address, remove.
 function memberContacts(p, ctx) {
   const sec = h('section', { class: 'card', 'aria-labelledby': 'pm-h' }, h('h2', { id: 'pm-h', i18n: 'contacts.of_member' }));
   const list = h('div');
@@ -70,6 +74,5 @@ function memberContacts(p, ctx) {
     try { await post('/party-contacts', { member: p.id, household: hid }); toast('contacts.added_household'); clear(results); q.value = ''; refresh(); } catch (e) { msg.append(errorBox(e)); }
   }
   sec.append(h('h3', { i18n: 'contacts.add_household' }), form, results);
-  refresh();
-  return sec;
+  return { sec, ready: refresh() };
 }
