@@ -24,7 +24,7 @@
 #define MAX_RECORD (64 * 1024)
 #define RAW_MAX 1000
 #define AREA_CACHE 4096
-#define HH_CACHE 65536
+#define HH_CACHE 8192
 
 enum col { C_NAME, C_IDNUM, C_IDTYPE, C_PHONE, C_ADDRESS, C_BUILDING, C_UNIT, C_ROOM, C_CATEGORY, C_EMPLOYER,
            C_FLAGS, C_PARTY, C_NCOLS };
@@ -57,8 +57,11 @@ struct row {
     char raw[RAW_MAX + 1];
 };
 
+/* Cache slots keep their whole key: a hash alone let two households meet in one slot. */
 struct area_slot {
     uint64_t key;
+    int64_t parent_id;
+    char kind[16], name[84];
     int64_t id;
     char code[AREA_CODE_MAX + 1];
     char path[FX_AREA_PATH_MAX];
@@ -66,6 +69,8 @@ struct area_slot {
 
 struct hh_slot {
     uint64_t key;
+    int64_t where; /* the area the household is in */
+    char room[84], address[401];
     int64_t id, area_id;
     char path[FX_AREA_PATH_MAX];
 };
@@ -105,11 +110,19 @@ struct importer {
     fx_err err;
 };
 
+static uint64_t mix(uint64_t z) /* splitmix64's finaliser: every input bit reaches every output bit */
+{
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
 static uint64_t hash_str(uint64_t h, const char *s)
 {
+    h = mix(h);
     for (; *s; s++)
         h = (h ^ (unsigned char)*s) * 1099511628211ull;
-    return (h ^ 0xff) * 1099511628211ull;
+    return mix(h ^ 0xff);
 }
 
 /* Header cell → field: case-insensitive, spaces, '*' and "(必填)" ignored. */
@@ -322,7 +335,7 @@ static int child_area(db_conn *c, struct importer *im, const area *parent, const
 {
     uint64_t key = hash_str(hash_str((uint64_t)parent->id, kind), name);
     struct area_slot *slot = &im->areas[key % AREA_CACHE];
-    if (slot->key == key) {
+    if (slot->key == key && slot->parent_id == parent->id && !strcmp(slot->kind, kind) && !strcmp(slot->name, name)) {
         memset(out, 0, sizeof *out);
         out->id = slot->id;
         fx_copy(out->code, sizeof out->code, slot->code);
@@ -350,6 +363,9 @@ static int child_area(db_conn *c, struct importer *im, const area *parent, const
         return DB_ERR;
     }
     slot->key = key;
+    slot->parent_id = parent->id;
+    fx_copy(slot->kind, sizeof slot->kind, kind);
+    fx_copy(slot->name, sizeof slot->name, name);
     slot->id = out->id;
     fx_copy(slot->code, sizeof slot->code, out->code);
     fx_copy(slot->path, sizeof slot->path, out->path);
@@ -381,7 +397,8 @@ static int household_for(db_conn *c, struct importer *im, const struct row *r, i
     }
     uint64_t key = hash_str(hash_str(hash_str((uint64_t)where.id, r->room), "|"), r->address);
     struct hh_slot *slot = &im->hhs[key % HH_CACHE];
-    if (slot->key == key) {
+    if (slot->key == key && slot->where == where.id && !strcmp(slot->room, r->room) &&
+        !strcmp(slot->address, r->address)) {
         *hh = slot->id;
         *area_id = slot->area_id;
         fx_copy(path, cap, slot->path);
@@ -392,6 +409,9 @@ static int household_for(db_conn *c, struct importer *im, const struct row *r, i
     if ((rc = household_ensure(c, im->who, where.id, r->room, r->address, &h, &created, &im->err)) != 0)
         return rc;
     slot->key = key;
+    slot->where = where.id;
+    fx_copy(slot->room, sizeof slot->room, r->room);
+    fx_copy(slot->address, sizeof slot->address, r->address);
     slot->id = h.id;
     slot->area_id = h.area_id;
     fx_copy(slot->path, sizeof slot->path, h.area_path);
