@@ -2,6 +2,7 @@
 #include "core/person.h"
 
 #include "core/area.h"
+#include "core/person_row.h"
 #include "util/fx_clock.h"
 #include "util/fx_crypto.h"
 #include "util/fx_id.h"
@@ -199,15 +200,7 @@ int person_normalize(const person_input *in, bool create, person_norm *o, fx_err
 
 /* ---- reading ---- */
 
-#define PERSON_COLS                                                                                          \
-    "p.id, p.area_id, COALESCE(p.household_id, 0), COALESCE(p.merchant_id, 0), COALESCE(p.import_id, 0),"   \
-    " p.created_at, p.updated_at, p.name, p.id_type, p.id_number, COALESCE(p.birth_date, 0), p.sex, p.phone," \
-    " p.category, p.employer, p.flags, p.party_member, p.walk_in, p.personal_code, a.code, a.path,"          \
-    " COALESCE(h.address_key, '')"
-#define PERSON_FROM                                                                                          \
-    " FROM persons p JOIN areas a ON a.id = p.area_id LEFT JOIN households h ON h.id = p.household_id "
-
-static void read_person(db_stmt *s, person *p)
+void person_read_row(db_stmt *s, person *p)
 {
     memset(p, 0, sizeof *p);
     p->id = db_col_i64(s, 0);
@@ -245,24 +238,24 @@ static int get_by(db_conn *c, const char *sql, const char *text, int64_t id, per
         db_bind_i64(s, 1, id);
     int rc = db_step(s);
     if (rc == DB_ROW)
-        read_person(s, out);
+        person_read_row(s, out);
     db_done(s);
     return rc;
 }
 
 int person_get(db_conn *c, int64_t id, person *out)
 {
-    return get_by(c, "SELECT " PERSON_COLS PERSON_FROM "WHERE p.id = $1", NULL, id, out);
+    return get_by(c, PERSON_SELECT "WHERE p.id = $1", NULL, id, out);
 }
 
 int person_get_by_number(db_conn *c, const char *id_number, person *out)
 {
-    return get_by(c, "SELECT " PERSON_COLS PERSON_FROM "WHERE p.id_number = $1", id_number, 0, out);
+    return get_by(c, PERSON_SELECT "WHERE p.id_number = $1", id_number, 0, out);
 }
 
 int person_get_by_code(db_conn *c, const char *code, person *out)
 {
-    return get_by(c, "SELECT " PERSON_COLS PERSON_FROM "WHERE p.personal_code = $1", code, 0, out);
+    return get_by(c, PERSON_SELECT "WHERE p.personal_code = $1", code, 0, out);
 }
 
 /* ---- counters ---- */

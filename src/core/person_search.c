@@ -1,6 +1,7 @@
 /* person_search.c — finding people: every search runs on an index, then is
  * narrowed to the caller's area by the area path (a prefix range). */
 #include "core/person.h"
+#include "core/person_row.h"
 
 #include "util/fx_idcard.h"
 #include "util/fx_str.h"
@@ -11,12 +12,8 @@
 #include <string.h>
 #include <time.h>
 
-#define SELECT_COLS                                                                                          \
-    "SELECT p.id, p.area_id, COALESCE(p.household_id, 0), COALESCE(p.merchant_id, 0),"                        \
-    " COALESCE(p.import_id, 0), p.created_at, p.updated_at, p.name, p.id_type, p.id_number,"                  \
-    " COALESCE(p.birth_date, 0), p.sex, p.phone, p.category, p.employer, p.flags, p.party_member, p.walk_in,"  \
-    " p.personal_code, a.code, a.path, COALESCE(h.address_key, '')"
-#define COLS SELECT_COLS " FROM persons p JOIN areas a ON a.id = p.area_id LEFT JOIN households h ON h.id = p.household_id "
+#define SELECT_COLS PERSON_COLUMNS
+#define COLS PERSON_SELECT
 /* Address searches start from the households index: an inner join, households first. */
 #define COLS_BY_HOUSEHOLD                                                                                    \
     SELECT_COLS " FROM households h JOIN persons p ON p.household_id = h.id"        \
@@ -26,33 +23,6 @@
 
 /* The largest code point: appended to a prefix it bounds the prefix's range. */
 #define MAX_CHAR "\xf4\x8f\xbf\xbf"
-
-static void fill(db_stmt *s, person *p)
-{
-    memset(p, 0, sizeof *p);
-    p->id = db_col_i64(s, 0);
-    p->area_id = db_col_i64(s, 1);
-    p->household_id = db_col_i64(s, 2);
-    p->merchant_id = db_col_i64(s, 3);
-    p->import_id = db_col_i64(s, 4);
-    p->created_at = db_col_i64(s, 5);
-    p->updated_at = db_col_i64(s, 6);
-    fx_copy(p->name, sizeof p->name, db_col_text(s, 7));
-    fx_copy(p->id_type, sizeof p->id_type, db_col_text(s, 8));
-    fx_copy(p->id_number, sizeof p->id_number, db_col_text(s, 9));
-    p->birth_date = (int)db_col_i64(s, 10);
-    fx_copy(p->sex, sizeof p->sex, db_col_text(s, 11));
-    fx_copy(p->phone, sizeof p->phone, db_col_text(s, 12));
-    fx_copy(p->category, sizeof p->category, db_col_text(s, 13));
-    fx_copy(p->employer, sizeof p->employer, db_col_text(s, 14));
-    p->flags = (unsigned)db_col_i64(s, 15);
-    p->party_member = db_col_i64(s, 16) != 0;
-    p->walk_in = db_col_i64(s, 17) != 0;
-    fx_copy(p->personal_code, sizeof p->personal_code, db_col_text(s, 18));
-    fx_copy(p->area_code, sizeof p->area_code, db_col_text(s, 19));
-    fx_copy(p->area_path, sizeof p->area_path, db_col_text(s, 20));
-    fx_copy(p->address, sizeof p->address, db_col_text(s, 21));
-}
 
 struct hits {
     person *out;
@@ -84,7 +54,7 @@ static int run(db_conn *c, const char *sql, const person_query *q, const char *a
         for (int i = 0; i < h->n && !seen; i++)
             seen = h->out[i].id == id;
         if (!seen)
-            fill(s, &h->out[h->n++]);
+            person_read_row(s, &h->out[h->n++]);
     }
     db_done(s);
     return rc < 0 && rc != DB_DONE ? rc : 0;
@@ -207,7 +177,7 @@ static int list_area(db_conn *c, const person_query *q, struct hits *h)
         db_bind_i64(s, 5, h->max);
     }
     while (h->n < h->max && (rc = db_step(s)) == DB_ROW)
-        fill(s, &h->out[h->n++]);
+        person_read_row(s, &h->out[h->n++]);
     db_done(s);
     return rc < 0 && rc != DB_DONE ? rc : 0;
 }
