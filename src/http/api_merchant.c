@@ -18,15 +18,6 @@ static json_t *merchant_json(const merchant *m)
 
 static json_t *render_merchant(const void *row) { return merchant_json(row); }
 
-static bool parse_id(const char *s, int64_t *out)
-{
-    long long v;
-    if (!fx_parse_i64(s, &v) || v <= 0)
-        return false;
-    *out = v;
-    return true;
-}
-
 static int list_merchants(http_req *r)
 {
     int limit;
@@ -60,7 +51,7 @@ static int get_merchant(http_req *r)
     if (!c)
         return HTTP_DONE;
     merchant m;
-    if (!parse_id(r->param[0], &id) || merchant_get(c, id, &m) != DB_ROW || !perm_in_scope(&r->who, m.area_path))
+    if (!http_parse_id(r->param[0], &id) || merchant_get(c, id, &m) != DB_ROW || !perm_in_scope(&r->who, m.area_path))
         return http_error(r, 404, "merchant_not_found", "merchant %.24s does not exist in your area", r->param[0]);
     return http_json(r, 200, merchant_json(&m));
 }
@@ -109,7 +100,7 @@ static int defer_merchant(http_req *r, int kind)
     op->r = r;
     op->in = in;
     op->kind = kind;
-    if (kind != 0 && !parse_id(r->param[0], &op->id)) {
+    if (kind != 0 && !http_parse_id(r->param[0], &op->id)) {
         free(op);
         return http_error(r, 404, "merchant_not_found", "merchant %.24s does not exist", r->param[0]);
     }
@@ -126,7 +117,7 @@ static int list_contacts(http_req *r)
 {
     int64_t member = 0, household = 0;
     const char *m = http_query(r, "member"), *h = http_query(r, "household");
-    if ((m && !parse_id(m, &member)) || (h && !parse_id(h, &household)) || (!member && !household))
+    if ((m && !http_parse_id(m, &member)) || (h && !http_parse_id(h, &household)) || (!member && !household))
         return http_error(r, 400, "missing_field", "give member=PERSON_ID or household=HOUSEHOLD_ID");
     db_conn *c = http_reader_or_503(r);
     if (!c)
@@ -188,7 +179,7 @@ static int remove_contact(http_req *r)
 {
     int64_t member = 0, household = 0;
     const char *m = http_query(r, "member"), *h = http_query(r, "household");
-    if (!m || !h || !parse_id(m, &member) || !parse_id(h, &household))
+    if (!m || !h || !http_parse_id(m, &member) || !http_parse_id(h, &household))
         return http_error(r, 400, "missing_field", "give member=PERSON_ID and household=HOUSEHOLD_ID");
     return defer_contact(r, 1, member, household);
 }

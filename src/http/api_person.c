@@ -47,15 +47,6 @@ static json_t *person_json(const http_req *r, const person *p)
 static _Thread_local const http_req *tl_req;
 static json_t *render_person(const void *row) { return person_json(tl_req, row); }
 
-static bool parse_id(const char *s, int64_t *out)
-{
-    long long v;
-    if (!fx_parse_i64(s, &v) || v <= 0)
-        return false;
-    *out = v;
-    return true;
-}
-
 static int search_persons(http_req *r)
 {
     person_query q = {.q = http_query(r, "q"), .name = http_query(r, "name"), .id_number = http_query(r, "id_number"),
@@ -79,11 +70,11 @@ static int search_persons(http_req *r)
     }
     if (hh) {
         household h;
-        if (!parse_id(hh, &q.household_id) || household_get(c, q.household_id, &h) != DB_ROW ||
+        if (!http_parse_id(hh, &q.household_id) || household_get(c, q.household_id, &h) != DB_ROW ||
             !perm_in_scope(&r->who, h.area_path))
             return http_error(r, 404, "household_not_found", "household %.24s does not exist in your area", hh);
     }
-    if (mer && !parse_id(mer, &q.merchant_id))
+    if (mer && !http_parse_id(mer, &q.merchant_id))
         return http_error(r, 400, "invalid_merchant", "merchant must be a merchant id");
     q.after_id = cursor;
     person *rows = malloc(sizeof *rows * (size_t)(limit + 1));
@@ -115,7 +106,7 @@ static int get_person(http_req *r)
     if (!c)
         return HTTP_DONE;
     person p;
-    if (!parse_id(r->param[0], &id) || person_get(c, id, &p) != DB_ROW || !perm_in_scope(&r->who, p.area_path))
+    if (!http_parse_id(r->param[0], &id) || person_get(c, id, &p) != DB_ROW || !perm_in_scope(&r->who, p.area_path))
         return http_error(r, 404, "person_not_found", "person %.24s does not exist in your area", r->param[0]);
     return http_json(r, 200, person_json(r, &p));
 }
@@ -241,7 +232,7 @@ static int defer_person(http_req *r, bool create)
         return http_error(r, 500, "internal", "out of memory");
     op->r = r;
     op->in = in;
-    if (!create && !parse_id(r->param[0], &op->id)) {
+    if (!create && !http_parse_id(r->param[0], &op->id)) {
         free(op);
         return http_error(r, 404, "person_not_found", "person %.24s does not exist", r->param[0]);
     }
@@ -257,7 +248,7 @@ static int delete_person(http_req *r)
     if (!op)
         return http_error(r, 500, "internal", "out of memory");
     op->r = r;
-    if (!parse_id(r->param[0], &op->id)) {
+    if (!http_parse_id(r->param[0], &op->id)) {
         free(op);
         return http_error(r, 404, "person_not_found", "person %.24s does not exist", r->param[0]);
     }
@@ -306,7 +297,7 @@ static int get_household(http_req *r)
     if (!c)
         return HTTP_DONE;
     household h;
-    if (!parse_id(r->param[0], &id) || household_get(c, id, &h) != DB_ROW || !perm_in_scope(&r->who, h.area_path))
+    if (!http_parse_id(r->param[0], &id) || household_get(c, id, &h) != DB_ROW || !perm_in_scope(&r->who, h.area_path))
         return http_error(r, 404, "household_not_found", "household %.24s does not exist in your area", r->param[0]);
     json_t *j = household_json(&h);
     person rows[64];
@@ -389,7 +380,7 @@ static int delete_household(http_req *r)
     if (!op)
         return http_error(r, 500, "internal", "out of memory");
     op->r = r;
-    if (!parse_id(r->param[0], &op->id)) {
+    if (!http_parse_id(r->param[0], &op->id)) {
         free(op);
         return http_error(r, 404, "household_not_found", "household %.24s does not exist", r->param[0]);
     }

@@ -77,6 +77,9 @@ struct http_req {
 /* Query argument, NULL when absent. */
 const char *http_query(const http_req *r, const char *name);
 
+/* A positive id from a path or query parameter; false when it is not one. */
+bool http_parse_id(const char *s, int64_t *out);
+
 /* Responses. http_json takes ownership of body (json_decref'd). */
 int http_json(http_req *r, int status, json_t *body);
 int http_error(http_req *r, int status, const char *code, const char *fmt, ...) __attribute__((format(printf, 4, 5)));

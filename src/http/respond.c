@@ -18,6 +18,15 @@ const char *http_query(const http_req *r, const char *name)
     return NULL;
 }
 
+bool http_parse_id(const char *s, int64_t *out)
+{
+    long long v;
+    if (!s || !fx_parse_i64(s, &v) || v <= 0)
+        return false;
+    *out = v;
+    return true;
+}
+
 int http_json(http_req *r, int status, json_t *body)
 {
     if (!body) { /* a renderer failed (out of memory, or text that is not UTF-8): never an empty answer */
