@@ -132,22 +132,35 @@ static json_t *import_json(db_stmt *s)
     " i.unchanged, i.rejected, i.bytes_total, i.bytes_done, i.message, i.created_by, i.created_at,"           \
     " i.finished_at, a.path FROM imports i JOIN areas a ON a.id = i.area_id "
 
+/* The import named in the path, positioned on its row (IMPORT_SELECT), if it is
+ * in the caller's area; else answers 404 and returns NULL. Give it back with db_done. */
+static db_stmt *find_import(http_req *r, db_conn *c, long long *id)
+{
+    if (!fx_parse_i64(r->param[0], id)) {
+        http_error(r, 404, "import_not_found", "there is no import %.24s", r->param[0]);
+        return NULL;
+    }
+    db_stmt *s = db_prepare(c, IMPORT_SELECT "WHERE i.id = $1");
+    if (!s) {
+        http_error(r, 500, "internal", "could not read the import");
+        return NULL;
+    }
+    db_bind_i64(s, 1, *id);
+    if (db_step(s) != DB_ROW || !perm_in_scope(&r->who, db_col_text(s, 17))) {
+        db_done(s);
+        http_error(r, 404, "import_not_found", "there is no import %lld in your area", *id);
+        return NULL;
+    }
+    return s;
+}
+
 static int get_import(http_req *r)
 {
     long long id;
     db_conn *c = http_reader_or_503(r);
-    if (!c)
-        return HTTP_DONE;
-    if (!fx_parse_i64(r->param[0], &id))
-        return http_error(r, 404, "import_not_found", "there is no import %.24s", r->param[0]);
-    db_stmt *s = db_prepare(c, IMPORT_SELECT "WHERE i.id = $1");
+    db_stmt *s = c ? find_import(r, c, &id) : NULL;
     if (!s)
-        return http_error(r, 500, "internal", "could not read the import");
-    db_bind_i64(s, 1, id);
-    if (db_step(s) != DB_ROW || !perm_in_scope(&r->who, db_col_text(s, 17))) {
-        db_done(s);
-        return http_error(r, 404, "import_not_found", "there is no import %lld in your area", id);
-    }
+        return HTTP_DONE;
     json_t *j = import_json(s);
     db_done(s);
     return http_json(r, 200, j);
@@ -223,18 +236,10 @@ static int get_rejects(http_req *r)
 {
     long long id;
     db_conn *c = http_reader_or_503(r);
-    if (!c)
-        return HTTP_DONE;
-    if (!fx_parse_i64(r->param[0], &id))
-        return http_error(r, 404, "import_not_found", "there is no import %.24s", r->param[0]);
-    db_stmt *s = db_prepare(c, IMPORT_SELECT "WHERE i.id = $1");
+    db_stmt *s = c ? find_import(r, c, &id) : NULL;
     if (!s)
-        return http_error(r, 500, "internal", "could not read the import");
-    db_bind_i64(s, 1, id);
-    bool ok = db_step(s) == DB_ROW && perm_in_scope(&r->who, db_col_text(s, 17));
+        return HTTP_DONE;
     db_done(s);
-    if (!ok)
-        return http_error(r, 404, "import_not_found", "there is no import %lld in your area", id);
     const char *fmt = http_query(r, "format");
     struct reject_out o = {.as_csv = fmt && strcmp(fmt, "csv") == 0, .max = 100000};
     if (o.as_csv) {

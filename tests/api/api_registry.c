@@ -230,6 +230,13 @@ static void import_with_rejects(void)
     CHECK_STR(sfield(first, "field"), "id_number");
     CHECK_EQ_INT(json_integer_value(json_object_get(json_array_get(items(&r), 1), "row")), 4);
     fxt_free(&r);
+    r = fxt_req(&srv, "GET", path, officer_zz, NULL); /* another area's import is not found */
+    CHECK_EQ_INT(r.status, 404);
+    CHECK_STR(fxt_err(&r), "import_not_found");
+    fxt_free(&r);
+    r = fxt_req(&srv, "GET", "/api/v1/imports/12345", staff, NULL);
+    CHECK_EQ_INT(r.status, 404);
+    fxt_free(&r);
     snprintf(path, sizeof path, "/api/v1/imports/%lld/rejects?format=csv", id);
     r = fxt_req(&srv, "GET", path, staff, NULL);
     CHECKF(r.body && strncmp(r.body, "\xef\xbb\xbfrow,level,field,reason,raw", 28) == 0, "%.80s", r.body ? r.body : "");
