@@ -15,6 +15,9 @@ static const char *const action_names[ACT__COUNT] = {
     [ACT_USER_ADMIN] = "user.admin", [ACT_TOKEN_ADMIN] = "token.admin", [ACT_AUDIT_READ] = "audit.read",
     [ACT_PERSON_LOOKUP] = "person.lookup", [ACT_PERSON_READ] = "person.read",
     [ACT_PERSON_WRITE] = "person.write", [ACT_PERSON_UNMASK] = "person.unmask", [ACT_IMPORT] = "registry.import",
+    [ACT_ROUND_READ] = "round.read", [ACT_ROUND_WRITE] = "round.write", [ACT_EXEMPT] = "round.exempt",
+    [ACT_SITE_REPORT] = "site.report", [ACT_SAMPLING] = "sampling", [ACT_CUSTODY] = "custody",
+    [ACT_RESULT_POST] = "result.post", [ACT_POSITIVE_ACT] = "positive.act", [ACT_PRINT] = "print",
 };
 
 /* The role-by-action table (contract.md, "Roles and what they may do"). */
@@ -25,17 +28,20 @@ static const unsigned role_actions[ROLE__COUNT] = {
     [ROLE_ADMIN] = ~0u,
     [ROLE_OFFICER] = A(ACT_PUBLIC) | A(ACT_SESSION) | A(ACT_AREA_READ) | A(ACT_AREA_WRITE) | A(ACT_AREA_RISK) |
                      A(ACT_PERSON_LOOKUP) | A(ACT_PERSON_READ) | A(ACT_PERSON_WRITE) | A(ACT_PERSON_UNMASK) |
-                     A(ACT_IMPORT),
+                     A(ACT_IMPORT) | A(ACT_ROUND_READ) | A(ACT_ROUND_WRITE) | A(ACT_EXEMPT) | A(ACT_SITE_REPORT) |
+                     A(ACT_SAMPLING) | A(ACT_CUSTODY) | A(ACT_POSITIVE_ACT) | A(ACT_PRINT),
     [ROLE_STAFF] = A(ACT_PUBLIC) | A(ACT_SESSION) | A(ACT_AREA_READ) | A(ACT_AREA_WRITE) | A(ACT_PERSON_LOOKUP) |
-                   A(ACT_PERSON_READ) | A(ACT_PERSON_WRITE) | A(ACT_PERSON_UNMASK) | A(ACT_IMPORT),
-    [ROLE_REGISTRAR] = A(ACT_PUBLIC) | A(ACT_SESSION) | A(ACT_AREA_READ) | A(ACT_PERSON_LOOKUP),
-    [ROLE_DRIVER] = A(ACT_PUBLIC) | A(ACT_SESSION) | A(ACT_AREA_READ),
-    [ROLE_LAB] = A(ACT_PUBLIC) | A(ACT_SESSION) | A(ACT_AREA_READ),
+                   A(ACT_PERSON_READ) | A(ACT_PERSON_WRITE) | A(ACT_PERSON_UNMASK) | A(ACT_IMPORT) |
+                   A(ACT_ROUND_READ) | A(ACT_EXEMPT) | A(ACT_SITE_REPORT) | A(ACT_SAMPLING) | A(ACT_CUSTODY) | A(ACT_PRINT),
+    [ROLE_REGISTRAR] = A(ACT_PUBLIC) | A(ACT_SESSION) | A(ACT_AREA_READ) | A(ACT_PERSON_LOOKUP) | A(ACT_SITE_REPORT) |
+                       A(ACT_SAMPLING),
+    [ROLE_DRIVER] = A(ACT_PUBLIC) | A(ACT_SESSION) | A(ACT_AREA_READ) | A(ACT_CUSTODY),
+    [ROLE_LAB] = A(ACT_PUBLIC) | A(ACT_SESSION) | A(ACT_AREA_READ) | A(ACT_CUSTODY) | A(ACT_RESULT_POST),
     [ROLE_VOLUNTEER] = A(ACT_PUBLIC) | A(ACT_SESSION) | A(ACT_AREA_READ),
     /* Systems reach only their own endpoints, which later capabilities declare. */
     [ROLE_DEVICE] = A(ACT_PUBLIC),
     [ROLE_PARTNER] = A(ACT_PUBLIC),
-    [ROLE_LABSYS] = A(ACT_PUBLIC),
+    [ROLE_LABSYS] = A(ACT_PUBLIC) | A(ACT_RESULT_POST) | A(ACT_CUSTODY),
 };
 #undef A
 

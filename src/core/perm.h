@@ -40,6 +40,15 @@ enum fx_action {
     ACT_PERSON_WRITE, /* register, change and remove persons, households, merchants, party contacts */
     ACT_PERSON_UNMASK,/* see ID numbers, phones and personal codes unmasked */
     ACT_IMPORT,       /* import and export registry files */
+    ACT_ROUND_READ,   /* rounds, sites, coverage, untested lists, boxes, trace, turnaround */
+    ACT_ROUND_WRITE,  /* create and change rounds and sites, their policies and staff */
+    ACT_EXEMPT,       /* record and withdraw exemptions from a round */
+    ACT_SITE_REPORT,  /* report a site's queue length */
+    ACT_SAMPLING,     /* post sampling events (tubes, samples, seals, boxes) */
+    ACT_CUSTODY,      /* hand boxes over and receive them */
+    ACT_RESULT_POST,  /* post lab results and corrections */
+    ACT_POSITIVE_ACT, /* the officer's confirming action on a positive pool; discrepancies */
+    ACT_PRINT,        /* personal code cards, tube and box labels */
     ACT__COUNT
 };
 
