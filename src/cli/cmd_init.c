@@ -203,18 +203,23 @@ int cmd_demo(int argc, char **argv)
     int ngroups = (int)(sizeof demo_groups / sizeof *demo_groups);
     for (int i = 0; i < ngroups; i++)
         base += demo_groups[i].people;
-    double scale = people_s ? (double)people / (double)base : 1.0;
+    /* Up to the seed's population the seed's places are scaled down; beyond it they
+     * stay as the seed has them and a city grows around them (demo_city.c). */
+    double scale = people_s && people < base ? (double)people / (double)base : 1.0;
+    long city = people_s && people > base ? (long)(people - base) : 0;
     static const char *const streets[] = {"HKG-BQ-ZQ-S1", "HKG-BQ-ZQ-S2", "HKG-BQ-ZQ-S3", "HKG-BQ-ZQ-S4", "HKG-BQ-ZQ-S5",
                                           "HKG-BQ-ZQ-S6", "HKG-BQ-ZQ-S7", "HKG-BQ-ZQ-S8", "HKG-BQ-ZQ-S9"};
     long merchants = 0;
-    if (demo_people(d, demo_groups, ngroups, scale, (uint64_t)seed, &added) != 0 ||
+    long city_added = 0;
+    if ((city && demo_city(d, city, (uint64_t)seed, &city_added) != 0) ||
+        demo_people(d, demo_groups, ngroups, scale, (uint64_t)seed, &added) != 0 ||
         demo_merchants(d, streets, 9, (long)(820 * scale), (uint64_t)seed, &merchants) != 0) {
         db_close(d);
         return CLI_REFUSED;
     }
     db_close(d);
     printf("demo data in %s: %d areas, %d users, %ld people and %ld merchants created (seed %lld)\n", path,
-           j.areas_created, j.users_created, added, merchants, seed);
+           j.areas_created, j.users_created, added + city_added, merchants, seed);
     printf("log in as any of these, password %s :\n", password);
     for (size_t i = 0; i < sizeof demo_users / sizeof *demo_users; i++)
         printf("  %-16s %-10s %s\n", demo_users[i].username, demo_users[i].role, demo_users[i].display);

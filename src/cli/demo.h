@@ -18,6 +18,19 @@ struct demo_group {
     const char *street_prefix;
 };
 
+/* The demo's deterministic generator (splitmix64) and the pieces of a synthetic person. */
+uint64_t demo_rand(uint64_t *s);
+unsigned demo_pick(uint64_t *s, unsigned n); /* 0 .. n-1 */
+void demo_name(uint64_t *s, char *out, size_t cap);
+void demo_phone(uint64_t *s, char out[12]);
+extern const char *const demo_employers[6];
+
+/* Adds about n people in new districts around the seed's: districts, sub-districts,
+ * communities, compounds, buildings, units and households of a city, written straight
+ * into an empty registry with every person index built once at the end. Prints
+ * progress on stderr. 0, or -1 with the reason on stderr. */
+int demo_city(db *d, long n, uint64_t seed, long *created);
+
 /* Imports every group (people × scale); *total gets how many were added. 0 or -1. */
 int demo_people(db *d, const struct demo_group *groups, int ngroups, double scale, uint64_t seed, long *total);
 

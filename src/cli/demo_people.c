@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 /* splitmix64: small, fast, and deterministic across machines */
-static uint64_t next(uint64_t *s)
+uint64_t demo_rand(uint64_t *s)
 {
     uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
@@ -22,7 +22,7 @@ static uint64_t next(uint64_t *s)
     return z ^ (z >> 31);
 }
 
-static unsigned pick(uint64_t *s, unsigned n) { return (unsigned)(next(s) % n); }
+unsigned demo_pick(uint64_t *s, unsigned n) { return (unsigned)(demo_rand(s) % n); }
 
 /* The most common surnames, most frequent first (a rough share of the population). */
 static const char *const surnames[] = {
@@ -40,18 +40,18 @@ static const char *const given[] = {
 static const char *const local_regions[] = {"410102", "410103", "410104", "410105", "410122", "410181", "410184"};
 static const char *const other_regions[] = {"411302", "411502", "411602", "411702", "341202", "130102",
                                             "370102", "420102", "610102", "510104", "320102", "220102"};
-static const char *const employers[] = {"富士康科技集团", "航空港物流园", "郑州新郑国际机场", "港区电子产业园",
+const char *const demo_employers[6] = {"富士康科技集团", "航空港物流园", "郑州新郑国际机场", "港区电子产业园",
                                         "智能终端产业园", "航空港实验区管委会"};
 
-static void person_name(uint64_t *s, char *out, size_t cap)
+void demo_name(uint64_t *s, char *out, size_t cap)
 {
     /* the first 10 surnames carry about 40% of people */
-    unsigned si = pick(s, 10) < 4 ? pick(s, 10) : pick(s, sizeof surnames / sizeof *surnames);
-    const char *g1 = given[pick(s, sizeof given / sizeof *given)];
-    if (pick(s, 10) < 3)
+    unsigned si = demo_pick(s, 10) < 4 ? demo_pick(s, 10) : demo_pick(s, sizeof surnames / sizeof *surnames);
+    const char *g1 = given[demo_pick(s, sizeof given / sizeof *given)];
+    if (demo_pick(s, 10) < 3)
         snprintf(out, cap, "%s%s", surnames[si], g1);
     else
-        snprintf(out, cap, "%s%s%s", surnames[si], g1, given[pick(s, sizeof given / sizeof *given)]);
+        snprintf(out, cap, "%s%s%s", surnames[si], g1, given[demo_pick(s, sizeof given / sizeof *given)]);
 }
 
 static void id_number(uint64_t *s, const char *region, int age, unsigned serial, char out[19])
@@ -65,11 +65,11 @@ static void id_number(uint64_t *s, const char *region, int age, unsigned serial,
     out[18] = '\0';
 }
 
-static void phone(uint64_t *s, char out[12])
+void demo_phone(uint64_t *s, char out[12])
 {
     static const char *const prefixes[] = {"133", "135", "137", "138", "139", "150", "152", "155", "158",
                                            "166", "176", "180", "183", "186", "188", "199"};
-    snprintf(out, 12, "%s%08u", prefixes[pick(s, 16)], (unsigned)(next(s) % 100000000u));
+    snprintf(out, 12, "%s%08u", prefixes[demo_pick(s, 16)], (unsigned)(demo_rand(s) % 100000000u));
 }
 
 /* Writes n people of one kind as CSV into fd (a memfd), in households. */
@@ -80,28 +80,28 @@ static void write_people(FILE *f, uint64_t *s, const struct demo_group *g, long 
     char room[16] = "", building[16] = "", unit[16] = "", address[64] = "";
     for (long i = 0; i < n; i++) {
         if (in_household == 0) { /* a new household: its size and place */
-            in_household = g->household_min + (long)pick(s, (unsigned)(g->household_max - g->household_min + 1));
+            in_household = g->household_min + (long)demo_pick(s, (unsigned)(g->household_max - g->household_min + 1));
             if (g->buildings) {
-                snprintf(building, sizeof building, "%u", 1 + pick(s, (unsigned)g->buildings));
-                snprintf(unit, sizeof unit, "%u", 1 + pick(s, (unsigned)g->units));
-                snprintf(room, sizeof room, "%u%02u", 1 + pick(s, (unsigned)g->floors), 1 + pick(s, 4));
+                snprintf(building, sizeof building, "%u", 1 + demo_pick(s, (unsigned)g->buildings));
+                snprintf(unit, sizeof unit, "%u", 1 + demo_pick(s, (unsigned)g->units));
+                snprintf(room, sizeof room, "%u%02u", 1 + demo_pick(s, (unsigned)g->floors), 1 + demo_pick(s, 4));
                 address[0] = '\0';
             } else {
                 building[0] = unit[0] = room[0] = '\0';
-                snprintf(address, sizeof address, "%s%u号", g->street_prefix, 1 + pick(s, 300));
+                snprintf(address, sizeof address, "%s%u号", g->street_prefix, 1 + demo_pick(s, 300));
             }
         }
         in_household--;
         char name[32], idn[19], ph[12];
-        person_name(s, name, sizeof name);
-        int age = g->age_min + (int)pick(s, (unsigned)(g->age_max - g->age_min + 1));
-        const char *region = g->local ? local_regions[pick(s, 7)] : other_regions[pick(s, 12)];
+        demo_name(s, name, sizeof name);
+        int age = g->age_min + (int)demo_pick(s, (unsigned)(g->age_max - g->age_min + 1));
+        const char *region = g->local ? local_regions[demo_pick(s, 7)] : other_regions[demo_pick(s, 12)];
         id_number(s, region, age, (*serial)++, idn);
-        phone(s, ph);
-        const char *flags = age >= 70 ? (pick(s, 4) == 0 ? "高龄、独居" : "高龄") : (pick(s, 60) == 0 ? "慢性病" : "");
-        bool no_phone = age >= 75 && pick(s, 2) == 0;
+        demo_phone(s, ph);
+        const char *flags = age >= 70 ? (demo_pick(s, 4) == 0 ? "高龄、独居" : "高龄") : (demo_pick(s, 60) == 0 ? "慢性病" : "");
+        bool no_phone = age >= 75 && demo_pick(s, 2) == 0;
         fprintf(f, "%s,%s,%s,%s,%s,%s,%s,%s,%s,%s%s\n", name, idn, no_phone ? "" : ph, building, unit, room, address,
-                g->category, g->employer ? employers[pick(s, 6)] : "", flags,
+                g->category, g->employer ? demo_employers[demo_pick(s, 6)] : "", flags,
                 no_phone ? (flags[0] ? "、无智能手机" : "无智能手机") : "");
     }
 }
@@ -168,11 +168,11 @@ static int merchants_job(db_conn *c, void *arg)
     for (long i = 0; i < j->n; i++) {
         char name[96], licence[24], address[64], contact[32], ph[12];
         const char *street = j->streets[i % j->nstreets];
-        snprintf(name, sizeof name, "%s记%s", surnames[pick(&s, 40)], trades[pick(&s, 15)]);
+        snprintf(name, sizeof name, "%s记%s", surnames[demo_pick(&s, 40)], trades[demo_pick(&s, 15)]);
         snprintf(licence, sizeof licence, "92410100MA%08lX", (unsigned long)(i + 1) * 2654435761ul % 0xFFFFFFFFul);
         snprintf(address, sizeof address, "%u号", (unsigned)(i / j->nstreets + 1));
-        person_name(&s, contact, sizeof contact);
-        phone(&s, ph);
+        demo_name(&s, contact, sizeof contact);
+        demo_phone(&s, ph);
         merchant_input in = {.name = name, .licence = licence, .area = street, .address = address,
                              .contact_name = contact, .contact_phone = ph};
         merchant m;

@@ -939,7 +939,7 @@ static int drop_indexes_job(db_conn *c, void *arg)
     int64_t any = 0;
     if (db_query_i64(c, "SELECT COUNT(*) FROM (SELECT 1 FROM persons LIMIT 1)", &any) != DB_ROW)
         return DB_ERR;
-    return any ? 1 : person_indexes_drop(c); /* 1: not empty, indexes stay */
+    return any ? 1 : person_indexes_drop(c, false); /* 1: not empty, indexes stay */
 }
 
 static int ensure_indexes_job(db_conn *c, void *arg)

@@ -489,20 +489,34 @@ int household_delete(db_conn *c, const actor *who, int64_t id, fx_err *err)
     return 0;
 }
 
-static const char *const person_index_ddl[][2] = {
+/* Every index on persons, the unique ones first: an import's bulk mode keeps those
+ * (its ON CONFLICT needs them), a first load the generator vouches for drops all. */
+static const struct {
+    const char *name, *ddl;
+} person_indexes[] = {
+    {"persons_id_number", "CREATE UNIQUE INDEX IF NOT EXISTS persons_id_number ON persons(id_number)"},
+    {"persons_code", "CREATE UNIQUE INDEX IF NOT EXISTS persons_code ON persons(personal_code)"},
     {"persons_name", "CREATE INDEX IF NOT EXISTS persons_name ON persons(name)"},
     {"persons_id_last4", "CREATE INDEX IF NOT EXISTS persons_id_last4 ON persons(id_last4)"},
     {"persons_phone", "CREATE INDEX IF NOT EXISTS persons_phone ON persons(phone_rev)"},
+    /* kept through a bulk load: their keys arrive nearly in order, so keeping them
+     * costs less than building them again */
     {"persons_area", "CREATE INDEX IF NOT EXISTS persons_area ON persons(area_id, id)"},
     {"persons_household", "CREATE INDEX IF NOT EXISTS persons_household ON persons(household_id)"},
-    {"persons_merchant", "CREATE INDEX IF NOT EXISTS persons_merchant ON persons(merchant_id)"},
+    {"persons_merchant",
+     "CREATE INDEX IF NOT EXISTS persons_merchant ON persons(merchant_id) WHERE merchant_id IS NOT NULL"},
+};
+enum {
+    PERSON_UNIQUE_INDEXES = 2,
+    PERSON_INDEXES = sizeof person_indexes / sizeof *person_indexes,
+    PERSON_DROPPED_INDEXES = PERSON_INDEXES - 3,
 };
 
-int person_indexes_drop(db_conn *c)
+int person_indexes_drop(db_conn *c, bool unique_too)
 {
-    for (size_t i = 0; i < sizeof person_index_ddl / sizeof *person_index_ddl; i++) {
+    for (int i = unique_too ? 0 : PERSON_UNIQUE_INDEXES; i < PERSON_DROPPED_INDEXES; i++) {
         char sql[96];
-        snprintf(sql, sizeof sql, "DROP INDEX IF EXISTS %s", person_index_ddl[i][0]);
+        snprintf(sql, sizeof sql, "DROP INDEX IF EXISTS %s", person_indexes[i].name);
         if (db_exec(c, sql) != DB_OK)
             return DB_ERR;
     }
@@ -511,10 +525,10 @@ int person_indexes_drop(db_conn *c)
 
 int person_indexes_ensure(db_conn *c)
 {
-    for (size_t i = 0; i < sizeof person_index_ddl / sizeof *person_index_ddl; i++)
-        if (db_exec(c, person_index_ddl[i][1]) != DB_OK)
-            return DB_ERR;
-    return 0;
+    const char *ddl[PERSON_INDEXES];
+    for (int i = 0; i < PERSON_INDEXES; i++)
+        ddl[i] = person_indexes[i].ddl;
+    return db_build_indexes(c, ddl, PERSON_INDEXES) == DB_OK ? 0 : DB_ERR;
 }
 
 /* ---- writing persons ---- */

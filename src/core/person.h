@@ -133,10 +133,12 @@ int household_ensure(db_conn *c, const actor *who, int64_t area_id, const char *
 int household_list(db_conn *c, int64_t area_id, const char *area_path, int64_t after_id, household *out, int max);
 int household_delete(db_conn *c, const actor *who, int64_t id, fx_err *err);
 
-/* Search indexes of persons (the same as migration 0002 defines). A first load
- * into an empty registry drops them and builds them once at the end: building
- * an index from sorted rows costs a fraction of keeping it current row by row. */
-int person_indexes_drop(db_conn *c);
+/* Indexes of persons (the same as migration 0002 defines). A first load into an
+ * empty registry drops them and builds them once at the end: building an index
+ * from sorted rows costs a fraction of keeping it current row by row. The two
+ * unique ones (ID number, personal code) are dropped only when unique_too: a
+ * load that does not check for duplicates itself needs them. */
+int person_indexes_drop(db_conn *c, bool unique_too);
 int person_indexes_ensure(db_conn *c); /* CREATE INDEX IF NOT EXISTS: safe to repeat */
 
 /* ---- counters: population by area, kept current as data changes ---- */

@@ -61,12 +61,17 @@ static int search_persons(http_req *r)
         return HTTP_DONE;
     const char *area_code = http_query(r, "area"), *hh = http_query(r, "household"), *mer = http_query(r, "merchant");
     area a;
-    bool listing = area_code || hh || mer;
+    bool searching = q.q || q.name || q.id_number || q.phone || q.address;
+    bool listing = (area_code && !searching) || hh || mer;
     if (area_code) {
         if (area_get(c, area_code, &a) != DB_ROW || !perm_in_scope(&r->who, a.path))
             return http_error(r, 404, "area_not_found", "area %.64s does not exist in your area", area_code);
-        q.area_path = a.path;
-        q.area_id = a.id;
+        if (searching) { /* a search within that area: it narrows the caller's scope */
+            q.scope_path = a.path;
+        } else {
+            q.area_path = a.path;
+            q.area_id = a.id;
+        }
     }
     if (hh) {
         household h;

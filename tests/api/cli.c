@@ -139,6 +139,17 @@ static char *placement(const fxt_server *s)
     return out;
 }
 
+/* Both databases hold the same people in the same places; then both go. */
+static void same_placement_then_teardown(fxt_server *a, fxt_server *b)
+{
+    char *ha = placement(a), *hb = placement(b);
+    CHECKF(strlen(ha) > 60 && strcmp(ha, hb) == 0, "%s vs %s", ha, hb);
+    free(ha);
+    free(hb);
+    fxt_teardown(a);
+    fxt_teardown(b);
+}
+
 static void demo_is_repeatable(void)
 {
     /* the same seed puts the same people in the same households, in two fresh databases */
@@ -146,12 +157,86 @@ static void demo_is_repeatable(void)
     char pw[32];
     CHECK(fxt_setup(&a) == 0 && fxt_setup(&b) == 0);
     CHECK(fxt_demo(&a, pw) == 0 && fxt_demo(&b, pw) == 0);
-    char *ha = placement(&a), *hb = placement(&b);
-    CHECKF(strlen(ha) > 60 && strcmp(ha, hb) == 0, "%s vs %s", ha, hb);
-    free(ha);
-    free(hb);
-    fxt_teardown(&a);
-    fxt_teardown(&b);
+    same_placement_then_teardown(&a, &b);
+}
+
+/* One number from the database, by the sqlite3 shell (-1 when it fails). */
+static long long sql_num(const fxt_server *s, const char *sql)
+{
+    char cmd[1200];
+    snprintf(cmd, sizeof cmd, "sqlite3 '%s' \"%s\"", s->db, sql);
+    FILE *p = popen(cmd, "r");
+    long long v = -1;
+    if (p) {
+        if (fscanf(p, "%lld", &v) != 1)
+            v = -1;
+        pclose(p);
+    }
+    return v;
+}
+
+static void demo_city(void)
+{
+    /* beyond the seed's 31,200 people a city grows around it: districts down to
+     * households, counted, searchable, the same for the same seed */
+    fxt_server a, b;
+    CHECK(fxt_setup(&a) == 0 && fxt_setup(&b) == 0);
+    const char *args[] = {"demo", "--people", "80000", "--seed", "7", NULL};
+    char *out = NULL;
+    CHECK_EQ_INT(fxt_cli(&a, NULL, &out, args), 0);
+    CHECKF(out && strstr(out, " 80000 people"), "%s", out ? out : "");
+    char pw[32] = "";
+    CHECK(out && strstr(out, "password ") && sscanf(strstr(out, "password "), "password %31s", pw) == 1);
+    free(out);
+    CHECK_EQ_INT(sql_num(&a, "SELECT COUNT(*) FROM persons"), 80000);
+    /* counters: the top-level areas add up to everyone, and each district to its own people */
+    CHECK_EQ_INT(sql_num(&a, "SELECT SUM(c.persons) FROM area_counts c JOIN areas a ON a.id = c.area_id"
+                             " WHERE a.parent_id IS NULL"), 80000);
+    CHECK_EQ_INT(sql_num(&a, "SELECT COUNT(*) FROM areas d JOIN area_counts c ON c.area_id = d.id WHERE d.kind ="
+                             " 'district' AND d.parent_id IS NULL AND c.persons <> (SELECT COUNT(*) FROM persons p"
+                             " WHERE p.top_area_id = d.id)"), 0);
+    CHECK_EQ_INT(sql_num(&a, "SELECT COUNT(*) FROM areas u JOIN area_counts c ON c.area_id = u.id WHERE u.kind ="
+                             " 'unit' AND c.households <> (SELECT COUNT(*) FROM households h WHERE h.area_id = u.id)"), 0);
+    CHECK(sql_num(&a, "SELECT COUNT(*) FROM areas WHERE code LIKE 'ZY-S01-C1-Q1-B%-U%'") == 16);
+    /* unique codes, birth dates in the past, households of one to five */
+    CHECK_EQ_INT(sql_num(&a, "SELECT COUNT(DISTINCT personal_code) FROM persons"), 80000);
+    CHECK_EQ_INT(sql_num(&a, "SELECT COUNT(*) FROM persons WHERE birth_date > 20261129 OR birth_date < 19000101"), 0);
+    CHECK_EQ_INT(sql_num(&a, "SELECT COUNT(*) FROM (SELECT household_id FROM persons WHERE top_area_id <> (SELECT id"
+                             " FROM areas WHERE code = 'HKG') GROUP BY household_id HAVING COUNT(*) > 5)"), 0);
+    CHECK_EQ_INT(sql_num(&a, "SELECT COUNT(*) FROM pragma_index_list('persons')"), 8);
+    /* the seed is still there as it was, and the two live side by side */
+    CHECK(sql_num(&a, "SELECT c.persons FROM area_counts c JOIN areas a ON a.id = c.area_id WHERE a.code = 'HKG'") ==
+          31200);
+    /* found the way staff look for people: a city person by the last 4 of their ID within the district */
+    CHECK(fxt_start(&a) == 0);
+    char *t = fxt_login(&a, "admin", pw);
+    CHECK(t != NULL);
+    char q[200], last4[8] = "", name[64] = "";
+    FILE *p = NULL;
+    {
+        char cmd[600];
+        snprintf(cmd, sizeof cmd, "sqlite3 '%s' \"SELECT substr(p.id_number, 15), p.name FROM persons p JOIN areas a ON"
+                 " a.id = p.top_area_id WHERE a.code = 'JS' ORDER BY p.id LIMIT 1 OFFSET 77\"", a.db);
+        p = popen(cmd, "r");
+        CHECK(p && fscanf(p, "%7[^|]|%63s", last4, name) == 2);
+        if (p)
+            pclose(p);
+    }
+    snprintf(q, sizeof q, "/api/v1/persons?q=%s&area=JS", last4);
+    fxt_resp r = fxt_req(&a, "GET", q, t, NULL);
+    CHECK_EQ_INT(r.status, 200);
+    CHECKF(r.body && strstr(r.body, name), "%s not found by %s", name, last4);
+    fxt_free(&r);
+    free(t);
+    fxt_stop(&a);
+    /* a city needs an empty registry: refused, with the reason, on a full one */
+    out = NULL;
+    CHECK_EQ_INT(fxt_cli(&a, NULL, &out, args), 1);
+    free(out);
+    CHECK_EQ_INT(sql_num(&a, "SELECT COUNT(*) FROM persons"), 80000);
+    /* deterministic: the same seed, the same people in the same places */
+    CHECK_EQ_INT(fxt_cli(&b, NULL, NULL, args), 0);
+    same_placement_then_teardown(&a, &b);
 }
 
 static void bad_database_path(void)
@@ -174,6 +259,7 @@ int main(void)
     RUN(tokens);
     RUN(demo_twice);
     RUN(demo_is_repeatable);
+    RUN(demo_city);
     RUN(bad_database_path);
     fxt_teardown(&srv);
     return th_done("cli");

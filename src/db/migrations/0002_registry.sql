@@ -66,32 +66,36 @@ CREATE TABLE persons (
     area_id       BIGINT NOT NULL REFERENCES areas(id), -- the household's area (unit or compound)
     household_id  BIGINT REFERENCES households(id),
     name          TEXT NOT NULL,
-    id_type       TEXT NOT NULL CHECK (id_type IN ('id_card','passport','hk_macau','taiwan','other')),
-    id_number     TEXT NOT NULL UNIQUE,
+    id_type       TEXT NOT NULL CHECK (id_type = 'id_card' OR id_type = 'passport' OR id_type = 'hk_macau' OR id_type = 'taiwan' OR id_type = 'other'),
+    id_number     TEXT NOT NULL,                      -- unique: persons_id_number below
     id_last4      TEXT NOT NULL,
     birth_date    INTEGER,                            -- yyyymmdd, from the ID number when it has one
     sex           TEXT NOT NULL DEFAULT '',           -- M, F or unknown ''
     phone         TEXT NOT NULL DEFAULT '',
     phone_rev     TEXT NOT NULL DEFAULT '',           -- digits reversed: full and last-4 search on one index
     category      TEXT NOT NULL DEFAULT 'resident'
-                  CHECK (category IN ('resident','floating','employee','merchant_staff')),
+                  CHECK (category = 'resident' OR category = 'floating' OR category = 'employee' OR category = 'merchant_staff'),
     employer      TEXT NOT NULL DEFAULT '',
     merchant_id   BIGINT REFERENCES merchants(id),
     flags         INTEGER NOT NULL DEFAULT 0,         -- vulnerability bits, see core/person.h
     party_member  INTEGER NOT NULL DEFAULT 0,
-    personal_code TEXT NOT NULL UNIQUE,               -- random, printed as a QR card; never the ID number
+    personal_code TEXT NOT NULL,                      -- random, printed as a QR card; never the ID number
     walk_in       INTEGER NOT NULL DEFAULT 0,
     import_id     BIGINT,                             -- the import that created it, and its row there
     import_row    BIGINT,
     created_at    BIGINT NOT NULL,
     updated_at    BIGINT NOT NULL
 );
+-- Named unique indexes rather than column constraints, so a first load into an empty
+-- registry (the city-sized demo) can drop every index and build each once at the end.
+CREATE UNIQUE INDEX persons_id_number ON persons(id_number);
+CREATE UNIQUE INDEX persons_code ON persons(personal_code);
 CREATE INDEX persons_name ON persons(name);
 CREATE INDEX persons_id_last4 ON persons(id_last4);
 CREATE INDEX persons_phone ON persons(phone_rev);
 CREATE INDEX persons_area ON persons(area_id, id);          -- an area's people in id order: keyset paging
 CREATE INDEX persons_household ON persons(household_id);
-CREATE INDEX persons_merchant ON persons(merchant_id);
+CREATE INDEX persons_merchant ON persons(merchant_id) WHERE merchant_id IS NOT NULL; -- merchant staff only
 
 CREATE TABLE party_contacts (
     member_id    BIGINT NOT NULL REFERENCES persons(id),    -- the party member
