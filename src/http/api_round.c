@@ -162,7 +162,7 @@ static json_t *cov_json(const coverage_row *v)
     int64_t untested = v->in_scope - v->sampled - v->exempt;
     return json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:I}", "area", v->code, "name", v->name, "kind", v->kind,
                      "in_scope", (json_int_t)v->in_scope, "sampled", (json_int_t)v->sampled, "exempt",
-                     (json_int_t)v->exempt, "untested", (json_int_t)(untested > 0 ? untested : 0));
+                     (json_int_t)v->exempt, "untested", (json_int_t)untested);
 }
 
 static int get_coverage(http_req *r)
@@ -187,8 +187,16 @@ static int get_coverage(http_req *r)
         return http_error(r, 500, "internal", "could not read the coverage; try again");
     }
     json_t *j = cov_json(&top), *items = json_array();
-    for (int i = 0; i < n; i++)
+    coverage_row direct = top; /* people registered in the area itself, in none of its children */
+    fx_copy(direct.kind, sizeof direct.kind, "direct");
+    for (int i = 0; i < n; i++) {
         json_array_append_new(items, cov_json(&kids[i]));
+        direct.in_scope -= kids[i].in_scope;
+        direct.sampled -= kids[i].sampled;
+        direct.exempt -= kids[i].exempt;
+    }
+    if (n > 0 && (direct.in_scope || direct.sampled || direct.exempt))
+        json_array_append_new(items, cov_json(&direct));
     free(kids);
     json_object_set_new(j, "items", items);
     return http_json(r, 200, j);
