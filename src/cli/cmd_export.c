@@ -1,8 +1,11 @@
-/* cmd_export.c — `fangxian export persons [--area CODE] [--format csv|xlsx] [-o FILE]`. */
+/* cmd_export.c — `fangxian export persons [--area CODE] [--format csv|xlsx] [-o FILE]` and
+ * `fangxian export untested --round ID [--area CODE] [--format csv|xlsx] [-o FILE]`. */
 #include "cli/cli.h"
 
 #include "core/area.h"
 #include "core/export.h"
+#include "core/round.h"
+#include "util/fx_str.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -17,12 +20,22 @@ int cmd_export(int argc, char **argv)
     for (int i = 1; i < argc; i++)
         if (strcmp(argv[i], "-o") == 0)
             argv[i] = "--output";
-    if (argc < 2 || strcmp(argv[1], "persons") != 0 || cli_parse(argc - 1, argv + 1, flags, &a) || a.npos) {
+    bool untested = argc >= 2 && strcmp(argv[1], "untested") == 0;
+    if (argc < 2 || (!untested && strcmp(argv[1], "persons") != 0) || cli_parse(argc - 1, argv + 1, flags, &a) ||
+        a.npos) {
         fprintf(stderr, "usage: fangxian export persons [--area CODE] [--format csv|xlsx] [-o FILE] [--mask] "
+                        "[--english] [--db PATH]\n"
+                        "       fangxian export untested --round ID [--area CODE] [--format csv|xlsx] [-o FILE] [--mask] "
                         "[--english] [--db PATH]\n");
         return CLI_USAGE;
     }
     const char *area_code = cli_opt(&a, "area"), *fmt = cli_opt(&a, "format"), *out = cli_opt(&a, "output");
+    const char *round_s = untested ? cli_opt(&a, "round") : NULL;
+    long long round_id = 0;
+    if (untested && (!round_s || !fx_parse_i64(round_s, &round_id) || round_id <= 0)) {
+        fprintf(stderr, "export untested: --round ID (the round's id) is required\n");
+        return CLI_USAGE;
+    }
     export_opts o = {.mask = cli_flag(&a, "mask"), .english = cli_flag(&a, "english")};
     const char *path = cli_db_path(&a);
     if (cli_check_used(&a, "export"))
@@ -58,7 +71,14 @@ int cmd_export(int argc, char **argv)
     }
     long rows = 0;
     fx_err err = {0};
-    int rc = export_persons(c, &q, &o, f, out, &rows, &err);
+    fx_round rd;
+    int rc;
+    if (!untested)
+        rc = export_persons(c, &q, &o, f, out, &rows, &err);
+    else if (round_get(c, round_id, &rd) != DB_ROW)
+        rc = fx_fail(&err, FX_ENOTFOUND, "round_not_found", "round %lld does not exist", round_id);
+    else
+        rc = export_untested(c, round_id, q.area_path, &o, f, out, &rows, &err);
     if (f != stdout)
         fclose(f);
     else
@@ -68,6 +88,7 @@ int cmd_export(int argc, char **argv)
         fprintf(stderr, "export: %s\n", err.msg);
         return CLI_REFUSED;
     }
-    fprintf(stderr, "exported %ld people%s%s\n", rows, out ? " to " : "", out ? out : "");
+    fprintf(stderr, "exported %ld %speople%s%s\n", rows, untested ? "untested " : "", out ? " to " : "",
+            out ? out : "");
     return CLI_OK;
 }

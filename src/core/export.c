@@ -1,5 +1,6 @@
 #include "core/export.h"
 
+#include "core/round.h"
 #include "util/fx_str.h"
 
 #include <stdlib.h>
@@ -106,8 +107,11 @@ static int sink_row(struct sink *k, const char *const *v)
     return 0;
 }
 
-int export_persons(db_conn *c, const person_query *q, const export_opts *o, FILE *csv, const char *xlsx_path,
-                   long *rows, fx_err *err)
+/* A page of people after after_id: the source an export reads. Count or < 0 (err filled). */
+typedef int (*page_fn)(db_conn *c, const void *src, int64_t after_id, person *out, int max, fx_err *err);
+
+static int export_run(db_conn *c, page_fn fetch, const void *src, bool paging, const export_opts *o, FILE *csv,
+                      const char *xlsx_path, const char *sheet, long *rows, fx_err *err)
 {
     struct sink k = {.o = o};
     *rows = 0;
@@ -116,7 +120,7 @@ int export_persons(db_conn *c, const person_query *q, const export_opts *o, FILE
         k.wb = workbook_new_opt(xlsx_path, &wo);
         if (!k.wb)
             return fx_fail(err, FX_EINTERNAL, "export_failed", "could not create the spreadsheet");
-        k.ws = workbook_add_worksheet(k.wb, o->english ? "persons" : "人员");
+        k.ws = workbook_add_worksheet(k.wb, sheet);
         k.text = workbook_add_format(k.wb);
         format_set_num_format(k.text, "@"); /* text: Excel must not turn ID numbers into 4.1E+17 */
     } else {
@@ -128,10 +132,9 @@ int export_persons(db_conn *c, const person_query *q, const export_opts *o, FILE
     person *page = malloc(sizeof *page * PAGE);
     if (!page)
         rc = -1;
-    person_query pq = *q;
-    bool paging = q->area_path || q->household_id || q->merchant_id;
+    int64_t after = 0;
     while (rc == 0) {
-        int n = person_search(c, &pq, page, PAGE, err);
+        int n = fetch(c, src, after, page, PAGE, err);
         if (n < 0) {
             rc = -3;
             break;
@@ -148,7 +151,7 @@ int export_persons(db_conn *c, const person_query *q, const export_opts *o, FILE
         }
         if (!paging || n < PAGE)
             break;
-        pq.after_id = page[n - 1].id;
+        after = page[n - 1].id;
     }
     free(page);
     if (k.wb && workbook_close(k.wb) != LXW_NO_ERROR && rc == 0)
@@ -161,4 +164,40 @@ int export_persons(db_conn *c, const person_query *q, const export_opts *o, FILE
     if (rc != 0)
         return fx_fail(err, FX_EINTERNAL, "export_failed", "the export could not be written");
     return 0;
+}
+
+static int persons_page(db_conn *c, const void *src, int64_t after_id, person *out, int max, fx_err *err)
+{
+    person_query q = *(const person_query *)src;
+    if (after_id)
+        q.after_id = after_id;
+    return person_search(c, &q, out, max, err);
+}
+
+int export_persons(db_conn *c, const person_query *q, const export_opts *o, FILE *csv, const char *xlsx_path,
+                   long *rows, fx_err *err)
+{
+    bool paging = q->area_path || q->household_id || q->merchant_id;
+    return export_run(c, persons_page, q, paging, o, csv, xlsx_path, o->english ? "persons" : "人员", rows, err);
+}
+
+struct untested_src {
+    int64_t round_id;
+    const char *area_path;
+};
+
+static int untested_page(db_conn *c, const void *src, int64_t after_id, person *out, int max, fx_err *err)
+{
+    const struct untested_src *u = src;
+    int n = round_untested(c, u->round_id, u->area_path, after_id, out, max);
+    if (n < 0)
+        fx_fail(err, FX_EINTERNAL, "db_error", "could not read the untested list");
+    return n;
+}
+
+int export_untested(db_conn *c, int64_t round_id, const char *area_path, const export_opts *o, FILE *csv,
+                    const char *xlsx_path, long *rows, fx_err *err)
+{
+    struct untested_src u = {round_id, area_path};
+    return export_run(c, untested_page, &u, true, o, csv, xlsx_path, o->english ? "untested" : "未检人员", rows, err);
 }

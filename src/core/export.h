@@ -20,4 +20,8 @@ typedef struct export_opts {
 int export_persons(db_conn *c, const person_query *q, const export_opts *o, FILE *csv, const char *xlsx_path,
                    long *rows, fx_err *err);
 
+/* The untested list of a round below area_path (round_untested), written the same way. */
+int export_untested(db_conn *c, int64_t round_id, const char *area_path, const export_opts *o, FILE *csv,
+                    const char *xlsx_path, long *rows, fx_err *err);
+
 #endif

@@ -7,6 +7,10 @@
 
 json_t *api_area_json(const area *a);
 json_t *api_user_json(const user *u);
+/* A person as the caller may see them: ID number, phone and personal code
+ * masked unless the role may see them (api_person.c). */
+typedef struct person person;
+json_t *api_person_json(const http_req *r, const person *p);
 
 /* Answers a failed deferred write: e when it was filled, else a plain 500. */
 int api_fail(http_req *r, int rc, const fx_err *e);

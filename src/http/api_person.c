@@ -13,7 +13,7 @@
 
 /* A person as this caller may see them: ID, phone and personal code are masked
  * unless the role may see them. */
-static json_t *person_json(const http_req *r, const person *p)
+json_t *api_person_json(const http_req *r, const person *p)
 {
     bool clear = perm_allows(r->who.role, ACT_PERSON_UNMASK);
     char id[40], phone[24], birth[16] = "";
@@ -45,7 +45,7 @@ static json_t *person_json(const http_req *r, const person *p)
 }
 
 static _Thread_local const http_req *tl_req;
-static json_t *render_person(const void *row) { return person_json(tl_req, row); }
+static json_t *render_person(const void *row) { return api_person_json(tl_req, row); }
 
 static int search_persons(http_req *r)
 {
@@ -113,7 +113,7 @@ static int get_person(http_req *r)
     person p;
     if (!http_parse_id(r->param[0], &id) || person_get(c, id, &p) != DB_ROW || !perm_in_scope(&r->who, p.area_path))
         return http_error(r, 404, "person_not_found", "person %.24s does not exist in your area", r->param[0]);
-    return http_json(r, 200, person_json(r, &p));
+    return http_json(r, 200, api_person_json(r, &p));
 }
 
 /* For sampling tables: one person by the code on their card or their full ID number. */
@@ -137,7 +137,7 @@ static int lookup_person(http_req *r)
     if (rc != DB_ROW)
         return http_error(r, 404, "person_not_found",
                           "nobody is registered with this %s; register them as a walk-in", code ? "code" : "ID number");
-    return http_json(r, 200, person_json(r, &p));
+    return http_json(r, 200, api_person_json(r, &p));
 }
 
 struct person_op {
@@ -169,13 +169,13 @@ static int delete_job(db_conn *c, void *arg)
 static int created(http_req *r, int rc)
 {
     struct person_op *op = r->ctx;
-    return rc < 0 ? api_fail(r, rc, &op->err) : http_json(r, 201, person_json(r, &op->out));
+    return rc < 0 ? api_fail(r, rc, &op->err) : http_json(r, 201, api_person_json(r, &op->out));
 }
 
 static int updated(http_req *r, int rc)
 {
     struct person_op *op = r->ctx;
-    return rc < 0 ? api_fail(r, rc, &op->err) : http_json(r, 200, person_json(r, &op->out));
+    return rc < 0 ? api_fail(r, rc, &op->err) : http_json(r, 200, api_person_json(r, &op->out));
 }
 
 static int deleted(http_req *r, int rc)
@@ -311,7 +311,7 @@ static int get_household(http_req *r)
     int n = person_search(c, &q, rows, 64, &err);
     json_t *members = json_array();
     for (int i = 0; i < n; i++)
-        json_array_append_new(members, person_json(r, &rows[i]));
+        json_array_append_new(members, api_person_json(r, &rows[i]));
     json_object_set_new(j, "persons", members);
     return http_json(r, 200, j);
 }

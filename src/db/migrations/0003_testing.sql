@@ -100,6 +100,7 @@ CREATE TABLE tubes (
 );
 CREATE INDEX tubes_round ON tubes(round_id, site_id);
 CREATE INDEX tubes_box ON tubes(box_id);
+CREATE INDEX rounds_area ON round_areas(area_id);
 
 -- One accepted sample: a person in a tube. Refused events are not samples (see sampling_events).
 CREATE TABLE samples (
@@ -113,10 +114,12 @@ CREATE TABLE samples (
     taken_at     BIGINT NOT NULL,                     -- event time
     walk_in      INTEGER NOT NULL DEFAULT 0,          -- registered on the spot
     repeat       INTEGER NOT NULL DEFAULT 0,          -- already sampled this round (recall retest or a second visit)
+    recall       INTEGER NOT NULL DEFAULT 0,          -- a repeat of a person on the round's recall list
     created_at   BIGINT NOT NULL
 );
 CREATE INDEX samples_tube ON samples(tube_id);
 CREATE INDEX samples_round_person ON samples(round_id, person_id);
+CREATE INDEX samples_site ON samples(site_id, taken_at); -- a site's registration rate (public status)
 
 -- Every event a handheld sent, by its client id: the same event again answers duplicate.
 CREATE TABLE sampling_events (
