@@ -41,15 +41,12 @@ int64_t path_last(const char *path)
     " JOIN sites s ON s.id = t.site_id JOIN areas sa ON sa.id = s.area_id"                                    \
     " JOIN rounds r ON r.id = t.round_id JOIN areas ra ON ra.id = r.area_id "
 
-static int tube_ref_query(db_conn *c, const char *sql, const char *barcode, int64_t id, tube_ref *out)
+int tube_ref_get(db_conn *c, const char *barcode, tube_ref *out)
 {
-    db_stmt *s = db_prepare(c, sql);
+    db_stmt *s = db_prepare(c, TUBE_SELECT "WHERE t.barcode = $1");
     if (!s)
         return DB_ERR;
-    if (barcode)
-        db_bind_text(s, 1, barcode);
-    else
-        db_bind_i64(s, 1, id);
+    db_bind_text(s, 1, barcode);
     int rc = db_step(s);
     if (rc == DB_ROW) {
         memset(out, 0, sizeof *out);
@@ -68,16 +65,6 @@ static int tube_ref_query(db_conn *c, const char *sql, const char *barcode, int6
     }
     db_done(s);
     return rc;
-}
-
-int tube_ref_get(db_conn *c, const char *barcode, tube_ref *out)
-{
-    return tube_ref_query(c, TUBE_SELECT "WHERE t.barcode = $1", barcode, 0, out);
-}
-
-int tube_ref_get_id(db_conn *c, int64_t id, tube_ref *out)
-{
-    return tube_ref_query(c, TUBE_SELECT "WHERE t.id = $1", NULL, id, out);
 }
 
 int box_ref_get(db_conn *c, const char *barcode, box_ref *out)

@@ -42,6 +42,7 @@ typedef struct box_ref {
 } box_ref;
 
 int box_ref_get(db_conn *c, const char *barcode, box_ref *out); /* DB_ROW / DB_DONE / < 0 */
+int tube_ref_get(db_conn *c, const char *barcode, tube_ref *out);
 
 /* ---- handovers ---- */
 typedef struct handover_input {
