@@ -23,11 +23,14 @@ static int reject(result_item *it, const char *code, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
+    char msg[sizeof it->err.msg];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
     it->status = "rejected";
     it->err.kind = FX_EINVAL;
     fx_copy(it->err.code, sizeof it->err.code, code);
-    vsnprintf(it->err.msg, sizeof it->err.msg, fmt, ap);
-    va_end(ap);
+    /* the row's text may be cut inside a character or not be UTF-8: the answer must be */
+    fx_text_normalize(msg, it->err.msg, sizeof it->err.msg);
     return -1;
 }
 
