@@ -18,4 +18,11 @@ int api_fail(http_req *r, int rc, const fx_err *e);
 /* Lower-cases an ASCII username in place. */
 void api_fold_username(char *s);
 
+/* Round {id} from param[0], for round-level lists: answers 404 and returns false
+ * unless the round exists and the caller's area covers it or lies within it (items
+ * are then filtered to the caller's area). */
+bool api_round_visible(http_req *r, int64_t *round_id);
+/* The caller's scope path for filtering lists ("/": everything). */
+const char *api_scope(const http_req *r);
+
 #endif

@@ -1,0 +1,14 @@
+/* custody_internal.h — what custody.c, result.c and positive.c share (internal to
+ * src/core): subtree ranges and area ids from paths. */
+#ifndef CUSTODY_INTERNAL_H
+#define CUSTODY_INTERNAL_H
+#include "core/custody.h"
+
+/* [lo, hi) of the paths in the subtree of path ("/" or NULL: everything). */
+void scope_range(const char *path, char lo[FX_AREA_PATH_MAX], char hi[FX_AREA_PATH_MAX]);
+
+/* The top-level area id of a path "/id/…/", and the area's own (last) id. */
+int64_t path_top(const char *path);
+int64_t path_last(const char *path);
+
+#endif
