@@ -12,6 +12,9 @@ BASE    := -std=c17 -D_GNU_SOURCE -Isrc -pthread $(WARN) -DFX_VERSION='"$(VERSIO
 REL     := -O2 -g
 ASAN    := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined -DFX_TEST_CLOCK
 
+# build/deps.mk below is the first rule, not the goal
+.DEFAULT_GOAL := all
+
 # pkg-config flags are written once the packages are there (make restarts after building this file).
 # libzint-dev ships no pkg-config file: it is linked by name.
 build/deps.mk: scripts/deps Makefile

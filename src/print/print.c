@@ -11,6 +11,7 @@
 #include <qrencode.h>
 #include <zint.h>
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -395,10 +396,41 @@ int print_close(print_job *j, int *pages, fx_err *err)
 
 /* ---- options ---- */
 
-bool print_barcode_name(char *out, size_t n, const char *prefix, long long number, int digits)
+int print_range_check(const print_range *r, fx_err *err)
 {
-    int k = snprintf(out, n, "%s%0*lld", prefix, digits, number);
-    return k > 0 && (size_t)k < n;
+    int digits = r->digits ? r->digits : 8;
+    size_t plen = r->prefix ? strlen(r->prefix) : 0;
+    if (plen + (size_t)digits > PRINT_CODE_MAX)
+        return fx_fail(err, FX_EINVAL, "invalid_prefix", "prefix and number together have at most %d characters",
+                       PRINT_CODE_MAX);
+    for (size_t i = 0; i < plen; i++)
+        if (!isalnum((unsigned char)r->prefix[i]) && !strchr("-_./", r->prefix[i]))
+            return fx_fail(err, FX_EINVAL, "invalid_prefix",
+                           "prefix %.48s: use ASCII letters, digits and - _ . / only (e.g. T or BOX-)", r->prefix);
+    if (digits < 1 || digits > PRINT_DIGITS_MAX)
+        return fx_fail(err, FX_EINVAL, "invalid_digits", "digits is 1 to %d", PRINT_DIGITS_MAX);
+    if (r->from < 0 || r->count < 1)
+        return fx_fail(err, FX_EINVAL, "invalid_range", "from is a number from 0 and count at least 1");
+    long long limit = 1;
+    for (int i = 0; i < digits; i++)
+        limit *= 10;
+    if (r->from > limit - r->count)
+        return fx_fail(err, FX_EINVAL, "invalid_range",
+                       "the range ends at %lld, which has more than %d digits: lower from or count, or raise digits",
+                       r->from + r->count - 1, digits);
+    return 0;
+}
+
+int print_labels_range(print_job *j, const print_range *r, fx_err *err)
+{
+    char code[PRINT_CODE_MAX + 1];
+    int rc = 0;
+    for (long i = 0; i < r->count && rc == 0; i++) {
+        snprintf(code, sizeof code, "%s%0*lld", r->prefix ? r->prefix : "", r->digits ? r->digits : 8,
+                 r->from + i);
+        rc = print_label_add(j, code, err);
+    }
+    return rc;
 }
 
 static bool two_numbers(const char *s, double *a, double *b)

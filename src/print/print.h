@@ -64,8 +64,20 @@ int print_label_add(print_job *j, const char *barcode, fx_err *err);
  * (may be NULL) gets the page count. 0, or FX_EINTERNAL when the PDF could not be written. */
 int print_close(print_job *j, int *pages, fx_err *err);
 
-/* Barcodes of a range: prefix followed by the number, zero-padded to digits. false when it does not fit out. */
-bool print_barcode_name(char *out, size_t n, const char *prefix, long long number, int digits);
+/* A range of barcodes: prefix followed by from, from + 1, … zero-padded to digits (T00000001). */
+typedef struct print_range {
+    const char *prefix;
+    long long from;
+    long count;
+    int digits; /* 0: 8 */
+} print_range;
+#define PRINT_DIGITS_MAX 18
+
+/* Checks a range: a prefix of ASCII letters, digits and - _ . /, from >= 0, count >= 1, every number
+ * within digits. 0 or FX_EINVAL saying what to change. Callers bound count themselves. */
+int print_range_check(const print_range *r, fx_err *err);
+/* Adds a label for each barcode of a checked range. */
+int print_labels_range(print_job *j, const print_range *r, fx_err *err);
 
 /* "50x30" (millimetres) → w, h within PRINT_MM_MIN..PRINT_MM_MAX; "3x8" grids within 1..PRINT_GRID_MAX. */
 bool print_parse_size(const char *s, double *w, double *h);
