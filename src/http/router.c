@@ -15,7 +15,7 @@
 static const route *const tables[] = {
     api_system_routes, api_session_routes, api_area_routes, api_user_routes,
     api_token_routes,  api_audit_routes,  api_person_routes, api_import_routes,
-    api_merchant_routes,
+    api_merchant_routes, api_print_routes,
     api_static_routes, /* last: its prefix pattern catches every other GET */
 };
 

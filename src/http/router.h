@@ -86,6 +86,6 @@ void router_csrf_for(const char *session_token, char out[33]);
 /* Route tables, one per api_*.c, each ending with {0}. */
 extern const route api_system_routes[], api_session_routes[], api_area_routes[], api_user_routes[],
     api_token_routes[], api_audit_routes[], api_person_routes[], api_import_routes[], api_merchant_routes[],
-    api_static_routes[];
+    api_print_routes[], api_static_routes[];
 
 #endif
