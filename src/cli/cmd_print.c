@@ -261,5 +261,7 @@ int cmd_print(int argc, char **argv)
         return CLI_USAGE;
     }
     const char *out = cli_opt(&a, "output");
-    return strcmp(argv[1], "cards") == 0 ? print_cards(&a, out) : print_labels(&a, out);
+    int rc = strcmp(argv[1], "cards") == 0 ? print_cards(&a, out) : print_labels(&a, out);
+    print_shutdown();
+    return rc;
 }
