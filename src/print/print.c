@@ -294,7 +294,7 @@ int print_card_add(print_job *j, const print_card *c, fx_err *err)
         text(cr, col, ty + 1.5, colw, FONT_TEXT, false, 8, 6.5, 3, false, c->address ? c->address : "");
         text(cr, pad, CARD_H - pad - 5, CARD_W - 2 * pad, FONT_TEXT, true, 10, 8, 1, true,
              "采样时请出示此码 · 请妥善保管");
-        if (j->single == false) { /* a faint outline shows where the card is, between the cut marks */
+        if (!j->single) { /* a faint outline shows where the card is, between the cut marks */
             cairo_set_source_rgb(cr, 0.8, 0.8, 0.8);
             cairo_set_line_width(cr, 0.1);
             cairo_rectangle(cr, 0, 0, CARD_W, CARD_H);
