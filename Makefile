@@ -6,18 +6,22 @@
 #   make fuzz     the libFuzzer targets, briefly     make bench   the quick benchmarks
 CC      ?= cc
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
-PKGS    := libmicrohttpd jansson sqlite3 libargon2 gnutls xlsxwriter
+PKGS    := libmicrohttpd jansson sqlite3 libargon2 gnutls xlsxwriter cairo-pdf pangocairo fontconfig libqrencode
 WARN    := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes -Wvla
 BASE    := -std=c17 -D_GNU_SOURCE -Isrc -pthread $(WARN) -DFX_VERSION='"$(VERSION)"'
 REL     := -O2 -g
 ASAN    := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined -DFX_TEST_CLOCK
 
+# build/deps.mk below is the first rule, not the goal
+.DEFAULT_GOAL := all
+
 # pkg-config flags are written once the packages are there (make restarts after building this file).
+# libzint-dev ships no pkg-config file: it is linked by name.
 build/deps.mk: scripts/deps Makefile
 	@mkdir -p build
 	@scripts/deps
 	@echo "PKG_CFLAGS := $$(pkg-config --cflags $(PKGS))" > $@.tmp
-	@echo "PKG_LIBS := $$(pkg-config --libs $(PKGS))" >> $@.tmp
+	@echo "PKG_LIBS := $$(pkg-config --libs $(PKGS)) -lzint" >> $@.tmp
 	@mv $@.tmp $@
 -include build/deps.mk
 

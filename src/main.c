@@ -43,6 +43,17 @@ static const struct command {
      "export untested --round ID: the people of the round's scope not yet sampled and not exempt."},
     {"area", cmd_area, "area add CODE --name NAME --kind KIND [--parent CODE] [--risk LEVEL] [--db PATH]",
      "Add an area. Kinds from the top: district, subdistrict, community, workstation, compound, building, unit."},
+    {"print", cmd_print,
+     "print cards --area CODE [--all|--no-smartphone-only] [--single] [-o FILE.pdf] [--db PATH]\n"
+     "      print labels (--prefix P --from N --count N [--digits N] | --list FILE|-) [--kind tube|box]\n"
+     "            [--grid CxR | --single [--size WxH]] [-o FILE.pdf]",
+     "Print PDFs (-o - writes to standard output).\n"
+     "cards: a personal code card (QR code, masked name, code, address) for each person without a smartphone\n"
+     "in the area's subtree, or everyone with --all; A4 sheets of 10 with cut marks, or one card-size page each\n"
+     "with --single (card printers). Each run is recorded in the audit log. Default file: cards-CODE.pdf.\n"
+     "labels: Code 128 labels for tubes or boxes, PREFIX + the number zero-padded to --digits (default 8:\n"
+     "T00000001), or one per line of --list; A4 sheets of 3x8 (--grid), or one label per page of --size mm\n"
+     "(default 50x30) with --single (label printers). At most 100,000 per run."},
 };
 #define NCOMMANDS (sizeof commands / sizeof *commands)
 

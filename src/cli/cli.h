@@ -43,5 +43,6 @@ int cmd_area(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_print(int argc, char **argv);
 
 #endif

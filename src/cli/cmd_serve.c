@@ -2,6 +2,7 @@
 #include "cli/cli.h"
 
 #include "http/server.h"
+#include "print/print.h"
 #include "util/fx_clock.h"
 #include "util/fx_id.h"
 #include "util/fx_log.h"
@@ -119,6 +120,7 @@ int cmd_serve(int argc, char **argv)
     throttle_free(app.login_ip);
     sem_destroy(&app.login_slots);
     router_free(&app);
+    print_shutdown(); /* the request threads that drew PDFs are gone */
     db_close(app.db); /* finishes every queued write first */
     return rc;
 }
