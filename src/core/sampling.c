@@ -41,8 +41,17 @@ int sampling_warning_names(unsigned w, const char *out[4])
 
 bool sampling_is_recall(db_conn *c, int64_t round_id, int64_t person_id)
 {
-    (void)c, (void)round_id, (void)person_id;
-    return false; /* hook: the recall list (0004, table recalls) is read here once it exists */
+    /* on the recall list of this round (an invalid or positive tube, a damaged one) */
+    int64_t one = 0;
+    db_stmt *s = db_prepare(c, "SELECT 1 FROM recalls WHERE person_id = $1 AND round_id = $2 LIMIT 1");
+    if (!s)
+        return false;
+    db_bind_i64(s, 1, person_id);
+    db_bind_i64(s, 2, round_id);
+    if (db_step(s) == DB_ROW)
+        one = db_col_i64(s, 0);
+    db_done(s);
+    return one == 1;
 }
 
 /* ---- per-batch caches ---- */

@@ -62,8 +62,8 @@ typedef struct sampling_summary {
  * event's answer is in it) or < 0 when the store failed (roll the batch back). */
 int sampling_apply(db_conn *c, const actor *who, sampling_event *ev, size_t n, sampling_summary *sum);
 
-/* Whether a repeat sample of this person is a recall retest. The recall list
- * (table recalls) comes with migration 0004; until it exists, no repeat is one. */
+/* Whether a repeat sample of this person is a recall retest: they are on this
+ * round's recall list (core/positive.c puts them there). */
 bool sampling_is_recall(db_conn *c, int64_t round_id, int64_t person_id);
 
 #endif

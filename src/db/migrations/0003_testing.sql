@@ -32,7 +32,7 @@ CREATE TABLE exemptions (
     person_id   BIGINT NOT NULL REFERENCES persons(id),
     top_area_id BIGINT NOT NULL,
     area_id     BIGINT NOT NULL,                       -- the person's area when exempted (coverage)
-    reason      TEXT NOT NULL CHECK (reason IN ('bedridden','infant','away','other')),
+    reason      TEXT NOT NULL CHECK (reason = 'bedridden' OR reason = 'infant' OR reason = 'away' OR reason = 'other'),
     note        TEXT NOT NULL DEFAULT '',
     created_by  TEXT NOT NULL DEFAULT '',
     created_at  BIGINT NOT NULL,
@@ -49,7 +49,7 @@ CREATE TABLE sites (
     tables       INTEGER NOT NULL DEFAULT 1,
     opens_min    INTEGER NOT NULL DEFAULT 420,         -- opening hours, minutes from local midnight
     closes_min   INTEGER NOT NULL DEFAULT 1260,
-    status       TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open','paused','closed')),
+    status       TEXT NOT NULL DEFAULT 'open' CHECK (status = 'open' OR status = 'paused' OR status = 'closed'),
     queue_len    INTEGER NOT NULL DEFAULT 0,           -- as staff last reported it
     queue_at     BIGINT,
     created_at   BIGINT NOT NULL,
@@ -91,7 +91,7 @@ CREATE TABLE tubes (
     round_id    BIGINT NOT NULL REFERENCES rounds(id),
     site_id     BIGINT NOT NULL REFERENCES sites(id),
     top_area_id BIGINT NOT NULL,
-    pool_size   INTEGER NOT NULL CHECK (pool_size IN (1,5,10,20)),
+    pool_size   INTEGER NOT NULL CHECK (pool_size = 1 OR pool_size = 5 OR pool_size = 10 OR pool_size = 20),
     samples     INTEGER NOT NULL DEFAULT 0,           -- accepted samples in it
     opened_at   BIGINT NOT NULL,                      -- event times, as the handheld recorded them
     sealed_at   BIGINT,

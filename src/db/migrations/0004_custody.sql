@@ -9,7 +9,7 @@ CREATE TABLE handovers (
     box_id       BIGINT NOT NULL REFERENCES boxes(id),
     round_id     BIGINT NOT NULL,
     top_area_id  BIGINT NOT NULL,
-    to_kind      TEXT NOT NULL CHECK (to_kind IN ('driver','hub','lab')),
+    to_kind      TEXT NOT NULL CHECK (to_kind = 'driver' OR to_kind = 'hub' OR to_kind = 'lab'),
     vehicle      TEXT NOT NULL DEFAULT '',
     by_name      TEXT NOT NULL DEFAULT '',            -- who handed it over
     received_by  TEXT NOT NULL DEFAULT '',
@@ -28,7 +28,7 @@ CREATE TABLE discrepancies (
     handover_id  BIGINT,
     top_area_id  BIGINT NOT NULL,
     area_id      BIGINT NOT NULL REFERENCES areas(id), -- the box's site area (scope)
-    kind         TEXT NOT NULL CHECK (kind IN ('missing','extra','damaged')),
+    kind         TEXT NOT NULL CHECK (kind = 'missing' OR kind = 'extra' OR kind = 'damaged'),
     expected     INTEGER NOT NULL,                     -- tubes the box was sealed with
     counted      INTEGER NOT NULL,
     tube_id      BIGINT,                               -- the damaged tube
@@ -47,7 +47,7 @@ CREATE TABLE results (
     tube_id      BIGINT PRIMARY KEY REFERENCES tubes(id),
     round_id     BIGINT NOT NULL,
     top_area_id  BIGINT NOT NULL,
-    result       TEXT NOT NULL CHECK (result IN ('negative','positive','invalid')),
+    result       TEXT NOT NULL CHECK (result = 'negative' OR result = 'positive' OR result = 'invalid'),
     ct           DOUBLE PRECISION,
     at           BIGINT NOT NULL,                     -- the lab's time of this result
     first_at     BIGINT NOT NULL,                     -- the lab's time of the first result (turnaround)
@@ -81,7 +81,7 @@ CREATE TABLE recalls (
     tube_id      BIGINT NOT NULL REFERENCES tubes(id), -- the tube that caused it
     top_area_id  BIGINT NOT NULL,
     area_id      BIGINT NOT NULL REFERENCES areas(id), -- the person's area (scope, workstation)
-    reason       TEXT NOT NULL CHECK (reason IN ('invalid','positive_pool','damaged')),
+    reason       TEXT NOT NULL CHECK (reason = 'invalid' OR reason = 'positive_pool' OR reason = 'damaged'),
     created_at   BIGINT NOT NULL,
     done_at      BIGINT,                               -- retested (result in) or cancelled
     done_tube_id BIGINT,                               -- the retest's tube; NULL when cancelled
@@ -97,7 +97,7 @@ CREATE TABLE positive_pools (
     round_id     BIGINT NOT NULL,
     top_area_id  BIGINT NOT NULL,
     area_id      BIGINT NOT NULL REFERENCES areas(id), -- the tube's site area (scope)
-    status       TEXT NOT NULL CHECK (status IN ('pending','confirmed','withdrawn')),
+    status       TEXT NOT NULL CHECK (status = 'pending' OR status = 'confirmed' OR status = 'withdrawn'),
     members      INTEGER NOT NULL,
     detected_at  BIGINT NOT NULL,
     decided_at   BIGINT,
@@ -113,7 +113,7 @@ CREATE TABLE pending_control (
     round_id     BIGINT NOT NULL,
     top_area_id  BIGINT NOT NULL,
     area_id      BIGINT NOT NULL REFERENCES areas(id),
-    state        TEXT NOT NULL CHECK (state IN ('pending','confirmed','cleared')),
+    state        TEXT NOT NULL CHECK (state = 'pending' OR state = 'confirmed' OR state = 'cleared'),
     created_at   BIGINT NOT NULL,
     updated_at   BIGINT NOT NULL,
     PRIMARY KEY (person_id, tube_id)
