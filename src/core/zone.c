@@ -617,9 +617,9 @@ int gate_log_add(db_conn *c, const actor *who, int64_t gate_id, const gate_input
     if (in->person_id) {
         person p;
         rc = person_get(c, in->person_id, &p);
-        if (rc != DB_ROW)
-            return fx_fail(err, FX_ENOTFOUND, "person_not_found", "person: %lld does not exist",
-                           (long long)in->person_id);
+        if (rc != DB_ROW || !actor_in_scope(who, p.area_path)) /* others enter by name */
+            return fx_fail(err, FX_ENOTFOUND, "person_not_found", "person: %lld does not exist in your area (give"
+                           " a name instead)", (long long)in->person_id);
         if (!*out->name)
             fx_copy(out->name, sizeof out->name, p.name);
     }
