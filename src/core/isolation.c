@@ -527,6 +527,30 @@ int iso_checkin(db_conn *c, const actor *who, int64_t id, const iso_checkin_inpu
     return 0;
 }
 
+int iso_checkin_list(db_conn *c, int64_t id, iso_checkin_row *out, int max)
+{
+    db_stmt *s = db_prepare(c, "SELECT id, at, temperature, symptoms, note, recorded_by FROM isolation_checkins"
+                               " WHERE isolation_id = $1 ORDER BY at DESC, id DESC LIMIT $2");
+    if (!s)
+        return DB_ERR;
+    db_bind_i64(s, 1, id);
+    db_bind_i64(s, 2, max);
+    int n = 0, rc = DB_DONE;
+    while (n < max && (rc = db_step(s)) == DB_ROW) {
+        iso_checkin_row *k = &out[n++];
+        memset(k, 0, sizeof *k);
+        k->id = db_col_i64(s, 0);
+        k->at = db_col_i64(s, 1);
+        k->has_temperature = !db_col_null(s, 2);
+        k->temperature = db_col_double(s, 2);
+        fx_copy(k->symptoms, sizeof k->symptoms, db_col_text(s, 3));
+        fx_copy(k->note, sizeof k->note, db_col_text(s, 4));
+        fx_copy(k->recorded_by, sizeof k->recorded_by, db_col_text(s, 5));
+    }
+    db_done(s);
+    return rc < 0 ? rc : n;
+}
+
 /* ---- the worklist ---- */
 
 static bool is_test_day(const iso_policy *p, int day)

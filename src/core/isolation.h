@@ -89,6 +89,15 @@ typedef struct iso_checkin_input {
 int iso_checkin(db_conn *c, const actor *who, int64_t id, const iso_checkin_input *in, int64_t *out_id,
                 bool *flagged, fx_err *err);
 
+typedef struct iso_checkin_row {
+    int64_t id, at;
+    bool has_temperature;
+    double temperature;
+    char symptoms[200], note[404], recorded_by[64];
+} iso_checkin_row;
+/* The case's check-ins, newest first. Count or < 0. */
+int iso_checkin_list(db_conn *c, int64_t id, iso_checkin_row *out, int max);
+
 typedef struct iso_work {
     isolation iso;
     int day, checkins_today, checkins_due;

@@ -103,6 +103,80 @@ int zone_rule_list(db_conn *c, zone_rule *out, int max)
     return n;
 }
 
+int zone_rule_create(db_conn *c, const actor *who, const zone_rule *in, zone_rule *out, fx_err *err)
+{
+    char name[404], desc[404];
+    fx_text_normalize(in->name, name, sizeof name);
+    fx_text_normalize(in->description, desc, sizeof desc);
+    if (!*name || fx_utf8_len(name) > 30)
+        return fx_fail(err, FX_EINVAL, "invalid_name", "name: 1 to 30 characters");
+    if (fx_utf8_len(desc) > 100)
+        return fx_fail(err, FX_EINVAL, "invalid_description", "description: at most 100 characters");
+    if (in->nstages < 1 || in->nstages > ZONE_STAGES_MAX)
+        return fx_fail(err, FX_EINVAL, "invalid_stages", "stages: 1 to %d stages", ZONE_STAGES_MAX);
+    for (int i = 0; i < in->nstages; i++) {
+        const zone_stage *st = &in->stages[i];
+        bool last = i == in->nstages - 1, lifts = strcmp(st->to_kind, "lifted") == 0;
+        if (st->quiet_days < 1 || st->quiet_days > 60 || (i && st->quiet_days < in->stages[i - 1].quiet_days))
+            return fx_fail(err, FX_EINVAL, "invalid_stages",
+                           "stages[%d].quiet_days: 1 to 60, counted from the zone's start, not below the stage before", i);
+        if (st->negative_days < 0 || st->negative_days > 14)
+            return fx_fail(err, FX_EINVAL, "invalid_stages", "stages[%d].negative_round_days: 0 (none) to 14", i);
+        if (last != lifts || (!lifts && strcmp(st->to_kind, "controlled") != 0 && strcmp(st->to_kind, "precaution") != 0))
+            return fx_fail(err, FX_EINVAL, "invalid_stages",
+                           "stages[%d].to: controlled or precaution before the last stage, lifted for the last", i);
+    }
+    int64_t id = fx_id_next(), now = fx_now();
+    db_stmt *s = db_prepare(c, "INSERT INTO zone_rules (id, name, description, created_at) VALUES ($1, $2, $3, $4)"
+                               " ON CONFLICT (name) DO NOTHING");
+    if (!s)
+        return fx_fail(err, FX_EINTERNAL, "db_error", "could not save the rule set");
+    db_bind_i64(s, 1, id);
+    db_bind_text(s, 2, name);
+    db_bind_text(s, 3, desc);
+    db_bind_i64(s, 4, now);
+    int rc = db_step(s);
+    db_done(s);
+    if (rc != DB_DONE)
+        return fx_fail(err, FX_EINTERNAL, "db_error", "could not save the rule set");
+    if (db_changes(c) == 0)
+        return fx_fail(err, FX_ECONFLICT, "rule_exists", "name: a rule set named %s exists", name);
+    fx_str ch;
+    fx_str_init(&ch, 1024);
+    fx_str_adds(&ch, "{\"name\":");
+    fx_str_add_json(&ch, name);
+    fx_str_adds(&ch, ",\"stages\":[");
+    for (int i = 0; i < in->nstages; i++) {
+        const zone_stage *st = &in->stages[i];
+        s = db_prepare(c, "INSERT INTO zone_rule_stages (rule_id, step, quiet_days, negative_days, to_kind)"
+                          " VALUES ($1, $2, $3, $4, $5)");
+        if (!s) {
+            fx_str_free(&ch);
+            return fx_fail(err, FX_EINTERNAL, "db_error", "could not save the rule set");
+        }
+        db_bind_i64(s, 1, id);
+        db_bind_i64(s, 2, i + 1);
+        db_bind_i64(s, 3, st->quiet_days);
+        db_bind_i64(s, 4, st->negative_days);
+        db_bind_text(s, 5, st->to_kind);
+        rc = db_step(s);
+        db_done(s);
+        if (rc != DB_DONE) {
+            fx_str_free(&ch);
+            return fx_fail(err, FX_EINTERNAL, "db_error", "could not save the rule set");
+        }
+        fx_str_addf(&ch, "%s[%d,%d,\"%s\"]", i ? "," : "", st->quiet_days, st->negative_days, st->to_kind);
+    }
+    fx_str_adds(&ch, "]}");
+    char rid[24];
+    snprintf(rid, sizeof rid, "%lld", (long long)id);
+    rc = ch.overflow ? DB_ERR : audit_record(c, &who->log, "create", "zone_rule", rid, ch.p);
+    fx_str_free(&ch);
+    if (rc != 0 || zone_rule_get(c, id, out) != DB_ROW)
+        return fx_fail(err, FX_EINTERNAL, "db_error", "could not save the rule set");
+    return 0;
+}
+
 /* ---- zones ---- */
 
 #define ZONE_SELECT                                                                                          \
@@ -446,8 +520,11 @@ int zone_lift(db_conn *c, const actor *who, int64_t id, zone *out, fx_err *err)
         return fx_fail(err, FX_ERULE, out->unmet & ZONE_UNMET_QUIET ? "quiet_days_not_passed" : "no_negative_round",
                        "lifting refused:%s%s", q, n);
     }
-    const char *to = out->next.to_kind;
+    char to[12];
+    fx_copy(to, sizeof to, out->next.to_kind);
     bool lifted = strcmp(to, "lifted") == 0;
+    if (!lifted && round_risk_rank(to) >= round_risk_rank(out->kind))
+        fx_copy(to, sizeof to, out->kind); /* a stage lowers a zone's level, never raises it */
     char from_kind[12];
     fx_copy(from_kind, sizeof from_kind, out->kind);
     int64_t now = fx_now();

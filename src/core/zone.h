@@ -40,6 +40,9 @@ unsigned zone_stage_unmet(const zone_stage *st, int64_t now, int64_t count_from,
 int zone_rule_get(db_conn *c, int64_t id, zone_rule *out);
 int zone_rule_by_name(db_conn *c, const char *name, zone_rule *out);
 int zone_rule_list(db_conn *c, zone_rule *out, int max);
+/* A new rule set: 1 to ZONE_STAGES_MAX stages with ascending quiet days, the last one
+ * lifting and no other. Audited. */
+int zone_rule_create(db_conn *c, const actor *who, const zone_rule *in, zone_rule *out, fx_err *err);
 
 typedef struct zone {
     int64_t id, area_id, cause_tube_id, cause_isolation_id, start_at, count_from, last_case_at, stage_at,

@@ -232,6 +232,26 @@ static int get_isolation(http_req *r)
         }
         json_object_set_new(j, "release", release_json(&f));
     }
+    iso_checkin_row ck[28]; /* two weeks of two a day */
+    int n = iso_checkin_list(c, id, ck, 28);
+    if (n < 0) {
+        json_decref(j);
+        return http_error(r, 500, "internal", "could not read the check-ins");
+    }
+    json_t *list = json_array();
+    for (int i = 0; i < n; i++) {
+        json_t *sy = json_array();
+        for (const char *p = ck[i].symptoms; *p;) {
+            size_t len = strcspn(p, ",");
+            json_array_append_new(sy, json_stringn(p, len));
+            p += len + (p[len] == ',');
+        }
+        json_t *row = json_pack("{s:I, s:I, s:o, s:s, s:s}", "id", (json_int_t)ck[i].id, "at", (json_int_t)ck[i].at,
+                              "symptoms", sy, "note", ck[i].note, "recorded_by", ck[i].recorded_by);
+        json_object_set_new(row, "temperature", ck[i].has_temperature ? json_real(ck[i].temperature) : json_null());
+        json_array_append_new(list, row);
+    }
+    json_object_set_new(j, "checkins", list);
     return http_json(r, 200, j);
 }
 

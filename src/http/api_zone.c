@@ -4,6 +4,7 @@
 
 #include "core/zone.h"
 #include "util/fx_clock.h"
+#include "util/fx_str.h"
 
 #include <stddef.h>
 #include <stdio.h>
@@ -114,6 +115,72 @@ static int list_rules(http_req *r)
     for (int i = 0; i < n; i++)
         json_array_append_new(items, rule_json(&rows[i]));
     return http_list(r, items, 0);
+}
+
+/* A day count as int: out-of-range values stay out of range for the core's check. */
+static int day_count(const json_t *v)
+{
+    json_int_t d = json_integer_value(v);
+    return d < -1 ? -1 : d > 1000 ? 1000 : (int)d;
+}
+
+struct rule_op {
+    http_req *r;
+    zone_rule in, out;
+    fx_err err;
+};
+
+static int rule_job(db_conn *c, void *arg)
+{
+    struct rule_op *op = arg;
+    return zone_rule_create(c, &op->r->act, &op->in, &op->out, &op->err);
+}
+
+static int rule_done(http_req *r, int rc)
+{
+    struct rule_op *op = r->ctx;
+    return rc < 0 ? api_fail(r, rc, &op->err) : http_json(r, 201, rule_json(&op->out));
+}
+
+static int post_rule(http_req *r)
+{
+    static const char *const fields[] = {"name", "description", "stages", NULL};
+    struct rule_op *op = calloc(1, sizeof *op);
+    if (!op)
+        return http_error(r, 500, "internal", "out of memory");
+    op->r = r;
+    const char *name, *desc = NULL;
+    if (http_known_fields(r, fields) || http_str(r, "name", true, 30, &name) ||
+        http_str(r, "description", false, 100, &desc)) {
+        free(op);
+        return HTTP_DONE;
+    }
+    fx_copy(op->in.name, sizeof op->in.name, name);
+    fx_copy(op->in.description, sizeof op->in.description, desc ? desc : "");
+    json_t *st = json_object_get(r->json, "stages"), *it;
+    size_t k;
+    if (!json_is_array(st) || json_array_size(st) == 0 || json_array_size(st) > ZONE_STAGES_MAX) {
+        free(op);
+        return http_error(r, 400, "invalid_field", "field \"stages\" must be a list of 1 to %d stages",
+                          ZONE_STAGES_MAX);
+    }
+    json_array_foreach(st, k, it)
+    {
+        json_t *q = json_object_get(it, "quiet_days"), *n = json_object_get(it, "negative_round_days"),
+               *to = json_object_get(it, "to");
+        if (!json_is_object(it) || json_object_size(it) != 3 || !json_is_integer(q) || !json_is_integer(n) ||
+            !json_is_string(to) || json_string_length(to) >= sizeof op->in.stages[0].to_kind) {
+            free(op);
+            return http_error(r, 400, "invalid_field",
+                              "stages[%zu]: expected {\"quiet_days\":N, \"negative_round_days\":N, \"to\":KIND}", k);
+        }
+        zone_stage *z = &op->in.stages[op->in.nstages++];
+        z->step = (int)k + 1;
+        z->quiet_days = day_count(q);
+        z->negative_days = day_count(n);
+        fx_copy(z->to_kind, sizeof z->to_kind, json_string_value(to));
+    }
+    return http_defer(r, rule_job, op, free, rule_done);
 }
 
 /* ---- writes on a zone ---- */
@@ -317,5 +384,6 @@ const route api_zone_routes[] = {
     {"GET", "/api/v1/gates/{id}/log", ACT_ISO_READ, list_gate_log, 0, 0},
     {"POST", "/api/v1/gates/{id}/log", ACT_ISO_CHECKIN, post_gate_log, ROUTE_JSON, 2048},
     {"GET", "/api/v1/zone-rules", ACT_ISO_READ, list_rules, 0, 0},
+    {"POST", "/api/v1/zone-rules", ACT_POLICY_WRITE, post_rule, ROUTE_JSON, 2048},
     {0},
 };

@@ -18,7 +18,7 @@ static fxt_server srv;
 static char pw[32];
 static char *admin, *officer, *officer_zz, *staff, *lab, *registrar, *volunteer;
 static long long p[8];
-static long long round_id, site_id, case1, case3, zone_b, zone_pre, gate;
+static long long round_id, site_id, case1, case3, zone_b, zone_pre, zone_73, gate, xr_person;
 static long long now_at = T0;
 
 /* the server's clock runs on from FANGXIAN_NOW: a few seconds pass during a test */
@@ -256,6 +256,13 @@ static void checkins_and_the_worklist(void)
     CHECK_EQ_INT(ifield(w, "checkins_due"), 0);
     CHECK(json_is_true(json_object_get(w, "transfer")));
     fxt_free(&r);
+    snprintf(path, sizeof path, "/api/v1/isolations/%lld", case1);
+    CHECK_EQ_INT(call("GET", path, staff, NULL, &r), 200);
+    json_t *ck = json_object_get(r.json, "checkins");
+    CHECK_EQ_INT(json_array_size(ck), 2);
+    CHECK(json_real_value(json_object_get(json_array_get(ck, 0), "temperature")) > 38.0); /* newest first */
+    CHECK_STR(json_string_value(json_array_get(json_object_get(json_array_get(ck, 0), "symptoms"), 0)), "cough");
+    fxt_free(&r);
     /* the tests due today become recalls of the round */
     snprintf(path, sizeof path, "/api/v1/rounds/%lld/isolation-recalls", round_id);
     CHECK_EQ_INT(status_of("POST", path, volunteer, NULL, code), 403);
@@ -446,6 +453,42 @@ static void zones_and_gates(void)
     fxt_free(&r);
 }
 
+static void rule_sets_are_data(void)
+{
+    char code[48];
+    const char *five = "{\"name\":\"5d\",\"stages\":[{\"quiet_days\":5,\"negative_round_days\":1,\"to\":\"lifted\"}]}";
+    CHECK_EQ_INT(status_of("POST", "/api/v1/zone-rules", officer, five, code), 403);
+    CHECK_EQ_INT(status_of("POST", "/api/v1/zone-rules", admin,
+                           "{\"name\":\"bad\",\"stages\":[{\"quiet_days\":5,\"negative_round_days\":1,"
+                           "\"to\":\"controlled\"}]}",
+                           code),
+                 400);
+    CHECK_STR(code, "invalid_stages"); /* the last stage must lift */
+    CHECK_EQ_INT(status_of("POST", "/api/v1/zone-rules", admin, five, code), 201);
+    CHECK_EQ_INT(status_of("POST", "/api/v1/zone-rules", admin, five, code), 409);
+    fxt_resp r;
+    CHECK_EQ_INT(call("GET", "/api/v1/zone-rules", staff, NULL, &r), 200);
+    CHECK_EQ_INT(json_array_size(items(&r)), 3);
+    CHECK_STR(sfield(json_array_get(items(&r), 1), "name"), "7+3");
+    fxt_free(&r);
+    /* a sealed building under the 7 + 3 day rule, with one resident */
+    char id[19], body[300];
+    id_number(7, id);
+    snprintf(body, sizeof body, "{\"name\":\"鑫七\",\"id_number\":\"%s\",\"area\":\"HKG-YH-IT-W12-XR-B1-U1\","
+                                "\"room\":\"701\"}", id);
+    CHECK_EQ_INT(call("POST", "/api/v1/persons", staff, body, &r), 201);
+    xr_person = ifield(r.json, "id");
+    fxt_free(&r);
+    CHECK_EQ_INT(call("POST", "/api/v1/zones", officer,
+                      "{\"area\":\"HKG-YH-IT-W12-XR-B1\",\"kind\":\"sealed\",\"rule\":\"7+3\",\"note\":\"密接楼栋\"}",
+                      &r),
+                 201);
+    zone_73 = ifield(r.json, "id");
+    CHECK_STR(sfield(r.json, "rule"), "7+3");
+    CHECK_EQ_INT(ifield(json_object_get(r.json, "next"), "quiet_days"), 7);
+    fxt_free(&r);
+}
+
 static void countdown_restarts_and_lifting(void)
 {
     char path[80], code[48];
@@ -510,6 +553,26 @@ static void countdown_restarts_and_lifting(void)
     CHECK_EQ_INT(call("GET", "/api/v1/audit?entity=area&id=IS-B1", admin, NULL, &r), 200);
     CHECK(json_array_size(items(&r)) >= 4); /* created, sealed, precaution, none */
     fxt_free(&r);
+    /* the 7 + 3 zone: past 7 days, but no negative round on the day */
+    snprintf(path, sizeof path, "/api/v1/zones/%lld/lift", zone_73);
+    CHECK_EQ_INT(status_of("POST", path, officer, NULL, code), 422);
+    CHECK_STR(code, "no_negative_round");
+    long long xr[] = {xr_person};
+    tube_with_result("ISO-XR", xr, 1, now_at - 5 * 3600, "negative");
+    CHECK_EQ_INT(call("POST", path, officer, NULL, &r), 200);
+    CHECK_STR(sfield(r.json, "status"), "active");
+    CHECK_STR(sfield(r.json, "kind"), "controlled"); /* high → medium */
+    CHECK_EQ_INT(ifield(json_object_get(r.json, "next"), "quiet_days"), 10);
+    fxt_free(&r);
+    CHECK_EQ_INT(call("GET", "/api/v1/areas/HKG-YH-IT-W12-XR-B1", staff, NULL, &r), 200);
+    CHECK_STR(sfield(r.json, "risk_level"), "controlled");
+    fxt_free(&r);
+    CHECK_EQ_INT(call("POST", path, officer, NULL, &r), 200); /* 10 days have passed too: → low */
+    CHECK_STR(sfield(r.json, "status"), "lifted");
+    fxt_free(&r);
+    CHECK_EQ_INT(call("GET", "/api/v1/areas/HKG-YH-IT-W12-XR-B1", staff, NULL, &r), 200);
+    CHECK_STR(sfield(r.json, "risk_level"), "none");
+    fxt_free(&r);
 }
 
 int main(void)
@@ -529,6 +592,7 @@ int main(void)
     RUN(release_needs_a_negative_after_the_last_test_day);
     RUN(positive_pool_opens_cases_and_proposes_a_zone);
     RUN(zones_and_gates);
+    RUN(rule_sets_are_data);
     RUN(countdown_restarts_and_lifting);
     fxt_teardown(&srv);
     char **toks[] = {&admin, &officer, &officer_zz, &staff, &lab, &registrar, &volunteer};
