@@ -18,6 +18,8 @@ static const char *const action_names[ACT__COUNT] = {
     [ACT_ROUND_READ] = "round.read", [ACT_ROUND_WRITE] = "round.write", [ACT_EXEMPT] = "round.exempt",
     [ACT_SITE_REPORT] = "site.report", [ACT_SAMPLING] = "sampling", [ACT_CUSTODY] = "custody",
     [ACT_RESULT_POST] = "result.post", [ACT_POSITIVE_ACT] = "positive.act", [ACT_PRINT] = "print",
+    [ACT_ISO_READ] = "isolation.read", [ACT_ISO_WRITE] = "isolation.write", [ACT_ISO_CHECKIN] = "isolation.checkin",
+    [ACT_ZONE_WRITE] = "zone.write", [ACT_POLICY_WRITE] = "policy.write",
 };
 
 /* The role-by-action table (contract.md, "Roles and what they may do"). */
@@ -29,10 +31,12 @@ static const unsigned role_actions[ROLE__COUNT] = {
     [ROLE_OFFICER] = A(ACT_PUBLIC) | A(ACT_SESSION) | A(ACT_AREA_READ) | A(ACT_AREA_WRITE) | A(ACT_AREA_RISK) |
                      A(ACT_PERSON_LOOKUP) | A(ACT_PERSON_READ) | A(ACT_PERSON_WRITE) | A(ACT_PERSON_UNMASK) |
                      A(ACT_IMPORT) | A(ACT_ROUND_READ) | A(ACT_ROUND_WRITE) | A(ACT_EXEMPT) | A(ACT_SITE_REPORT) |
-                     A(ACT_SAMPLING) | A(ACT_CUSTODY) | A(ACT_POSITIVE_ACT) | A(ACT_PRINT),
+                     A(ACT_SAMPLING) | A(ACT_CUSTODY) | A(ACT_POSITIVE_ACT) | A(ACT_PRINT) | A(ACT_ISO_READ) |
+                     A(ACT_ISO_WRITE) | A(ACT_ISO_CHECKIN) | A(ACT_ZONE_WRITE),
     [ROLE_STAFF] = A(ACT_PUBLIC) | A(ACT_SESSION) | A(ACT_AREA_READ) | A(ACT_AREA_WRITE) | A(ACT_PERSON_LOOKUP) |
                    A(ACT_PERSON_READ) | A(ACT_PERSON_WRITE) | A(ACT_PERSON_UNMASK) | A(ACT_IMPORT) |
-                   A(ACT_ROUND_READ) | A(ACT_EXEMPT) | A(ACT_SITE_REPORT) | A(ACT_SAMPLING) | A(ACT_CUSTODY) | A(ACT_PRINT),
+                   A(ACT_ROUND_READ) | A(ACT_EXEMPT) | A(ACT_SITE_REPORT) | A(ACT_SAMPLING) | A(ACT_CUSTODY) | A(ACT_PRINT) |
+                   A(ACT_ISO_READ) | A(ACT_ISO_CHECKIN),
     [ROLE_REGISTRAR] = A(ACT_PUBLIC) | A(ACT_SESSION) | A(ACT_AREA_READ) | A(ACT_PERSON_LOOKUP) | A(ACT_SITE_REPORT) |
                        A(ACT_SAMPLING),
     [ROLE_DRIVER] = A(ACT_PUBLIC) | A(ACT_SESSION) | A(ACT_AREA_READ) | A(ACT_CUSTODY),

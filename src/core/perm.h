@@ -49,6 +49,11 @@ enum fx_action {
     ACT_RESULT_POST,  /* post lab results and corrections */
     ACT_POSITIVE_ACT, /* the officer's confirming action on a positive pool; discrepancies */
     ACT_PRINT,        /* personal code cards, tube and box labels */
+    ACT_ISO_READ,     /* isolation cases, 应隔尽隔, zones, their gates and logs */
+    ACT_ISO_WRITE,    /* open, move (transfer) and release isolation cases */
+    ACT_ISO_CHECKIN,  /* check-ins, the daily worklist and its test recalls, gate log entries */
+    ACT_ZONE_WRITE,   /* create, activate, dismiss and lift zones; gate posts */
+    ACT_POLICY_WRITE, /* isolation policy versions */
     ACT__COUNT
 };
 

@@ -3,7 +3,9 @@
 #include "core/alert.h"
 #include "core/area.h"
 #include "core/custody_internal.h"
+#include "core/isolation.h"
 #include "core/person_row.h"
+#include "core/zone.h"
 #include "util/fx_clock.h"
 #include "util/fx_id.h"
 #include "util/fx_str.h"
@@ -166,6 +168,9 @@ int positive_pool_start(db_conn *c, const actor *who, const tube_ref *t)
         if (rc != DB_DONE)
             return rc < 0 ? rc : DB_ERR;
     }
+    for (int i = 0; i < nm; i++)
+        if ((rc = zone_positive_inside(c, who, m[i].area_path, now, t->barcode)) != 0)
+            return rc;
     int recalled;
     if ((rc = tube_recall_members(c, t, "positive_pool", &recalled)) != 0 ||
         (rc = alert_workstations(c, t, m, nm, "positive_pool",
@@ -224,9 +229,10 @@ static int cancel_recalls(db_conn *c, const tube_ref *t, const char *reason)
 static int complete_recalls(db_conn *c, const tube_ref *t)
 {
     db_stmt *s = db_prepare(c, "UPDATE recalls SET done_at = $3, done_tube_id = $1 WHERE round_id = $2"
-                               " AND done_at IS NULL AND tube_id <> $1 AND person_id IN (SELECT s.person_id"
-                               " FROM samples s WHERE s.tube_id = $1 AND s.taken_at > (SELECT COALESCE(o.sealed_at,"
-                               " o.opened_at) FROM tubes o WHERE o.id = recalls.tube_id))");
+                               " AND done_at IS NULL AND (tube_id IS NULL OR tube_id <> $1) AND person_id IN (SELECT s.person_id"
+                               " FROM samples s WHERE s.tube_id = $1 AND s.taken_at > COALESCE((SELECT"
+                               " COALESCE(o.sealed_at, o.opened_at) FROM tubes o WHERE o.id = recalls.tube_id),"
+                               " recalls.created_at))");
     if (!s)
         return DB_ERR;
     db_bind_i64(s, 1, t->id);
@@ -296,7 +302,24 @@ static int read_targets(db_conn *c, positive_pool *o)
             fx_copy(o->buildings[o->nbuildings++], sizeof o->buildings[0], db_col_text(s, 2));
     }
     db_done(s);
-    return rc < 0 ? rc : 0;
+    if (rc < 0)
+        return rc;
+    static const char *const follow[] = {"SELECT id FROM isolations WHERE tube_id = $1 ORDER BY id",
+                                         "SELECT id FROM zones WHERE cause_tube_id = $1 ORDER BY id"};
+    o->nisolations = o->nzones = 0;
+    for (int k = 0; k < 2; k++) {
+        int64_t *ids = k ? o->zones : o->isolations;
+        int *n = k ? &o->nzones : &o->nisolations;
+        if (!(s = db_prepare(c, follow[k])))
+            return DB_ERR;
+        db_bind_i64(s, 1, o->tube_id);
+        while ((rc = db_step(s)) == DB_ROW && *n < CONTROL_MAX)
+            ids[(*n)++] = db_col_i64(s, 0);
+        db_done(s);
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
 }
 
 int positive_get(db_conn *c, int64_t tube_id, positive_pool *out)
@@ -410,8 +433,31 @@ int positive_confirm(db_conn *c, const actor *who, const char *barcode, const ch
     db_bind_text(s, 4, text);
     rc = db_step(s);
     db_done(s);
-    /* (the isolation issue adds here: isolation cases for the members, zones for the buildings) */
-    if (rc != DB_DONE || positive_get(c, t.id, out) != DB_ROW)
+    if (rc != DB_DONE)
+        return fx_fail(err, FX_EINTERNAL, "db_error", "could not save the decision");
+    /* 4. an isolation case per member (the confirmation covers every member, wherever
+     * they live: the tube was in the officer's area), a proposed zone per building */
+    actor sys = *who;
+    sys.p = NULL;
+    int isolated = 0, proposed = 0;
+    for (int i = 0; i < nm; i++) {
+        iso_input in = {.person_id = m[i].person_id, .type = "home_isolation", .reason = "positive_pool",
+                        .tube_id = t.id};
+        isolation iso;
+        fx_err e;
+        rc = iso_create(c, &sys, &in, &iso, &e);
+        if (rc != 0 && rc != FX_ECONFLICT) /* already isolated: that case stands */
+            return fx_fail(err, FX_EINTERNAL, "db_error", "could not open the isolation cases: %s", e.msg);
+        isolated += rc == 0;
+    }
+    for (int i = 0; i < nm; i++) {
+        area b;
+        int64_t zid;
+        if (building_of(c, m[i].area_path, &b) != DB_ROW || zone_propose(c, who, b.id, t.id, &zid) != 0)
+            return fx_fail(err, FX_EINTERNAL, "db_error", "could not propose the zones");
+        proposed += zid != 0;
+    }
+    if (positive_get(c, t.id, out) != DB_ROW)
         return fx_fail(err, FX_EINTERNAL, "db_error", "could not save the decision");
     fx_str ch;
     fx_str_init(&ch, 8192);
@@ -424,7 +470,7 @@ int positive_confirm(db_conn *c, const actor *who, const char *barcode, const ch
             fx_str_adds(&ch, ",");
         fx_str_add_json(&ch, out->buildings[i]);
     }
-    fx_str_adds(&ch, "]}");
+    fx_str_addf(&ch, "],\"isolations_opened\":%d,\"zones_proposed\":%d}", isolated, proposed);
     rc = ch.overflow ? -1 : audit_record(c, &who->log, "confirm_positive", "tube", t.barcode, ch.p);
     fx_str_free(&ch);
     if (rc != 0)
@@ -458,9 +504,9 @@ int recall_list(db_conn *c, int64_t round_id, const char *scope_path, int64_t tu
 {
     char lo[FX_AREA_PATH_MAX], hi[FX_AREA_PATH_MAX];
     scope_range(scope_path, lo, hi);
-    db_stmt *s = db_prepare(c, "SELECT r.id, r.person_id, r.tube_id, r.created_at, COALESCE(r.done_at, 0),"
-                               " COALESCE(r.done_tube_id, 0), r.reason, t.barcode, COALESCE(dt.barcode, ''), p.name,"
-                               " p.id_number, p.phone, a.code, a.path FROM recalls r JOIN tubes t ON t.id = r.tube_id"
+    db_stmt *s = db_prepare(c, "SELECT r.id, r.person_id, COALESCE(r.tube_id, 0), r.created_at, COALESCE(r.done_at, 0),"
+                               " COALESCE(r.done_tube_id, 0), r.reason, COALESCE(t.barcode, ''), COALESCE(dt.barcode, ''),"
+                               " p.name, p.id_number, p.phone, a.code, a.path FROM recalls r LEFT JOIN tubes t ON t.id = r.tube_id"
                                " LEFT JOIN tubes dt ON dt.id = r.done_tube_id JOIN persons p ON p.id = r.person_id"
                                " JOIN areas a ON a.id = r.area_id WHERE r.round_id = $1 AND r.id > $2"
                                " AND a.path >= $3 AND a.path < $4 AND ($5 = 0 OR r.tube_id = $5)"

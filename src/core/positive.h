@@ -7,7 +7,8 @@
  *   - invalid: every member is recalled (reason invalid);
  *   - positive: positive_pool_start() — at once and automatically, every member is
  *     marked pending control where they are, put on the recall list for a single-tube
- *     retest, and their workstations are alerted;
+ *     retest, and their workstations are alerted; active zones containing a member
+ *     restart their count to lifting;
  *   - a correction away from positive withdraws the pool (pending control cleared,
  *     its recalls cancelled, workstations told); away from invalid cancels its recalls.
  * Nothing is isolated or zoned silently: positive_confirm() is the officer's one
@@ -39,13 +40,17 @@ typedef struct positive_pool {
     int nhouseholds, nbuildings;
     int64_t households[CONTROL_MAX];
     char buildings[CONTROL_MAX][65]; /* area codes */
+    /* what followed from it: isolation cases (members') and zones (proposed for the buildings) */
+    int nisolations, nzones;
+    int64_t isolations[CONTROL_MAX], zones[CONTROL_MAX];
     bool already; /* positive_confirm: it had been confirmed before */
 } positive_pool;
 
 /* The officer's one confirming action for the whole pool: records the decision, puts
  * the members' households and buildings under control and the members from pending
- * to confirmed control. The isolation issue extends this function to create an
- * isolation case per member and a zone per building, in the same transaction.
+ * to confirmed control, opens a home-isolation case (reason positive_pool) for each
+ * member without an active one and proposes a sealed zone for each building not yet
+ * covered by a zone (an officer activates it: core/zone.h), in the same transaction.
  * 404 outside the actor's area, 422 when the tube is not a positive pool (or its
  * result was corrected away); confirming again answers the decision (already). Audited. */
 int positive_confirm(db_conn *c, const actor *who, const char *barcode, const char *note, positive_pool *out,

@@ -219,9 +219,15 @@ static json_t *pool_json(const positive_pool *p)
             json_array_append_new(hh, json_integer(p->households[i]));
         for (int i = 0; i < p->nbuildings; i++)
             json_array_append_new(bl, json_string(p->buildings[i]));
-        json_object_set_new(j, "decision", json_pack("{s:I, s:s, s:s, s:o, s:o}", "at", (json_int_t)p->decided_at,
-                                                     "by", p->decided_by, "note", p->note, "households", hh,
-                                                     "buildings", bl));
+        json_t *iso = json_array(), *zn = json_array();
+        for (int i = 0; i < p->nisolations; i++)
+            json_array_append_new(iso, json_integer(p->isolations[i]));
+        for (int i = 0; i < p->nzones; i++)
+            json_array_append_new(zn, json_integer(p->zones[i]));
+        json_object_set_new(j, "decision", json_pack("{s:I, s:s, s:s, s:o, s:o, s:o, s:o}", "at",
+                                                     (json_int_t)p->decided_at, "by", p->decided_by, "note", p->note,
+                                                     "households", hh, "buildings", bl, "isolations", iso, "zones",
+                                                     zn));
     } else {
         json_object_set_new(j, "decision", json_null());
     }
@@ -346,9 +352,13 @@ static int trace(http_req *r)
         recalled += tr.members[i].recall[0] && !tr.members[i].recall_done;
         pending += strcmp(tr.members[i].control, "pending") == 0;
     }
+    json_t *isos = json_array(), *zones = json_array();
+    for (int i = 0; tr.has_pool && i < tr.pool.nisolations; i++)
+        json_array_append_new(isos, json_integer(tr.pool.isolations[i]));
+    for (int i = 0; tr.has_pool && i < tr.pool.nzones; i++)
+        json_array_append_new(zones, json_integer(tr.pool.zones[i]));
     json_t *done = json_pack("{s:i, s:i, s:o, s:o, s:o}", "recalled", recalled, "pending_control", pending, "decision",
-                             tr.has_pool ? pool_json(&tr.pool) : json_null(), "isolations", json_array(), "zones",
-                             json_array());
+                             tr.has_pool ? pool_json(&tr.pool) : json_null(), "isolations", isos, "zones", zones);
     json_t *j = json_pack("{s:s, s:I, s:s?, s:o, s:o, s:o, s:b, s:o}", "tube", t.barcode, "round",
                           (json_int_t)t.round_id, "result", tr.result[0] ? tr.result : NULL, "members", members,
                           "households", households, "buildings", buildings, "other_residents_cut",
@@ -365,7 +375,7 @@ static json_t *render_control(const void *row)
 {
     const control_row *c = row;
     json_t *j = who_json(tl_req, c->person_id, c->name, c->id_number, c->phone, c->area_code, c->area_path);
-    json_t *o = json_pack("{s:o, s:s, s:s, s:I}", "person", j, "tube", c->tube, "reason", c->reason, "created_at",
+    json_t *o = json_pack("{s:o, s:s?, s:s, s:I}", "person", j, "tube", c->tube[0] ? c->tube : NULL, "reason", c->reason, "created_at",
                           (json_int_t)c->created_at);
     if (c->id != c->person_id) { /* a recall */
         json_object_set_new(o, "id", json_integer(c->id));
