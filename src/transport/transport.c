@@ -20,6 +20,7 @@
 
 #define TIME_MAX 20160      /* two weeks of minutes: beyond it, a typo */
 #define VEHICLE_COST 1e6    /* above any day's km: one vehicle fewer beats any distance */
+#define DEFAULT_ITERATIONS 20000
 #define DETOUR_DEFAULT 1.3  /* road distance / straight line (the scenarios' README) */
 
 __attribute__((format(printf, 3, 4))) static int bad(char *err, size_t n, const char *fmt, ...)
@@ -397,6 +398,15 @@ void tp_free(tp_problem *p)
 
 /* ---- planning and the plan JSON ---- */
 
+plan_options tp_options(const tp_problem *p, bool seconds_given, double seconds, long iterations, uint64_t seed)
+{
+    (void)p;
+    plan_options o = {.seed = seed, .seconds = seconds, .iterations = iterations > 0 ? iterations : 0};
+    if (iterations <= 0 && !seconds_given)
+        o.iterations = DEFAULT_ITERATIONS;
+    return o;
+}
+
 static double mins(const tp_problem *p, int a, int b) { return p->minutes[(size_t)a * p->nloc + b]; }
 
 json_t *tp_plan(const tp_problem *p, const plan_options *o)
@@ -469,7 +479,7 @@ json_t *tp_plan(const tp_problem *p, const plan_options *o)
             }
             json_object_set_new(stop, loc == p->hub ? "drop" : "pickup", ids);
             json_array_append_new(stops, stop);
-            if (e < n) {
+            if (e < n && loc != p->hub) { /* from the hub: counted when the next run starts */
                 int nx = r.route[v][e] % 2 ? p->hub : pp.req[r.route[v][e] / 2].pickup.loc;
                 km += p->km[(size_t)loc * p->nloc + nx];
                 drive += mins(p, loc, nx);

@@ -51,6 +51,13 @@ enum { TP_OK = 0, TP_BAD = -1, TP_TOO_LARGE = -2, TP_NOMEM = -3 };
 int tp_parse(const json_t *root, const tp_limits *lim, tp_problem *out, char *err, size_t errlen);
 void tp_free(tp_problem *p);
 
+#define TP_SECONDS_DEFAULT 30
+/* The search budget: iterations > 0 runs that many (the same plan for the same
+ * seed), capped at seconds; else, when seconds were given, as many as fit in
+ * them; else a default number for the problem's size, capped at the default
+ * seconds. */
+plan_options tp_options(const tp_problem *p, bool seconds_given, double seconds, long iterations, uint64_t seed);
+
 /* Plans p and renders the plan JSON (runs, boxes, summary); NULL when memory ran out. */
 json_t *tp_plan(const tp_problem *p, const plan_options *o);
 
