@@ -59,7 +59,7 @@ static const struct command {
      "transport: read a transport problem (JSON, the format in docs/api.md) and print the plan: runs per vehicle,\n"
      "every box with its pickup, arrival and lateness, and a summary. Fewest late boxes first, then least\n"
      "lateness, then fewest vehicles, then fewest km. The same seed gives the same plan; --iterations N sets\n"
-     "the search's length (default 20,000, stopped at 30 s), --seconds S alone searches for S seconds.\n"
+     "the search's length (default 10,000, stopped at 30 s), --seconds S alone searches for S seconds.\n"
      "check: verify a plan against its problem independently of the planner; exit 0 when valid, else 1 with\n"
      "each violation on standard error."},
 };

@@ -18,6 +18,7 @@ static const char *const action_names[ACT__COUNT] = {
     [ACT_ROUND_READ] = "round.read", [ACT_ROUND_WRITE] = "round.write", [ACT_EXEMPT] = "round.exempt",
     [ACT_SITE_REPORT] = "site.report", [ACT_SAMPLING] = "sampling", [ACT_CUSTODY] = "custody",
     [ACT_RESULT_POST] = "result.post", [ACT_POSITIVE_ACT] = "positive.act", [ACT_PRINT] = "print",
+    [ACT_TRANSPORT_PLAN] = "transport.plan",
 };
 
 /* The role-by-action table (contract.md, "Roles and what they may do"). */
@@ -29,7 +30,8 @@ static const unsigned role_actions[ROLE__COUNT] = {
     [ROLE_OFFICER] = A(ACT_PUBLIC) | A(ACT_SESSION) | A(ACT_AREA_READ) | A(ACT_AREA_WRITE) | A(ACT_AREA_RISK) |
                      A(ACT_PERSON_LOOKUP) | A(ACT_PERSON_READ) | A(ACT_PERSON_WRITE) | A(ACT_PERSON_UNMASK) |
                      A(ACT_IMPORT) | A(ACT_ROUND_READ) | A(ACT_ROUND_WRITE) | A(ACT_EXEMPT) | A(ACT_SITE_REPORT) |
-                     A(ACT_SAMPLING) | A(ACT_CUSTODY) | A(ACT_POSITIVE_ACT) | A(ACT_PRINT),
+                     A(ACT_SAMPLING) | A(ACT_CUSTODY) | A(ACT_POSITIVE_ACT) | A(ACT_PRINT) |
+                     A(ACT_TRANSPORT_PLAN),
     [ROLE_STAFF] = A(ACT_PUBLIC) | A(ACT_SESSION) | A(ACT_AREA_READ) | A(ACT_AREA_WRITE) | A(ACT_PERSON_LOOKUP) |
                    A(ACT_PERSON_READ) | A(ACT_PERSON_WRITE) | A(ACT_PERSON_UNMASK) | A(ACT_IMPORT) |
                    A(ACT_ROUND_READ) | A(ACT_EXEMPT) | A(ACT_SITE_REPORT) | A(ACT_SAMPLING) | A(ACT_CUSTODY) | A(ACT_PRINT),

@@ -49,6 +49,7 @@ enum fx_action {
     ACT_RESULT_POST,  /* post lab results and corrections */
     ACT_POSITIVE_ACT, /* the officer's confirming action on a positive pool; discrepancies */
     ACT_PRINT,        /* personal code cards, tube and box labels */
+    ACT_TRANSPORT_PLAN, /* plan sample transport (runs no store write) */
     ACT__COUNT
 };
 

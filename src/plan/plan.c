@@ -27,6 +27,7 @@
 #define BLINK 0.01       /* SISR: chance of skipping an insertion position */
 #define UNSERVED 1e9     /* cost of a request left out: above any fleet and distance */
 #define NEAR_MAX 100     /* neighbours kept per request */
+#define EMPTY_ROUTE 0.05 /* with a vehicle cost: chance that a ruin empties a whole route instead */
 
 typedef struct nd {
     int loc, dem, req;
@@ -382,6 +383,17 @@ static void list_add(ctx *c, int r)
  * request; requests left out near the seed are retried too. */
 static void ruin(ctx *c, sol *s)
 {
+    if (c->fixed > 0 && s->used > 1 && unif(c) < EMPTY_ROUTE) {
+        /* the whole route of a random request: the way to a smaller fleet, since
+         * string removals rarely empty a route and a new vehicle is never accepted */
+        int v = s->where[2 * below(c, c->nreq)];
+        if (v >= 0) {
+            for (int k = 0; k < s->len[v]; k++)
+                list_add(c, c->n[s->seq[(size_t)v * c->cap + k]].req);
+            route_drop_flagged(c, s, v);
+            return;
+        }
+    }
     int used = 0, nodes = 0;
     for (int v = 0; v < c->nveh; v++)
         if (s->len[v]) {

@@ -20,7 +20,7 @@
 
 #define TIME_MAX 20160      /* two weeks of minutes: beyond it, a typo */
 #define VEHICLE_COST 1e6    /* above any day's km: one vehicle fewer beats any distance */
-#define DEFAULT_ITERATIONS 20000
+#define DEFAULT_ITERATIONS 10000
 #define DETOUR_DEFAULT 1.3  /* road distance / straight line (the scenarios' README) */
 
 __attribute__((format(printf, 3, 4))) static int bad(char *err, size_t n, const char *fmt, ...)
