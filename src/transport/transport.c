@@ -416,9 +416,10 @@ json_t *tp_plan(const tp_problem *p, const plan_options *o)
     int *picked = malloc((size_t)(p->nbox ? p->nbox : 1) * sizeof *picked);
     int *delivered = malloc((size_t)(p->nbox ? p->nbox : 1) * sizeof *delivered);
     double *st = malloc((size_t)(2 * p->nbox + 1) * sizeof *st);
+    int *board = malloc((size_t)(p->nbox ? p->nbox : 1) * sizeof *board); /* boxes on board */
     json_t *runs = json_array(), *boxes = json_array(), *plan = NULL;
     plan_result r = {0};
-    if (!req || !veh || !picked || !delivered || !st || !runs || !boxes)
+    if (!req || !veh || !picked || !delivered || !st || !board || !runs || !boxes)
         goto done;
     for (int b = 0; b < p->nbox; b++) {
         int loc = p->site[p->box[b].site].loc, seal = p->box[b].seal, due = seal + p->deadline;
@@ -446,6 +447,7 @@ json_t *tp_plan(const tp_problem *p, const plan_options *o)
         plan_route_times(&pp, v, r.route[v], n, st);
         double hub_free = p->veh[v].start; /* when the vehicle can leave the hub */
         json_t *run = NULL, *stops = NULL;
+        int nboard = 0;
         for (int k = 0; k < n;) {
             int loc = pp.req[r.route[v][k] / 2].pickup.loc;
             if (r.route[v][k] % 2)
@@ -469,13 +471,21 @@ json_t *tp_plan(const tp_problem *p, const plan_options *o)
             json_t *stop = json_pack("{s:s, s:i, s:i}", "at", p->loc_id[loc], "arrive", (json_int_t)arrive, "depart",
                                      (json_int_t)depart);
             json_t *ids = json_array();
-            for (int i = k; i < e; i++) {
-                int x = r.route[v][i], b = x / 2;
-                json_array_append_new(ids, json_string(p->box[b].id));
-                if (x % 2)
-                    delivered[b] = (int)arrive;
-                else
+            if (loc == p->hub) {
+                /* everything on board is dropped: the model lets a box ride past a hub visit
+                 * to its delivery node, but arriving earlier is never worse */
+                for (int i = 0; i < nboard; i++) {
+                    json_array_append_new(ids, json_string(p->box[board[i]].id));
+                    delivered[board[i]] = (int)arrive;
+                }
+                nboard = 0;
+            } else {
+                for (int i = k; i < e; i++) {
+                    int b = r.route[v][i] / 2;
+                    json_array_append_new(ids, json_string(p->box[b].id));
                     picked[b] = (int)st[i];
+                    board[nboard++] = b;
+                }
             }
             json_object_set_new(stop, loc == p->hub ? "drop" : "pickup", ids);
             json_array_append_new(stops, stop);
@@ -529,6 +539,6 @@ done:
     json_decref(runs);
     json_decref(boxes);
     plan_result_free(&r);
-    free(req), free(veh), free(picked), free(delivered), free(st);
+    free(req), free(veh), free(picked), free(delivered), free(st), free(board);
     return plan;
 }
