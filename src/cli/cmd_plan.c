@@ -67,7 +67,7 @@ static int transport(cli_args *a)
     tp_problem p;
     if (read_problem(a->npos ? a->pos[0] : "-", &p))
         return CLI_REFUSED;
-    plan_options o = tp_options(&p, cli_opt(a, "seconds") != NULL, seconds, (long)iterations, (uint64_t)seed);
+    plan_options o = tp_options(cli_opt(a, "seconds") != NULL, seconds, (long)iterations, (uint64_t)seed);
     json_t *plan = tp_plan(&p, &o);
     tp_free(&p);
     if (!plan) {

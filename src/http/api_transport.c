@@ -52,7 +52,7 @@ static int plan_transport(http_req *r)
         http_header(r, "Retry-After", "%d", 5);
         return http_error(r, 503, "busy", "%d plans are being made; try again in a few seconds", MAX_AT_ONCE);
     }
-    plan_options o = tp_options(&p, http_query(r, "seconds") != NULL, seconds, (long)iterations, (uint64_t)seed);
+    plan_options o = tp_options(http_query(r, "seconds") != NULL, seconds, (long)iterations, (uint64_t)seed);
     json_t *plan = tp_plan(&p, &o);
     atomic_fetch_sub(&running, 1);
     tp_free(&p);

@@ -14,8 +14,6 @@
  * touched (its dirty list): rejecting or accepting copies just those routes. */
 #include "plan/plan.h"
 
-#include <float.h>
-#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>

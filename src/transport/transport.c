@@ -267,8 +267,7 @@ static int parse_sites(const json_t *arr, const tp_limits *lim, tp_problem *p, c
         if (t->last_seal < t->first_seal)
             return bad(err, n, "%s.last_seal: %d is before first_seal %d", where, t->last_seal, t->first_seal);
         if ((t->loc = find_loc(p, t->id)) < 0)
-            return bad(err, n, "%s.id: \"%s\" is unknown: it is not in %s", where, t->id,
-                       json_object_get(json_array_get(arr, 0), "id") ? "the matrix ids or coords" : "the matrix");
+            return bad(err, n, "%s.id: \"%s\" is unknown: it is not among the matrix ids (or coords)", where, t->id);
         if (t->loc == p->hub)
             return bad(err, n, "%s.id: \"%s\" is the hub; a site must be another place", where, t->id);
         for (int j = 0; j < i; j++)
@@ -398,9 +397,8 @@ void tp_free(tp_problem *p)
 
 /* ---- planning and the plan JSON ---- */
 
-plan_options tp_options(const tp_problem *p, bool seconds_given, double seconds, long iterations, uint64_t seed)
+plan_options tp_options(bool seconds_given, double seconds, long iterations, uint64_t seed)
 {
-    (void)p;
     plan_options o = {.seed = seed, .seconds = seconds, .iterations = iterations > 0 ? iterations : 0};
     if (iterations <= 0 && !seconds_given)
         o.iterations = DEFAULT_ITERATIONS;

@@ -54,9 +54,8 @@ void tp_free(tp_problem *p);
 #define TP_SECONDS_DEFAULT 30
 /* The search budget: iterations > 0 runs that many (the same plan for the same
  * seed), capped at seconds; else, when seconds were given, as many as fit in
- * them; else a default number for the problem's size, capped at the default
- * seconds. */
-plan_options tp_options(const tp_problem *p, bool seconds_given, double seconds, long iterations, uint64_t seed);
+ * them; else the default number (10,000), capped at seconds. */
+plan_options tp_options(bool seconds_given, double seconds, long iterations, uint64_t seed);
 
 /* Plans p and renders the plan JSON (runs, boxes, summary); NULL when memory ran out. */
 json_t *tp_plan(const tp_problem *p, const plan_options *o);
