@@ -21,7 +21,7 @@ build/deps.mk: scripts/deps Makefile
 	@mkdir -p build
 	@scripts/deps
 	@echo "PKG_CFLAGS := $$(pkg-config --cflags $(PKGS))" > $@.tmp
-	@echo "PKG_LIBS := $$(pkg-config --libs $(PKGS)) -lzint" >> $@.tmp
+	@echo "PKG_LIBS := $$(pkg-config --libs $(PKGS)) -lzint -lm" >> $@.tmp
 	@mv $@.tmp $@
 -include build/deps.mk
 

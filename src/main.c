@@ -54,6 +54,14 @@ static const struct command {
      "labels: Code 128 labels for tubes or boxes, PREFIX + the number zero-padded to --digits (default 8:\n"
      "T00000001), or one per line of --list; A4 sheets of 3x8 (--grid), or one label per page of --size mm\n"
      "(default 50x30) with --single (label printers). At most 100,000 per run."},
+    {"plan", cmd_plan, "plan transport [FILE|-] [--seconds S] [--iterations N] [--seed N]\n"
+     "      plan check PROBLEM PLAN",
+     "transport: read a transport problem (JSON, the format in docs/api.md) and print the plan: runs per vehicle,\n"
+     "every box with its pickup, arrival and lateness, and a summary. Fewest late boxes first, then least\n"
+     "lateness, then fewest vehicles, then fewest km. The same seed gives the same plan; --iterations N sets\n"
+     "the search's length (default 10,000, stopped at 30 s), --seconds S alone searches for S seconds.\n"
+     "check: verify a plan against its problem independently of the planner; exit 0 when valid, else 1 with\n"
+     "each violation on standard error."},
 };
 #define NCOMMANDS (sizeof commands / sizeof *commands)
 

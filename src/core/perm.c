@@ -20,19 +20,20 @@ static const char *const action_names[ACT__COUNT] = {
     [ACT_RESULT_POST] = "result.post", [ACT_POSITIVE_ACT] = "positive.act", [ACT_PRINT] = "print",
     [ACT_ISO_READ] = "isolation.read", [ACT_ISO_WRITE] = "isolation.write", [ACT_ISO_CHECKIN] = "isolation.checkin",
     [ACT_ZONE_WRITE] = "zone.write", [ACT_POLICY_WRITE] = "policy.write",
+    [ACT_TRANSPORT_PLAN] = "transport.plan",
 };
 
 /* The role-by-action table (contract.md, "Roles and what they may do"). */
-_Static_assert(ACT__COUNT <= 32, "role_actions holds one bit per action");
-#define A(act) (1u << (act))
-static const unsigned role_actions[ROLE__COUNT] = {
+_Static_assert(ACT__COUNT <= 64, "role_actions holds one bit per action");
+#define A(act) (UINT64_C(1) << (act))
+static const uint64_t role_actions[ROLE__COUNT] = {
     [ROLE_NONE] = A(ACT_PUBLIC),
-    [ROLE_ADMIN] = ~0u,
+    [ROLE_ADMIN] = ~UINT64_C(0),
     [ROLE_OFFICER] = A(ACT_PUBLIC) | A(ACT_SESSION) | A(ACT_AREA_READ) | A(ACT_AREA_WRITE) | A(ACT_AREA_RISK) |
                      A(ACT_PERSON_LOOKUP) | A(ACT_PERSON_READ) | A(ACT_PERSON_WRITE) | A(ACT_PERSON_UNMASK) |
                      A(ACT_IMPORT) | A(ACT_ROUND_READ) | A(ACT_ROUND_WRITE) | A(ACT_EXEMPT) | A(ACT_SITE_REPORT) |
                      A(ACT_SAMPLING) | A(ACT_CUSTODY) | A(ACT_POSITIVE_ACT) | A(ACT_PRINT) | A(ACT_ISO_READ) |
-                     A(ACT_ISO_WRITE) | A(ACT_ISO_CHECKIN) | A(ACT_ZONE_WRITE),
+                     A(ACT_ISO_WRITE) | A(ACT_ISO_CHECKIN) | A(ACT_ZONE_WRITE) | A(ACT_TRANSPORT_PLAN),
     [ROLE_STAFF] = A(ACT_PUBLIC) | A(ACT_SESSION) | A(ACT_AREA_READ) | A(ACT_AREA_WRITE) | A(ACT_PERSON_LOOKUP) |
                    A(ACT_PERSON_READ) | A(ACT_PERSON_WRITE) | A(ACT_PERSON_UNMASK) | A(ACT_IMPORT) |
                    A(ACT_ROUND_READ) | A(ACT_EXEMPT) | A(ACT_SITE_REPORT) | A(ACT_SAMPLING) | A(ACT_CUSTODY) | A(ACT_PRINT) |

@@ -54,6 +54,7 @@ enum fx_action {
     ACT_ISO_CHECKIN,  /* check-ins, the daily worklist and its test recalls, gate log entries */
     ACT_ZONE_WRITE,   /* create, activate, dismiss and lift zones; gate posts */
     ACT_POLICY_WRITE, /* isolation policy versions */
+    ACT_TRANSPORT_PLAN, /* plan sample transport (runs no store write) */
     ACT__COUNT
 };
 
