@@ -14,7 +14,8 @@ const NUMS = ['in_scope', 'sampled', 'exempt', 'untested'];
 
 export default async function progress(el, round, ctx) {
   const base = `/rounds/${round.id}`;
-  const code = ctx.query.get('area') || round.area;
+  // without ?area= the server starts from one's own area (else the round's)
+  const code = ctx.query.get('area');
   const link = (c) => `#/rounds/${round.id}/progress?area=${enc(c)}`;
   const [cov, hourly] = await Promise.all([
     get(`${base}/coverage`, { area: code }, { signal: ctx.signal }),

@@ -62,7 +62,14 @@ export default async function sites(el, round, ctx) {
   const body = h('div', { 'aria-live': 'polite' });
   card.append(body);
   const load = async () => {
-    const r = await get('/sites', { area: round.area, limit: 200 }, { signal: ctx.signal });
+    // the round's area, or one's own when the round's reaches above it (staff of a workstation)
+    let r;
+    try {
+      r = await get('/sites', { area: round.area, limit: 200 }, { signal: ctx.signal });
+    } catch (e) {
+      if (e.code !== 'area_not_found') throw e;
+      r = await get('/sites', { limit: 200 }, { signal: ctx.signal });
+    }
     clear(body);
     if (!r.items.length) { body.append(h('p', { class: 'empty', i18n: 'site.none' })); return; }
     body.append(table([
