@@ -92,7 +92,7 @@ export default async function positives(el, round, ctx) {
   };
 
   const load = async () => {
-    const r = await get(`/rounds/${round.id}/positives`, { limit: 200 }, { signal: ctx.signal });
+    const r = await get(`/rounds/${round.id}/positives`, { limit: 100 }, { signal: ctx.signal });
     clear(body);
     const pending = r.items.filter((p) => p.status === 'pending').length;
     body.append(h('p', { class: pending ? 'alert alert-error' : 'muted', id: 'pos-pending', i18n: 'positive.pending_count', vars: { n: pending } }));
