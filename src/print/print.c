@@ -7,7 +7,6 @@
 
 #include <cairo-pdf.h>
 #include <cairo.h>
-#include <fontconfig/fontconfig.h>
 #include <pango/pangocairo.h>
 #include <qrencode.h>
 #include <zint.h>
@@ -398,9 +397,10 @@ int print_close(print_job *j, int *pages, fx_err *err)
 #ifdef __SANITIZE_ADDRESS__
 /* Debian 12's cairo 1.16 leaks ~800 bytes per embedded font when a PDF surface finishes (inside
  * cairo_surface_finish, bounded per job). Its internal frames have no symbols, so the test build's
- * leak checker is told to ignore leaks allocated inside libcairo by name. */
+ * leak checker is told to ignore leaks allocated inside libcairo by name; and inside fontconfig,
+ * whose caches are left to the process's end (print_shutdown). */
 const char *__lsan_default_suppressions(void);
-const char *__lsan_default_suppressions(void) { return "leak:libcairo.so.2\n"; }
+const char *__lsan_default_suppressions(void) { return "leak:libcairo.so.2\nleak:libfontconfig.so.1\n"; }
 const char *__lsan_default_options(void);
 const char *__lsan_default_options(void) { return "print_suppressions=0"; }
 #endif
@@ -408,8 +408,10 @@ const char *__lsan_default_options(void) { return "print_suppressions=0"; }
 void print_shutdown(void)
 {
     pango_cairo_font_map_set_default(NULL); /* this thread's font map holds cairo fonts */
-    cairo_debug_reset_static_data();
-    FcFini();
+    /* No cairo_debug_reset_static_data() or FcFini(): each asserts that nothing still holds a
+     * font, and pango may hold one a moment longer from its own font-loading thread, so they
+     * aborted about half the runs of unit_print at exit. What stays is reachable from their
+     * static data, which the leak checker does not count as leaked. */
 }
 
 /* ---- options ---- */
