@@ -120,4 +120,17 @@ int turnaround_list(db_conn *c, int64_t round_id, const char *scope_path, enum t
 /* Called by results: a tube of box_id got its first result at `at`. */
 int turnaround_note_result(db_conn *c, int64_t box_id, int64_t at);
 
+/* ---- a round at a glance (dashboard) ---- */
+typedef struct round_glance {
+    long long open_discrepancies; /* not yet resolved */
+    long long positives_pending;  /* positive pools awaiting the officer's confirming action */
+    long long boxes_at_risk;      /* boxes inside a warning window, step still to come */
+} round_glance;
+
+/* Counts for a round within scope_path at now, each read on an index range: open
+ * discrepancies and pending pools by their round indexes, boxes at risk as those
+ * sealed inside the two warning windows (boxes_round is ordered by seal time), so the
+ * cost follows what is open, not the size of the round. 0 or < 0. */
+int round_glance_get(db_conn *c, int64_t round_id, const char *scope_path, int64_t now, round_glance *out);
+
 #endif

@@ -1,15 +1,20 @@
 /* api_round.c — rounds: create, list, read; pool size by area; exemptions;
- * coverage, hourly progress and the untested list. */
+ * coverage, hourly progress and the untested list (and its download); the round
+ * at a glance for the dashboard. */
 #include "http/api.h"
 
+#include "core/custody.h"
+#include "core/export.h"
 #include "core/person.h"
 #include "core/round.h"
+#include "util/fx_clock.h"
 #include "util/fx_str.h"
 
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define PAGE_MAX 500
 
@@ -251,6 +256,75 @@ static int get_untested(http_req *r)
     return HTTP_DONE;
 }
 
+/* GET /rounds/{id}/untested/export?area=&format=csv|xlsx&lang=en — the untested list as a
+ * download, masked like the persons export (export_untested, as `fangxian export untested`). */
+static int export_untested_list(http_req *r)
+{
+    const char *fmt = http_query(r, "format"), *lang = http_query(r, "lang");
+    export_opts o = {.xlsx = fmt && strcmp(fmt, "xlsx") == 0, .mask = !perm_allows(r->who.role, ACT_PERSON_UNMASK),
+                     .english = lang && strcmp(lang, "en") == 0};
+    if (fmt && strcmp(fmt, "csv") != 0 && strcmp(fmt, "xlsx") != 0)
+        return http_error(r, 400, "invalid_format", "format is csv or xlsx");
+    db_conn *c = http_reader_or_503(r);
+    fx_round rd;
+    area a;
+    if (!c || !load_round(r, c, &rd) || !load_area(r, c, &rd, &a))
+        return HTTP_DONE;
+    /* Written to an unnamed file first, then sent from it: memory stays small. */
+    char tmpl[] = "/tmp/fangxian-untested-XXXXXX";
+    int fd = mkstemp(tmpl);
+    if (fd < 0)
+        return http_error(r, 500, "internal", "could not prepare the download");
+    FILE *f = o.xlsx ? NULL : fdopen(dup(fd), "w");
+    long rows = 0;
+    fx_err err = {0};
+    int rc = export_untested(c, rd.id, a.path, &o, f, tmpl, &rows, &err);
+    if (f)
+        fclose(f);
+    unlink(tmpl);
+    off_t size = lseek(fd, 0, SEEK_END);
+    if (rc != 0 || size < 0 || lseek(fd, 0, SEEK_SET) != 0) {
+        close(fd);
+        return rc ? http_fail(r, &err) : http_error(r, 500, "internal", "could not write the download");
+    }
+    r->status = 200;
+    r->resp_fd = fd;
+    r->resp_fd_len = (size_t)size;
+    r->content_type_out = o.xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                                 : "text/csv; charset=utf-8";
+    http_header(r, "Content-Disposition", "attachment; filename=\"untested-%lld-%s.%s\"", (long long)rd.id, a.code,
+                o.xlsx ? "xlsx" : "csv");
+    http_header(r, "X-Rows", "%ld", rows);
+    return HTTP_DONE;
+}
+
+/* GET /rounds/{id}/summary?area= — the dashboard's numbers: the area's coverage counters
+ * and the round's open work (round_glance_get: index ranges, never a scan of the round). */
+static int get_summary(http_req *r)
+{
+    db_conn *c = http_reader_or_503(r);
+    fx_round rd;
+    area a;
+    if (!c || !load_round(r, c, &rd) || !load_area(r, c, &rd, &a))
+        return HTTP_DONE;
+    coverage_row top;
+    round_glance g;
+    db_read_begin(c);
+    int cov = coverage_get(c, rd.id, a.id, &top);
+    int rc = round_glance_get(c, rd.id, a.path, fx_now(), &g);
+    db_read_end(c);
+    if (rc < 0 || cov < 0)
+        return http_error(r, 500, "internal", "could not read the round; try again");
+    json_t *j = cov == DB_ROW ? cov_json(&top)
+                              : json_pack("{s:s, s:s, s:s, s:i, s:i, s:i, s:i}", "area", a.code, "name", a.name, "kind",
+                                          a.kind, "in_scope", 0, "sampled", 0, "exempt", 0, "untested", 0);
+    json_object_set_new(j, "round", json_integer(rd.id));
+    json_object_set_new(j, "open_discrepancies", json_integer(g.open_discrepancies));
+    json_object_set_new(j, "positives_pending", json_integer(g.positives_pending));
+    json_object_set_new(j, "boxes_at_risk", json_integer(g.boxes_at_risk));
+    return http_json(r, 200, j);
+}
+
 /* ---- exemptions ---- */
 
 static json_t *exempt_json(const exemption *e)
@@ -339,5 +413,7 @@ const route api_round_routes[] = {
     {"GET", "/api/v1/rounds/{id}/exemptions", ACT_ROUND_READ, list_exemptions, 0, 0},
     {"POST", "/api/v1/rounds/{id}/exemptions", ACT_EXEMPT, post_exemption, ROUTE_JSON, 16384},
     {"DELETE", "/api/v1/rounds/{id}/exemptions/{person}", ACT_EXEMPT, delete_exemption, 0, 0},
+    {"GET", "/api/v1/rounds/{id}/untested/export", ACT_ROUND_READ, export_untested_list, 0, 0},
+    {"GET", "/api/v1/rounds/{id}/summary", ACT_ROUND_READ, get_summary, 0, 0},
     {0},
 };

@@ -16,6 +16,8 @@ export const NAV = [
   { href: '#/lookup', key: 'nav.lookup', roles: [...STAFF, 'registrar'] },
   { href: '#/import', key: 'nav.import', roles: STAFF },
   { href: '#/merchants', key: 'nav.merchants', roles: STAFF },
+  { href: '#/rounds', key: 'nav.rounds', roles: STAFF },
+  { href: '#/print', key: 'nav.print', roles: STAFF },
 ];
 
 export function navFor(role) { return NAV.filter((n) => n.roles.includes(role)); }

@@ -26,6 +26,10 @@ export const ROUTES = [
   { path: '/lab', load: S('soon'), roles: ['lab', 'admin'], soon: 'lab' },
   { path: '/tasks', load: S('soon'), roles: ['volunteer', 'admin', 'officer', 'staff'], soon: 'tasks' },
   { path: '/forbidden', load: S('forbidden'), roles: ALL },
+  { path: '/rounds', load: S('rounds'), roles: STAFF },
+  { path: '/rounds/:id', load: S('round'), roles: STAFF },
+  { path: '/rounds/:id/:tab', load: S('round'), roles: STAFF },
+  { path: '/print', load: S('print'), roles: STAFF },
 ];
 
 const compiled = ROUTES.map((r) => {

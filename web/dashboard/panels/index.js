@@ -1,3 +1,4 @@
 // Every dashboard panel module; each registers itself on import.
 import './population.js';
 import './imports.js';
+import './rounds.js';
