@@ -3,6 +3,7 @@
 #include "core/area.h"
 #include "core/audit.h"
 #include "core/custody_internal.h"
+#include "core/export.h"
 #include "core/isolation.h"
 #include "core/person.h"
 #include "util/fx_clock.h"
@@ -786,4 +787,81 @@ int arrival_record(db_conn *c, const actor *who, int64_t checkpoint_id, const ar
              (long long)iso_id, (long long)at);
     idtext(id, idt);
     return audit_record(c, &who->log, "create", "arrival", idt, ch) ? db_fail(err, "audit the entry") : 0;
+}
+
+/* ---- the returnee register ---- */
+
+#define REG_COLS 15
+#define REG_PAGE 500
+
+struct reg_src {
+    db_conn *c;
+    const char *scope_path;
+    const export_opts *o;
+    arrival *page;
+    int n, i;
+    int64_t after;
+    char v[REG_COLS][1100];
+};
+
+static int reg_next(void *arg, const char **cells, fx_err *err)
+{
+    struct reg_src *r = arg;
+    if (r->i == r->n) {
+        if (r->n && r->n < REG_PAGE)
+            return 0;
+        r->n = arrival_list(r->c, r->scope_path, r->after, r->page, REG_PAGE);
+        r->i = 0;
+        if (r->n < 0)
+            return fx_fail(err, FX_EINTERNAL, "db_error", "could not read the register");
+        if (r->n == 0)
+            return 0;
+        r->after = r->page[r->n - 1].id;
+    }
+    const arrival *a = &r->page[r->i++];
+    char when[40], id[40];
+    fx_time_local(a->at, when, sizeof when);
+    if (r->o->mask)
+        person_mask_id(a->id_number, id);
+    else
+        fx_copy(id, sizeof id, a->id_number);
+    const char *text[REG_COLS] = {when, a->person_name, id, a->area_code, a->checkpoint, a->plate, a->health_code,
+                                  a->cities, "", a->purpose, a->decision, a->rule, a->matched, "", a->hardship};
+    for (int i = 0; i < REG_COLS; i++)
+        fx_copy(r->v[i], sizeof r->v[i], text[i]);
+    if (a->has_temperature)
+        snprintf(r->v[8], sizeof r->v[8], "%.1f", a->temperature);
+    if (a->isolation_id)
+        snprintf(r->v[13], sizeof r->v[13], "%lld", (long long)a->isolation_id);
+    for (int i = 0; i < REG_COLS; i++)
+        cells[i] = r->v[i];
+    return 1;
+}
+
+int arrival_export(db_conn *c, const char *scope_path, const export_opts *o, FILE *csv, const char *xlsx_path,
+                   long *rows, fx_err *err)
+{
+    static const char *const head_zh[REG_COLS] = {"到达时间", "姓名", "证件号码", "区域", "卡口", "车牌", "健康码",
+                                                  "14天行程", "体温", "事由", "判定", "规则", "风险地区",
+                                                  "隔离案例", "困难诉求"};
+    static const char *const head_en[REG_COLS] = {"at", "name", "id_number", "area", "checkpoint", "plate",
+                                                  "health_code", "cities", "temperature", "purpose", "decision",
+                                                  "rule", "risk_area", "isolation", "hardship"};
+    struct reg_src *r = calloc(1, sizeof *r);
+    if (r)
+        r->page = malloc(sizeof *r->page * REG_PAGE);
+    if (!r || !r->page) {
+        if (r)
+            free(r->page);
+        free(r);
+        return fx_fail(err, FX_EINTERNAL, "export_failed", "out of memory");
+    }
+    r->c = c;
+    r->scope_path = scope_path;
+    r->o = o;
+    int rc = export_table(o, REG_COLS, o->english ? head_en : head_zh, reg_next, r, csv, xlsx_path,
+                          o->english ? "returnees" : "返乡人员", rows, err);
+    free(r->page);
+    free(r);
+    return rc;
 }

@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 typedef struct checkpoint {
     int64_t id, area_id, created_at;
@@ -129,5 +130,10 @@ int arrival_record(db_conn *c, const actor *who, int64_t checkpoint_id, const ar
 int arrival_get(db_conn *c, int64_t id, arrival *out);
 /* The returnee register: entries in scope_path's subtree, after after_id (by id). */
 int arrival_list(db_conn *c, const char *scope_path, int64_t after_id, arrival *out, int max);
+
+/* The returnee register of scope_path's subtree (a village) as CSV or XLSX (export.c). */
+typedef struct export_opts export_opts;
+int arrival_export(db_conn *c, const char *scope_path, const export_opts *o, FILE *csv, const char *xlsx_path,
+                   long *rows, fx_err *err);
 
 #endif
