@@ -83,6 +83,7 @@ static void csv_cell(FILE *f, const char *s, bool last)
 
 struct sink {
     const export_opts *o;
+    int ncols;
     FILE *csv;
     lxw_workbook *wb;
     lxw_worksheet *ws;
@@ -92,7 +93,7 @@ struct sink {
 
 static int sink_row(struct sink *k, const char *const *v)
 {
-    int ncols = k->o->mask ? NCOLS - 1 : NCOLS;
+    int ncols = k->ncols;
     if (k->csv) {
         for (int i = 0; i < ncols; i++)
             csv_cell(k->csv, v[i], i == ncols - 1);
@@ -107,26 +108,68 @@ static int sink_row(struct sink *k, const char *const *v)
     return 0;
 }
 
+static int sink_open(struct sink *k, FILE *csv, const char *xlsx_path, const char *sheet)
+{
+    if (k->o->xlsx) {
+        lxw_workbook_options wo = {.constant_memory = LXW_TRUE, .tmpdir = NULL, .use_zip64 = LXW_TRUE};
+        k->wb = workbook_new_opt(xlsx_path, &wo);
+        if (!k->wb)
+            return -1;
+        k->ws = workbook_add_worksheet(k->wb, sheet);
+        k->text = workbook_add_format(k->wb);
+        format_set_num_format(k->text, "@"); /* text: Excel must not turn ID numbers into 4.1E+17 */
+    } else {
+        k->csv = csv;
+        fputs("\xef\xbb\xbf", csv); /* BOM: Excel then reads UTF-8 */
+    }
+    return 0;
+}
+
+/* Closes the workbook; rc: the rows' outcome (0, -1 write error, -2 too many, -3 err filled). */
+static int sink_close(struct sink *k, int rc, fx_err *err)
+{
+    if (k->wb && workbook_close(k->wb) != LXW_NO_ERROR && rc == 0)
+        rc = -1;
+    if (rc == -2)
+        return fx_fail(err, FX_EINVAL, "too_many_rows", "more than 1,048,575 rows: Excel cannot hold them; "
+                                                         "export a smaller area, or as CSV");
+    if (rc == -3)
+        return err->kind;
+    if (rc != 0)
+        return fx_fail(err, FX_EINTERNAL, "export_failed", "the export could not be written");
+    return 0;
+}
+
+int export_table(const export_opts *o, int ncols, const char *const *head, export_next_fn next, void *src, FILE *csv,
+                 const char *xlsx_path, const char *sheet, long *rows, fx_err *err)
+{
+    struct sink k = {.o = o, .ncols = ncols};
+    *rows = 0;
+    if (sink_open(&k, csv, xlsx_path, sheet) != 0)
+        return fx_fail(err, FX_EINTERNAL, "export_failed", "could not create the spreadsheet");
+    int rc = sink_row(&k, head), got;
+    const char *cells[EXPORT_COLS_MAX];
+    while (rc == 0 && (got = next(src, cells, err)) != 0) {
+        if (got < 0) {
+            rc = -3;
+            break;
+        }
+        if ((rc = sink_row(&k, cells)) == 0)
+            (*rows)++;
+    }
+    return sink_close(&k, rc, err);
+}
+
 /* A page of people after after_id: the source an export reads. Count or < 0 (err filled). */
 typedef int (*page_fn)(db_conn *c, const void *src, int64_t after_id, person *out, int max, fx_err *err);
 
 static int export_run(db_conn *c, page_fn fetch, const void *src, bool paging, const export_opts *o, FILE *csv,
                       const char *xlsx_path, const char *sheet, long *rows, fx_err *err)
 {
-    struct sink k = {.o = o};
+    struct sink k = {.o = o, .ncols = o->mask ? NCOLS - 1 : NCOLS};
     *rows = 0;
-    if (o->xlsx) {
-        lxw_workbook_options wo = {.constant_memory = LXW_TRUE, .tmpdir = NULL, .use_zip64 = LXW_TRUE};
-        k.wb = workbook_new_opt(xlsx_path, &wo);
-        if (!k.wb)
-            return fx_fail(err, FX_EINTERNAL, "export_failed", "could not create the spreadsheet");
-        k.ws = workbook_add_worksheet(k.wb, sheet);
-        k.text = workbook_add_format(k.wb);
-        format_set_num_format(k.text, "@"); /* text: Excel must not turn ID numbers into 4.1E+17 */
-    } else {
-        k.csv = csv;
-        fputs("\xef\xbb\xbf", csv); /* BOM: Excel then reads UTF-8 */
-    }
+    if (sink_open(&k, csv, xlsx_path, sheet) != 0)
+        return fx_fail(err, FX_EINTERNAL, "export_failed", "could not create the spreadsheet");
     const char *const *head = o->english ? head_en : head_zh;
     int rc = sink_row(&k, head);
     person *page = malloc(sizeof *page * PAGE);
@@ -154,16 +197,7 @@ static int export_run(db_conn *c, page_fn fetch, const void *src, bool paging, c
         after = page[n - 1].id;
     }
     free(page);
-    if (k.wb && workbook_close(k.wb) != LXW_NO_ERROR && rc == 0)
-        rc = -1;
-    if (rc == -2)
-        return fx_fail(err, FX_EINVAL, "too_many_rows", "more than 1,048,575 people: Excel cannot hold them; "
-                                                         "export a smaller area, or as CSV");
-    if (rc == -3)
-        return err->kind;
-    if (rc != 0)
-        return fx_fail(err, FX_EINTERNAL, "export_failed", "the export could not be written");
-    return 0;
+    return sink_close(&k, rc, err);
 }
 
 static int persons_page(db_conn *c, const void *src, int64_t after_id, person *out, int max, fx_err *err)

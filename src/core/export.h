@@ -24,4 +24,11 @@ int export_persons(db_conn *c, const person_query *q, const export_opts *o, FILE
 int export_untested(db_conn *c, int64_t round_id, const char *area_path, const export_opts *o, FILE *csv,
                     const char *xlsx_path, long *rows, fx_err *err);
 
+/* Any table: next fills ncols (at most EXPORT_COLS_MAX) cells of the next row and returns
+ * 1, 0 at the end, or < 0 with err filled. The cells are written as they are (mask first). */
+#define EXPORT_COLS_MAX 32
+typedef int (*export_next_fn)(void *src, const char **cells, fx_err *err);
+int export_table(const export_opts *o, int ncols, const char *const *head, export_next_fn next, void *src, FILE *csv,
+                 const char *xlsx_path, const char *sheet, long *rows, fx_err *err);
+
 #endif

@@ -718,13 +718,19 @@ int iso_gaps(db_conn *c, const char *scope_path, int64_t after_person, iso_gap *
 {
     char lo[FX_AREA_PATH_MAX], hi[FX_AREA_PATH_MAX];
     scope_range(scope_path, lo, hi);
-    db_stmt *s = db_prepare(c, "SELECT pc.person_id, MIN(pc.created_at), MIN(pc.tube_id), p.name, a.code, a.path"
-                               " FROM pending_control pc JOIN persons p ON p.id = pc.person_id"
-                               " JOIN areas a ON a.id = p.area_id"
-                               " WHERE (pc.state = 'pending' OR pc.state = 'confirmed') AND pc.person_id > $1"
-                               " AND a.path >= $2 AND a.path < $3 AND NOT EXISTS (SELECT 1 FROM isolations i"
-                               " WHERE i.person_id = pc.person_id AND i.created_at >= pc.created_at)"
-                               " GROUP BY pc.person_id, p.name, a.code, a.path ORDER BY pc.person_id LIMIT $4");
+    /* two sources: members of positive pools, and red-code arrivals at checkpoints
+     * (arrivals, 0008); a person in both is listed once, as pending_control */
+    db_stmt *s = db_prepare(c, "SELECT g.person_id, MIN(g.since), COALESCE(MIN(g.tube_id), 0), p.name, a.code, a.path,"
+                               " MIN(g.source) FROM (SELECT pc.person_id, pc.created_at AS since, pc.tube_id,"
+                               " 'pending_control' AS source FROM pending_control pc"
+                               " WHERE (pc.state = 'pending' OR pc.state = 'confirmed') AND NOT EXISTS (SELECT 1"
+                               " FROM isolations i WHERE i.person_id = pc.person_id AND i.created_at >= pc.created_at)"
+                               " UNION ALL SELECT ar.person_id, ar.created_at, NULL, 'red_code_arrival' FROM arrivals ar"
+                               " WHERE ar.health_code = 'red' AND NOT EXISTS (SELECT 1 FROM isolations i"
+                               " WHERE i.person_id = ar.person_id AND (i.created_at >= ar.created_at OR i.start_at >= ar.at)))"
+                               " g JOIN persons p ON p.id = g.person_id JOIN areas a ON a.id = p.area_id"
+                               " WHERE g.person_id > $1 AND a.path >= $2 AND a.path < $3"
+                               " GROUP BY g.person_id, p.name, a.code, a.path ORDER BY g.person_id LIMIT $4");
     if (!s)
         return DB_ERR;
     db_bind_i64(s, 1, after_person);
@@ -741,7 +747,7 @@ int iso_gaps(db_conn *c, const char *scope_path, int64_t after_person, iso_gap *
         fx_copy(g->name, sizeof g->name, db_col_text(s, 3));
         fx_copy(g->area_code, sizeof g->area_code, db_col_text(s, 4));
         fx_copy(g->area_path, sizeof g->area_path, db_col_text(s, 5));
-        fx_copy(g->source, sizeof g->source, "pending_control");
+        fx_copy(g->source, sizeof g->source, db_col_text(s, 6));
     }
     db_done(s);
     for (int i = 0; rc >= 0 && i < n; i++) {

@@ -21,6 +21,9 @@ static const char *const action_names[ACT__COUNT] = {
     [ACT_ISO_READ] = "isolation.read", [ACT_ISO_WRITE] = "isolation.write", [ACT_ISO_CHECKIN] = "isolation.checkin",
     [ACT_ZONE_WRITE] = "zone.write", [ACT_POLICY_WRITE] = "policy.write",
     [ACT_TRANSPORT_PLAN] = "transport.plan",
+    [ACT_CHECKPOINT_WRITE] = "checkpoint.write", [ACT_ARRIVAL] = "arrival.write", [ACT_ARRIVAL_READ] = "arrival.read",
+    [ACT_RISK_WRITE] = "risk.write", [ACT_WO_PUSH] = "work_order.push", [ACT_WO_READ] = "work_order.read",
+    [ACT_WO_ROUTE] = "work_order.route", [ACT_WO_HANDLE] = "work_order.handle",
 };
 
 /* The role-by-action table (contract.md, "Roles and what they may do"). */
@@ -33,11 +36,14 @@ static const uint64_t role_actions[ROLE__COUNT] = {
                      A(ACT_PERSON_LOOKUP) | A(ACT_PERSON_READ) | A(ACT_PERSON_WRITE) | A(ACT_PERSON_UNMASK) |
                      A(ACT_IMPORT) | A(ACT_ROUND_READ) | A(ACT_ROUND_WRITE) | A(ACT_EXEMPT) | A(ACT_SITE_REPORT) |
                      A(ACT_SAMPLING) | A(ACT_CUSTODY) | A(ACT_POSITIVE_ACT) | A(ACT_PRINT) | A(ACT_ISO_READ) |
-                     A(ACT_ISO_WRITE) | A(ACT_ISO_CHECKIN) | A(ACT_ZONE_WRITE) | A(ACT_TRANSPORT_PLAN),
+                     A(ACT_ISO_WRITE) | A(ACT_ISO_CHECKIN) | A(ACT_ZONE_WRITE) | A(ACT_TRANSPORT_PLAN) |
+                     A(ACT_CHECKPOINT_WRITE) | A(ACT_ARRIVAL) | A(ACT_ARRIVAL_READ) | A(ACT_RISK_WRITE) |
+                     A(ACT_WO_READ) | A(ACT_WO_ROUTE) | A(ACT_WO_HANDLE),
     [ROLE_STAFF] = A(ACT_PUBLIC) | A(ACT_SESSION) | A(ACT_AREA_READ) | A(ACT_AREA_WRITE) | A(ACT_PERSON_LOOKUP) |
                    A(ACT_PERSON_READ) | A(ACT_PERSON_WRITE) | A(ACT_PERSON_UNMASK) | A(ACT_IMPORT) |
                    A(ACT_ROUND_READ) | A(ACT_EXEMPT) | A(ACT_SITE_REPORT) | A(ACT_SAMPLING) | A(ACT_CUSTODY) | A(ACT_PRINT) |
-                   A(ACT_ISO_READ) | A(ACT_ISO_CHECKIN),
+                   A(ACT_ISO_READ) | A(ACT_ISO_CHECKIN) | A(ACT_CHECKPOINT_WRITE) | A(ACT_ARRIVAL) |
+                   A(ACT_ARRIVAL_READ) | A(ACT_WO_READ) | A(ACT_WO_HANDLE),
     [ROLE_REGISTRAR] = A(ACT_PUBLIC) | A(ACT_SESSION) | A(ACT_AREA_READ) | A(ACT_PERSON_LOOKUP) | A(ACT_SITE_REPORT) |
                        A(ACT_SAMPLING),
     [ROLE_DRIVER] = A(ACT_PUBLIC) | A(ACT_SESSION) | A(ACT_AREA_READ) | A(ACT_CUSTODY),
@@ -45,7 +51,7 @@ static const uint64_t role_actions[ROLE__COUNT] = {
     [ROLE_VOLUNTEER] = A(ACT_PUBLIC) | A(ACT_SESSION) | A(ACT_AREA_READ),
     /* Systems reach only their own endpoints, which later capabilities declare. */
     [ROLE_DEVICE] = A(ACT_PUBLIC),
-    [ROLE_PARTNER] = A(ACT_PUBLIC),
+    [ROLE_PARTNER] = A(ACT_PUBLIC) | A(ACT_WO_PUSH) | A(ACT_WO_READ),
     [ROLE_LABSYS] = A(ACT_PUBLIC) | A(ACT_RESULT_POST) | A(ACT_CUSTODY),
 };
 #undef A

@@ -55,6 +55,14 @@ enum fx_action {
     ACT_ZONE_WRITE,   /* create, activate, dismiss and lift zones; gate posts */
     ACT_POLICY_WRITE, /* isolation policy versions */
     ACT_TRANSPORT_PLAN, /* plan sample transport (runs no store write) */
+    ACT_CHECKPOINT_WRITE, /* create checkpoints */
+    ACT_ARRIVAL,      /* record arrivals at a checkpoint */
+    ACT_ARRIVAL_READ, /* checkpoints, the returnee register, risk-area lists, arrival rules */
+    ACT_RISK_WRITE,   /* import risk-area lists */
+    ACT_WO_PUSH,      /* push work orders (the city platform's partner token) */
+    ACT_WO_READ,      /* read work orders (partners: only their own) */
+    ACT_WO_ROUTE,     /* route and assign work orders; change any order's status in one's area */
+    ACT_WO_HANDLE,    /* change the status of orders assigned to oneself, with feedback */
     ACT__COUNT
 };
 

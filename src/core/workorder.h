@@ -1,0 +1,79 @@
+/* workorder.h — work orders pushed by the city platform (工单/转办): idempotent by
+ * external_id, routed to the workstation that owns the person (by ID number) or the
+ * address (household address prefix), else to a triage queue; assigned to a handler;
+ * moved through new → accepted → in_progress → done, or returned from any open status;
+ * each change kept in the order's history and its feedback queued for the platform's
+ * webhook in the contract's format. Overdue = past the deadline and not closed, read on
+ * the one clock. */
+#ifndef WORKORDER_H
+#define WORKORDER_H
+#include "core/actor.h"
+#include "db/db.h"
+#include "util/fx_err.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum wo_status { WO_NEW, WO_ACCEPTED, WO_IN_PROGRESS, WO_DONE, WO_RETURNED };
+const char *wo_status_name(int s);
+int wo_status_parse(const char *s); /* -1 when unknown */
+/* The statuses an order may move to from `from`, as a bit set (1 << status). */
+unsigned wo_next_allowed(int from);
+/* "accepted or returned": the allowed next statuses named for a refusal. */
+void wo_allowed_text(int from, char *out, size_t len);
+bool wo_overdue(int status, int64_t deadline, int64_t now);
+
+typedef struct wo_route_result {
+    int64_t area_id, person_id;
+    char routing[12];   /* person, address, triage */
+    char area_code[65];
+} wo_route_result;
+/* Where an order goes: the workstation above the person with this ID number, else above
+ * the households whose address begins with address (all under one workstation), within
+ * scope_path ("/" or NULL: anywhere); else triage (area_id 0). 0 or < 0. */
+int wo_route(db_conn *c, const char *id_number, const char *address, const char *scope_path, wo_route_result *out);
+
+typedef struct wo_input {
+    const char *external_id, *kind, *title, *body, *id_number, *name, *address;
+    int64_t deadline;
+} wo_input;
+
+typedef struct work_order {
+    int64_t id, token_id, person_id, area_id, assignee_id, deadline, created_at, updated_at;
+    int status;
+    bool overdue, duplicate;
+    char external_id[72], kind[64], title[404], body[4004], id_number[40], name[404], address[404];
+    char routing[12], area_code[65], area_path[192], assignee[40], feedback[2004], handled_by[64];
+} work_order;
+
+/* Checks an order's fields, naming the first bad one. 0 or FX_EINVAL. */
+int wo_check(const wo_input *in, fx_err *err);
+/* Stores a pushed order and routes it; triage orders stay in triage_area_id's queue
+ * (the pushing token's area, 0: the system's). The same external_id again answers the
+ * stored order with duplicate set and changes nothing. Audited. */
+int wo_push(db_conn *c, const actor *who, int64_t token_id, int64_t triage_area_id, const char *triage_path,
+            const wo_input *in, work_order *out, fx_err *err);
+int wo_get(db_conn *c, int64_t id, work_order *out);
+int wo_get_external(db_conn *c, const char *external_id, work_order *out);
+/* Orders in scope (NULL: all), by id after after_id; assignee_id > 0 only theirs;
+ * overdue_only: open and past the deadline (the hook for overdue alarms). Count or < 0. */
+int wo_list(db_conn *c, const char *scope_path, int64_t assignee_id, bool overdue_only, int64_t after_id,
+            work_order *out, int max);
+/* Routes an order to area_code (NULL: keep) and/or assigns it to username (NULL: keep).
+ * 404 outside scope; 422 assignee not in the order's area. Audited, in the history. */
+int wo_assign(db_conn *c, const actor *who, int64_t id, const char *area_code, const char *username, work_order *out,
+              fx_err *err);
+/* Moves an order to status, with feedback (required for done and returned): the assignee,
+ * or an officer or admin in scope. 422 invalid_transition names the allowed statuses.
+ * Queues the feedback for the webhook. Audited, in the history. */
+int wo_set_status(db_conn *c, const actor *who, int64_t id, const char *status, const char *feedback,
+                  work_order *out, fx_err *err);
+
+typedef struct wo_event {
+    int64_t id, at;
+    char actor[64], action[16], status[16], detail[600];
+} wo_event;
+/* The order's history, oldest first. Count or < 0. */
+int wo_history(db_conn *c, int64_t id, wo_event *out, int max);
+
+#endif
