@@ -358,9 +358,20 @@ int db_migrate(db *d, int *applied, char *err, size_t errlen)
                  "run the newer fangxian, or restore a backup", d->path, have, known);
         return DB_ERR;
     }
+    db_conn *rd = db_reader(d);
     for (int i = 0; i < db_migrations_count; i++) {
         const struct db_migration *m = &db_migrations[i];
-        if (m->version <= have)
+        /* by version, not "above the newest": a migration numbered below one already
+         * applied (work merged from branches in another order) still runs */
+        int64_t done = 0;
+        db_stmt *s = rd ? db_prepare(rd, "SELECT COUNT(*) FROM schema_migrations WHERE version = $1") : NULL;
+        if (!s)
+            return DB_ERR;
+        db_bind_i64(s, 1, m->version);
+        if (db_step(s) == DB_ROW)
+            done = db_col_i64(s, 0);
+        db_done(s);
+        if (done)
             continue;
         struct mig_arg a = {m, err, errlen};
         rc = db_write(d, apply_one, &a);
