@@ -54,6 +54,11 @@ enum fx_action {
     ACT_ISO_CHECKIN,  /* check-ins, the daily worklist and its test recalls, gate log entries */
     ACT_ZONE_WRITE,   /* create, activate, dismiss and lift zones; gate posts */
     ACT_POLICY_WRITE, /* isolation policy versions */
+    ACT_DEVICE_EVENT, /* post door-sensor events: a device token, for its own device only */
+    ACT_DEVICE_ADMIN, /* register, list and disable door sensors */
+    ACT_ALARM,        /* sensor alarms: list and acknowledge */
+    ACT_SERVICE,      /* garbage rounds, service requests, approved door-opening windows */
+    ACT_COUNSEL,      /* counselling notes: officers, and any user flagged as a counsellor */
     ACT__COUNT
 };
 
@@ -76,6 +81,8 @@ enum fx_role perm_role_parse(const char *s);
 const char *perm_action_name(enum fx_action a);
 
 bool perm_allows(enum fx_role r, enum fx_action a);
+/* perm_allows for p's role, plus what p's own flags grant (a counsellor reads counselling notes). */
+bool perm_principal_allows(const principal *p, enum fx_action a);
 /* true when the area with path area_path lies in p's scope (its own area or below). */
 bool perm_in_scope(const principal *p, const char *area_path);
 

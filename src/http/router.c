@@ -221,7 +221,7 @@ static int dispatch(http_req *r)
     const route *rt = r->route;
     if (authenticate(r) < 0)
         return HTTP_DONE;
-    if (!perm_allows(r->who.role, rt->action)) {
+    if (!perm_principal_allows(&r->who, rt->action)) {
         if (r->who.role == ROLE_NONE)
             return http_error(r, 401, "login_required", "log in first: this needs an account");
         return http_error(r, 403, "forbidden", "your role (%s) may not do this (%s)", perm_role_name(r->who.role),
