@@ -44,5 +44,6 @@ int cmd_demo(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_print(int argc, char **argv);
+int cmd_devices(int argc, char **argv);
 
 #endif

@@ -411,7 +411,7 @@ int sensor_ingest(db_conn *c, const audit_actor *log, const char *via, const sen
     " FROM alarms al JOIN devices d ON d.id = al.device_id JOIN areas a ON a.id = al.area_id"                \
     " JOIN households h ON h.id = al.household_id "
 
-static void read_alarm(db_stmt *s, alarm *o, char *path, size_t pathlen)
+static void read_alarm(db_stmt *s, sensor_alarm *o, char *path, size_t pathlen)
 {
     memset(o, 0, sizeof *o);
     o->id = db_col_i64(s, 0);
@@ -434,7 +434,7 @@ static void read_alarm(db_stmt *s, alarm *o, char *path, size_t pathlen)
         fx_copy(path, pathlen, db_col_text(s, 16));
 }
 
-int alarm_list(db_conn *c, const char *scope_path, bool open_only, const char *kind, int64_t before_id, alarm *out,
+int alarm_list(db_conn *c, const char *scope_path, bool open_only, const char *kind, int64_t before_id, sensor_alarm *out,
                int max)
 {
     char lo[FX_AREA_PATH_MAX], hi[FX_AREA_PATH_MAX];
@@ -457,7 +457,7 @@ int alarm_list(db_conn *c, const char *scope_path, bool open_only, const char *k
     return rc < 0 ? rc : n;
 }
 
-static int alarm_get_path(db_conn *c, int64_t id, alarm *out, char path[FX_AREA_PATH_MAX])
+static int alarm_get_path(db_conn *c, int64_t id, sensor_alarm *out, char path[FX_AREA_PATH_MAX])
 {
     db_stmt *s = db_prepare(c, ALARM_SELECT "WHERE al.id = $1");
     if (!s)
@@ -470,13 +470,13 @@ static int alarm_get_path(db_conn *c, int64_t id, alarm *out, char path[FX_AREA_
     return rc;
 }
 
-int alarm_get(db_conn *c, int64_t id, alarm *out)
+int alarm_get(db_conn *c, int64_t id, sensor_alarm *out)
 {
     char path[FX_AREA_PATH_MAX];
     return alarm_get_path(c, id, out, path);
 }
 
-int alarm_ack(db_conn *c, const actor *who, int64_t id, const char *outcome, const char *note, alarm *out,
+int alarm_ack(db_conn *c, const actor *who, int64_t id, const char *outcome, const char *note, sensor_alarm *out,
               fx_err *err)
 {
     if (!alarm_outcome_valid(outcome))

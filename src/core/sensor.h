@@ -63,20 +63,20 @@ int sensor_ingest(db_conn *c, const audit_actor *log, const char *via, const sen
                   sensor_result *res);
 
 /* ---- alarms ---- */
-typedef struct alarm {
+typedef struct sensor_alarm {
     int64_t id, device_id, household_id, area_id, event_id, at, raised_at, acknowledged_at;
     char kind[16], status[16], outcome[24], note[401], acknowledged_by[64], device_code[SENSOR_CODE_MAX + 1],
         area_code[65], address[401];
-} alarm;
+} sensor_alarm;
 
 bool alarm_outcome_valid(const char *s);
 /* Alarms in scope_path's subtree, newest first, ids below before_id (0: from the newest). */
-int alarm_list(db_conn *c, const char *scope_path, bool open_only, const char *kind, int64_t before_id, alarm *out,
+int alarm_list(db_conn *c, const char *scope_path, bool open_only, const char *kind, int64_t before_id, sensor_alarm *out,
                int max);
-int alarm_get(db_conn *c, int64_t id, alarm *out);
+int alarm_get(db_conn *c, int64_t id, sensor_alarm *out);
 /* Acknowledges with an outcome (false_alarm, resident_inside, returned, visited, escalated,
  * device_serviced, other). Audited; 409 when already acknowledged. */
-int alarm_ack(db_conn *c, const actor *who, int64_t id, const char *outcome, const char *note, alarm *out,
+int alarm_ack(db_conn *c, const actor *who, int64_t id, const char *outcome, const char *note, sensor_alarm *out,
               fx_err *err);
 
 /* Raises a silence alarm for each active device not heard for silent_s seconds by now (one per

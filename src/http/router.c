@@ -20,6 +20,7 @@ static const route *const tables[] = {
     api_custody_routes, api_result_routes,
     api_print_routes,
     api_isolation_routes, api_zone_routes,
+    api_sensor_routes, api_service_routes,
     api_static_routes, /* last: its prefix pattern catches every other GET */
 };
 
