@@ -106,7 +106,12 @@ static void *mqtt_main(void *arg)
 {
     mqtt_listener *m = arg;
     while (!m->stop) {
-        int rc = mosquitto_loop(m->mosq, 100, 1);
+        /* libmosquitto reads one packet per call: keep reading while messages are waiting (no
+         * wait when some are gathered), then store them together */
+        int before = m->n;
+        int rc = mosquitto_loop(m->mosq, m->n ? 0 : 100, 1);
+        if (rc == MOSQ_ERR_SUCCESS && m->n > before)
+            continue;
         flush(m);
         if (rc != MOSQ_ERR_SUCCESS && !m->stop) {
             for (int i = 0; i < 10 && !m->stop; i++)
