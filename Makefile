@@ -115,7 +115,7 @@ build/bench/gen_persons: bench/gen_persons.c
 	@mkdir -p $(dir $@)
 	@echo "  LD $@"; $(CC) -std=c17 -O2 -Wall -Wextra -Werror $< -o $@
 
-bench: bin/fangxian build/bench/search build/bench/gen_persons
+bench: bin/fangxian build/bench/search build/bench/gen_persons build/bench/sensors
 	@scripts/deps bench
 	bench/run-quick
 
