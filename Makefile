@@ -6,7 +6,7 @@
 #   make fuzz     the libFuzzer targets, briefly     make bench   the quick benchmarks
 CC      ?= cc
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
-PKGS    := libmicrohttpd jansson sqlite3 libargon2 gnutls xlsxwriter cairo-pdf pangocairo fontconfig libqrencode
+PKGS    := libmicrohttpd jansson sqlite3 libargon2 gnutls xlsxwriter cairo-pdf pangocairo fontconfig libqrencode libmosquitto
 WARN    := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes -Wvla
 BASE    := -std=c17 -D_GNU_SOURCE -Isrc -pthread $(WARN) -DFX_VERSION='"$(VERSION)"'
 REL     := -O2 -g
@@ -115,7 +115,7 @@ build/bench/gen_persons: bench/gen_persons.c
 	@mkdir -p $(dir $@)
 	@echo "  LD $@"; $(CC) -std=c17 -O2 -Wall -Wextra -Werror $< -o $@
 
-bench: bin/fangxian build/bench/search build/bench/gen_persons
+bench: bin/fangxian build/bench/search build/bench/gen_persons build/bench/sensors
 	@scripts/deps bench
 	bench/run-quick
 

@@ -18,8 +18,13 @@ static const struct command {
      "serve [--db PATH] [--listen HOST:PORT] [--tls-cert FILE --tls-key FILE] [--web DIR] [--log FILE]\n"
      "      [--threads N] [--conn-limit N] [--per-ip-limit N] [--conn-timeout S] [--request-timeout S]\n"
      "      [--max-body-kib N] [--max-upload-mb N] [--max-inflight N] [--session-ttl S] [--login-max-user N] [--login-max-ip N]\n"
-     "      [--write-batch N] [--write-queue N] [--tz ZONE] [--port-file FILE] [--no-request-log]",
+     "      [--write-batch N] [--write-queue N] [--tz ZONE] [--port-file FILE] [--no-request-log]\n"
+     "      [--mqtt-host HOST [--mqtt-port N] [--mqtt-user NAME] [--mqtt-password-file FILE]]\n"
+     "      [--tick S] [--silent-minutes N]",
      "Run the server (default 127.0.0.1:8080). SIGTERM or Ctrl-C finishes the requests in flight, then exits.\n"
+     "--mqtt-host: also take door-sensor events from that MQTT broker (off by default; port 1883, user fangxian,\n"
+     "password from the file `devices mosquitto-config` writes). Every --tick seconds (30) the clock raises\n"
+     "alarms for sensors silent over --silent-minutes (30) and alerts for overdue service requests.\n"
      "--write-batch 1 makes every write its own fsync (for comparison only)."},
     {"demo", cmd_demo, "demo [--db PATH] [--people N] [--seed N]",
      "Fill the database with the demo sub-districts of the Zhengzhou Airport Economy Zone, a synthetic population\n"
@@ -62,6 +67,12 @@ static const struct command {
      "the search's length (default 10,000, stopped at 30 s), --seconds S alone searches for S seconds.\n"
      "check: verify a plan against its problem independently of the planner; exit 0 when valid, else 1 with\n"
      "each violation on standard error."},
+    {"devices", cmd_devices, "devices mosquitto-config --dir DIR [--server-user NAME] [--db PATH]",
+     "Write the MQTT broker's password file (DIR/passwd, mosquitto_passwd format) and ACL (DIR/acl) from the\n"
+     "registered door sensors: each logs in as its device id with its token and may publish only on\n"
+     "fangxian/devices/{id}/events. The server's own account (default fangxian) reads them all; its password is\n"
+     "kept in DIR/server.password (made on first run). Run it after registering or disabling devices, then\n"
+     "reload mosquitto (kill -HUP its pid, or systemctl reload mosquitto)."},
 };
 #define NCOMMANDS (sizeof commands / sizeof *commands)
 

@@ -2,6 +2,8 @@
 #include "cli/cli.h"
 
 #include "http/server.h"
+#include "ingest/mqtt.h"
+#include "ingest/ticker.h"
 #include "print/print.h"
 #include "util/fx_clock.h"
 #include "util/fx_id.h"
@@ -82,6 +84,27 @@ int cmd_serve(int argc, char **argv)
         int_opt(&a, "write-batch", 1, 100000, &dopt.write_batch_max) ||
         int_opt(&a, "write-queue", 1, 10000000, &dopt.write_queue_max))
         return CLI_USAGE;
+    mqtt_options mq = {.host = cli_opt(&a, "mqtt-host"), .port = 1883, .username = cli_opt(&a, "mqtt-user")};
+    const char *mqtt_pw_file = cli_opt(&a, "mqtt-password-file");
+    int tick_s = 30, silent_min = 30;
+    if (int_opt(&a, "mqtt-port", 1, 65535, &mq.port) || int_opt(&a, "tick", 1, 3600, &tick_s) ||
+        int_opt(&a, "silent-minutes", 1, 7 * 24 * 60, &silent_min))
+        return CLI_USAGE;
+    char mqtt_pw[256] = "";
+    if (mqtt_pw_file) {
+        FILE *f = fopen(mqtt_pw_file, "r");
+        if (!f || !fgets(mqtt_pw, sizeof mqtt_pw, f)) {
+            fprintf(stderr, "serve: cannot read --mqtt-password-file %s\n", mqtt_pw_file);
+            if (f)
+                fclose(f);
+            return CLI_USAGE;
+        }
+        fclose(f);
+        mqtt_pw[strcspn(mqtt_pw, "\r\n")] = '\0';
+    }
+    if (mq.host && !mq.username)
+        mq.username = "fangxian";
+    mq.password = mqtt_pw_file ? mqtt_pw : NULL;
     cfg->max_body = (size_t)max_body_kib * 1024;
     cfg->max_upload = (size_t)max_upload_mb << 20;
     cfg->conn_soft_limit = cfg->conn_limit - cfg->conn_limit / 16;
@@ -112,10 +135,18 @@ int cmd_serve(int argc, char **argv)
     app.login_ip = throttle_new(cfg->login_max_ip, cfg->login_window_s);
     sem_init(&app.login_slots, 0, (unsigned)cfg->login_concurrency);
     fx_log(FX_LOG_INFO, "database %s (schema %d), time zone %s", path, db_schema_version(app.db), fx_tz());
-    if (http_serve(&app, err, sizeof err) != 0)
+    ticker *tk = ticker_start(app.db, tick_s, silent_min * 60);
+    mqtt_listener *ml = NULL;
+    if (!tk)
+        fprintf(stderr, "serve: cannot start the clock's thread\n");
+    else if (mq.host && !(ml = mqtt_start(app.db, &mq, err, sizeof err)))
+        fprintf(stderr, "serve: %s\n", err);
+    else if (http_serve(&app, err, sizeof err) != 0)
         fprintf(stderr, "serve: %s\n", err);
     else
         rc = CLI_OK;
+    mqtt_stop(ml); /* stores what it has received before the store closes */
+    ticker_stop(tk);
     throttle_free(app.login_user);
     throttle_free(app.login_ip);
     sem_destroy(&app.login_slots);

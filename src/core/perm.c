@@ -24,6 +24,8 @@ static const char *const action_names[ACT__COUNT] = {
     [ACT_CHECKPOINT_WRITE] = "checkpoint.write", [ACT_ARRIVAL] = "arrival.write", [ACT_ARRIVAL_READ] = "arrival.read",
     [ACT_RISK_WRITE] = "risk.write", [ACT_WO_PUSH] = "work_order.push", [ACT_WO_READ] = "work_order.read",
     [ACT_WO_ROUTE] = "work_order.route", [ACT_WO_HANDLE] = "work_order.handle",
+    [ACT_DEVICE_EVENT] = "device.event",
+    [ACT_DEVICE_ADMIN] = "device.admin", [ACT_ALARM] = "alarm", [ACT_SERVICE] = "service", [ACT_COUNSEL] = "counsel",
 };
 
 /* The role-by-action table (contract.md, "Roles and what they may do"). */
@@ -31,26 +33,30 @@ _Static_assert(ACT__COUNT <= 64, "role_actions holds one bit per action");
 #define A(act) (UINT64_C(1) << (act))
 static const uint64_t role_actions[ROLE__COUNT] = {
     [ROLE_NONE] = A(ACT_PUBLIC),
-    [ROLE_ADMIN] = ~UINT64_C(0),
+    /* everything but counselling notes, which the contract keeps to officers and counsellors */
+    [ROLE_ADMIN] = ~A(ACT_COUNSEL),
     [ROLE_OFFICER] = A(ACT_PUBLIC) | A(ACT_SESSION) | A(ACT_AREA_READ) | A(ACT_AREA_WRITE) | A(ACT_AREA_RISK) |
                      A(ACT_PERSON_LOOKUP) | A(ACT_PERSON_READ) | A(ACT_PERSON_WRITE) | A(ACT_PERSON_UNMASK) |
                      A(ACT_IMPORT) | A(ACT_ROUND_READ) | A(ACT_ROUND_WRITE) | A(ACT_EXEMPT) | A(ACT_SITE_REPORT) |
                      A(ACT_SAMPLING) | A(ACT_CUSTODY) | A(ACT_POSITIVE_ACT) | A(ACT_PRINT) | A(ACT_ISO_READ) |
                      A(ACT_ISO_WRITE) | A(ACT_ISO_CHECKIN) | A(ACT_ZONE_WRITE) | A(ACT_TRANSPORT_PLAN) |
                      A(ACT_CHECKPOINT_WRITE) | A(ACT_ARRIVAL) | A(ACT_ARRIVAL_READ) | A(ACT_RISK_WRITE) |
-                     A(ACT_WO_READ) | A(ACT_WO_ROUTE) | A(ACT_WO_HANDLE),
+                     A(ACT_WO_READ) | A(ACT_WO_ROUTE) | A(ACT_WO_HANDLE) | A(ACT_DEVICE_ADMIN) |
+                     A(ACT_ALARM) | A(ACT_SERVICE) | A(ACT_COUNSEL),
     [ROLE_STAFF] = A(ACT_PUBLIC) | A(ACT_SESSION) | A(ACT_AREA_READ) | A(ACT_AREA_WRITE) | A(ACT_PERSON_LOOKUP) |
                    A(ACT_PERSON_READ) | A(ACT_PERSON_WRITE) | A(ACT_PERSON_UNMASK) | A(ACT_IMPORT) |
                    A(ACT_ROUND_READ) | A(ACT_EXEMPT) | A(ACT_SITE_REPORT) | A(ACT_SAMPLING) | A(ACT_CUSTODY) | A(ACT_PRINT) |
                    A(ACT_ISO_READ) | A(ACT_ISO_CHECKIN) | A(ACT_CHECKPOINT_WRITE) | A(ACT_ARRIVAL) |
-                   A(ACT_ARRIVAL_READ) | A(ACT_WO_READ) | A(ACT_WO_HANDLE),
+                   A(ACT_ARRIVAL_READ) | A(ACT_WO_READ) | A(ACT_WO_HANDLE) | A(ACT_DEVICE_ADMIN) | A(ACT_ALARM) |
+                   A(ACT_SERVICE),
     [ROLE_REGISTRAR] = A(ACT_PUBLIC) | A(ACT_SESSION) | A(ACT_AREA_READ) | A(ACT_PERSON_LOOKUP) | A(ACT_SITE_REPORT) |
                        A(ACT_SAMPLING),
     [ROLE_DRIVER] = A(ACT_PUBLIC) | A(ACT_SESSION) | A(ACT_AREA_READ) | A(ACT_CUSTODY),
     [ROLE_LAB] = A(ACT_PUBLIC) | A(ACT_SESSION) | A(ACT_AREA_READ) | A(ACT_CUSTODY) | A(ACT_RESULT_POST),
-    [ROLE_VOLUNTEER] = A(ACT_PUBLIC) | A(ACT_SESSION) | A(ACT_AREA_READ),
+    /* volunteers see and work only the service requests assigned to them (core/service.c) */
+    [ROLE_VOLUNTEER] = A(ACT_PUBLIC) | A(ACT_SESSION) | A(ACT_AREA_READ) | A(ACT_SERVICE),
     /* Systems reach only their own endpoints, which later capabilities declare. */
-    [ROLE_DEVICE] = A(ACT_PUBLIC),
+    [ROLE_DEVICE] = A(ACT_PUBLIC) | A(ACT_DEVICE_EVENT),
     [ROLE_PARTNER] = A(ACT_PUBLIC) | A(ACT_WO_PUSH) | A(ACT_WO_READ),
     [ROLE_LABSYS] = A(ACT_PUBLIC) | A(ACT_RESULT_POST) | A(ACT_CUSTODY),
 };
@@ -79,6 +85,11 @@ bool perm_allows(enum fx_role r, enum fx_action a)
     if (r < 0 || r >= ROLE__COUNT || a <= ACT_UNDECLARED || a >= ACT__COUNT)
         return false;
     return (role_actions[r] >> a) & 1u;
+}
+
+bool perm_principal_allows(const principal *p, enum fx_action a)
+{
+    return perm_allows(p->role, a) || (a == ACT_COUNSEL && p->counsellor && p->user_id != 0);
 }
 
 bool perm_in_scope(const principal *p, const char *area_path)

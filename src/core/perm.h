@@ -63,6 +63,11 @@ enum fx_action {
     ACT_WO_READ,      /* read work orders (partners: only their own) */
     ACT_WO_ROUTE,     /* route and assign work orders; change any order's status in one's area */
     ACT_WO_HANDLE,    /* change the status of orders assigned to oneself, with feedback */
+    ACT_DEVICE_EVENT, /* post door-sensor events: a device token, for its own device only */
+    ACT_DEVICE_ADMIN, /* register, list and disable door sensors */
+    ACT_ALARM,        /* sensor alarms: list and acknowledge */
+    ACT_SERVICE,      /* garbage rounds, service requests, approved door-opening windows */
+    ACT_COUNSEL,      /* counselling notes: officers, and any user flagged as a counsellor */
     ACT__COUNT
 };
 
@@ -85,6 +90,8 @@ enum fx_role perm_role_parse(const char *s);
 const char *perm_action_name(enum fx_action a);
 
 bool perm_allows(enum fx_role r, enum fx_action a);
+/* perm_allows for p's role, plus what p's own flags grant (a counsellor reads counselling notes). */
+bool perm_principal_allows(const principal *p, enum fx_action a);
 /* true when the area with path area_path lies in p's scope (its own area or below). */
 bool perm_in_scope(const principal *p, const char *area_path);
 

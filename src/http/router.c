@@ -22,6 +22,7 @@ static const route *const tables[] = {
     api_isolation_routes, api_zone_routes,
     api_transport_routes,
     api_checkpoint_routes, api_workorder_routes,
+    api_sensor_routes, api_service_routes,
     api_static_routes, /* last: its prefix pattern catches every other GET */
 };
 
@@ -223,7 +224,7 @@ static int dispatch(http_req *r)
     const route *rt = r->route;
     if (authenticate(r) < 0)
         return HTTP_DONE;
-    if (!perm_allows(r->who.role, rt->action)) {
+    if (!perm_principal_allows(&r->who, rt->action)) {
         if (r->who.role == ROLE_NONE)
             return http_error(r, 401, "login_required", "log in first: this needs an account");
         return http_error(r, 403, "forbidden", "your role (%s) may not do this (%s)", perm_role_name(r->who.role),

@@ -3,6 +3,7 @@
 #include <argon2.h>
 #include <gnutls/crypto.h>
 #include <gnutls/gnutls.h>
+#include <stdio.h>
 #include <string.h>
 
 #define PW_T_COST 2
@@ -24,6 +25,37 @@ static void to_hex(const unsigned char *in, size_t n, char *out)
         out[2 * i + 1] = digits[in[i] & 15];
     }
     out[2 * n] = '\0';
+}
+
+static size_t base64(const unsigned char *in, size_t n, char *out)
+{
+    static const char b[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    size_t o = 0;
+    for (size_t i = 0; i < n; i += 3) {
+        unsigned v = (unsigned)in[i] << 16 | (i + 1 < n ? (unsigned)in[i + 1] << 8 : 0) | (i + 2 < n ? in[i + 2] : 0);
+        out[o++] = b[v >> 18 & 63];
+        out[o++] = b[v >> 12 & 63];
+        out[o++] = i + 1 < n ? b[v >> 6 & 63] : '=';
+        out[o++] = i + 2 < n ? b[v & 63] : '=';
+    }
+    out[o] = '\0';
+    return o;
+}
+
+int fx_mqtt_password_hash(const char *password, char out[FX_MQTT_HASH_LEN])
+{
+    unsigned char salt[12], hash[64];
+    if (fx_random(salt, sizeof salt) != 0)
+        return -1;
+    gnutls_datum_t key = {(unsigned char *)password, (unsigned)strlen(password)};
+    gnutls_datum_t sd = {salt, sizeof salt};
+    if (gnutls_pbkdf2(GNUTLS_MAC_SHA512, &key, &sd, 101, hash, sizeof hash) != 0)
+        return -1;
+    char s64[24], h64[92];
+    base64(salt, sizeof salt, s64);
+    base64(hash, sizeof hash, h64);
+    size_t len = (size_t)snprintf(out, FX_MQTT_HASH_LEN, "$7$101$%s$%s", s64, h64);
+    return len < FX_MQTT_HASH_LEN ? 0 : -1;
 }
 
 int fx_token_new(char kind, char out[FX_TOKEN_LEN])

@@ -19,6 +19,11 @@ int fx_token_new(char kind, char out[FX_TOKEN_LEN]);
 /* Lower-case hex SHA-256 of data. */
 void fx_sha256_hex(const void *data, size_t len, char out[FX_SHA256_HEX]);
 
+/* password as mosquitto_passwd writes it for mosquitto 2 ("$7$101$<salt>$<hash>": PBKDF2-HMAC-SHA512,
+ * 101 iterations, 12-byte salt, base64), so the broker can check a device's token. 0 or -1. */
+#define FX_MQTT_HASH_LEN 128
+int fx_mqtt_password_hash(const char *password, char out[FX_MQTT_HASH_LEN]);
+
 /* argon2id with OWASP's parameters (t=2, m=19 MiB, p=1). 0 or -1. */
 int fx_password_hash(const char *password, char out[FX_PWHASH_LEN]);
 /* true when password matches the encoded hash. Always spends the full cost. */
