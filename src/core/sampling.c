@@ -822,6 +822,7 @@ int sampling_apply(db_conn *c, const actor *who, sampling_event *ev, size_t n, s
     fx_str_init(&b.walk_ins, (size_t)1 << 20);
     fx_str_init(&b.rejected, (size_t)1 << 20);
     int rc = 0;
+    bool stored = false; /* an event row was written */
     for (size_t i = 0; i < n && rc == 0; i++) {
         sampling_event *e = &ev[i];
         if (e->id && (rc = record_event(&b, e)) != 0)
@@ -838,6 +839,7 @@ int sampling_apply(db_conn *c, const actor *who, sampling_event *ev, size_t n, s
         }
         sum->ok += e->status == SEV_OK;
         sum->duplicate += e->status == SEV_DUPLICATE;
+        stored |= e->id && e->status != SEV_DUPLICATE;
         if (e->status == SEV_REJECTED) {
             sum->rejected++;
             fx_str_addf(&b.rejected, "%s", b.rejected.len ? "," : "");
@@ -850,7 +852,7 @@ int sampling_apply(db_conn *c, const actor *who, sampling_event *ev, size_t n, s
         rc = flush_tubes(&b, &samples);
     if (rc == 0)
         rc = flush_coverage(&b);
-    if (rc == 0)
+    if (rc == 0 && stored) /* duplicates and events without an id leave nothing to audit */
         rc = audit_batch(&b, n, &samples);
     fx_str_free(&samples);
     fx_str_free(&b.opened);
