@@ -353,6 +353,20 @@ static int store_correction(db_conn *c, const actor *who, const tube_ref *t, con
     return rc == DB_DONE ? 0 : rc < 0 ? rc : DB_ERR;
 }
 
+/* 1 when the tube once had this very result (same result, same time) before a correction replaced it. */
+static int in_history(db_conn *c, int64_t tube_id, const result_item *it)
+{
+    db_stmt *s = db_prepare(c, "SELECT 1 FROM result_history WHERE tube_id = $1 AND result = $2 AND at = $3 LIMIT 1");
+    if (!s)
+        return DB_ERR;
+    db_bind_i64(s, 1, tube_id);
+    db_bind_text(s, 2, it->result);
+    db_bind_i64(s, 3, it->at);
+    int rc = db_step(s);
+    db_done(s);
+    return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : DB_ERR;
+}
+
 /* One item: 0 (answered), or < 0 when the store failed. */
 static int post_one(db_conn *c, const actor *who, result_item *it, fx_str *changes, int *nchanged)
 {
@@ -381,6 +395,15 @@ static int post_one(db_conn *c, const actor *who, result_item *it, fx_str *chang
     if (rc == DB_ROW && strcmp(cur.result, it->result) == 0) {
         it->status = "duplicate";
         return 0;
+    }
+    if (rc == DB_ROW) { /* a result since corrected, sent again (a lab system replaying its outbox) */
+        int seen = in_history(c, t.id, it);
+        if (seen < 0)
+            return seen;
+        if (seen) {
+            it->status = "duplicate";
+            return 0;
+        }
     }
     if (rc == DB_ROW && !it->reason[0]) {
         it->status = "rejected";

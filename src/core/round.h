@@ -90,8 +90,10 @@ typedef struct coverage_hour {
 /* First samples per hour below area_id, oldest first; count or < 0. */
 int coverage_hourly(db_conn *c, int64_t round_id, int64_t area_id, coverage_hour *out, int max);
 
-/* People in scope below area_path not sampled and not exempt, by id above after_id.
- * The round's scope applies too when area_path lies above it. Count or < 0. */
+/* People in scope below area_path not sampled and not exempt, in (area path, id)
+ * order, after the person after_id (0: from the start); the order of the area
+ * index, so a page costs its own rows, not a sort of the whole area. The round's
+ * scope applies too when area_path lies above it. Count or < 0. */
 int round_untested(db_conn *c, int64_t round_id, const char *area_path, int64_t after_id, person *out, int max);
 
 /* ---- exemptions ---- */

@@ -177,18 +177,28 @@ int exempt_list(db_conn *c, int64_t round_id, const char *scope_path, int64_t af
 
 int round_untested(db_conn *c, int64_t round_id, const char *area_path, int64_t after_id, person *out, int max)
 {
-    char upper[FX_AREA_PATH_MAX];
+    char upper[FX_AREA_PATH_MAX], from[FX_AREA_PATH_MAX];
     round_path_upper(area_path, upper);
+    fx_copy(from, sizeof from, area_path);
+    if (after_id) { /* resume in the area of the last person listed */
+        db_stmt *s = db_prepare(c, "SELECT a.path FROM persons p JOIN areas a ON a.id = p.area_id WHERE p.id = $1");
+        if (!s)
+            return DB_ERR;
+        db_bind_i64(s, 1, after_id);
+        if (db_step(s) == DB_ROW && strcmp(db_col_text(s, 0), area_path) >= 0 && strcmp(db_col_text(s, 0), upper) < 0)
+            fx_copy(from, sizeof from, db_col_text(s, 0));
+        db_done(s);
+    }
     db_stmt *s = db_prepare(c, PERSON_SELECT
-                            "WHERE a.path >= $1 AND a.path < $2 AND p.id > $4"
+                            "WHERE a.path >= $1 AND a.path < $2 AND (a.path > $1 OR p.id > $4)"
                             " AND EXISTS (SELECT 1 FROM round_areas ra JOIN areas x ON x.id = ra.area_id"
                             "  WHERE ra.round_id = $3 AND substr(a.path, 1, length(x.path)) = x.path)"
                             " AND NOT EXISTS (SELECT 1 FROM samples sm WHERE sm.round_id = $3 AND sm.person_id = p.id)"
                             " AND NOT EXISTS (SELECT 1 FROM exemptions e WHERE e.round_id = $3 AND e.person_id = p.id)"
-                            " ORDER BY p.id LIMIT $5");
+                            " ORDER BY a.path, p.id LIMIT $5");
     if (!s)
         return DB_ERR;
-    db_bind_text(s, 1, area_path);
+    db_bind_text(s, 1, from);
     db_bind_text(s, 2, upper);
     db_bind_i64(s, 3, round_id);
     db_bind_i64(s, 4, after_id);

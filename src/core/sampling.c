@@ -241,10 +241,10 @@ static int record_event(struct batch *b, sampling_event *e)
     if (!s)
         return DB_ERR;
     bool pre = e->status == SEV_REJECTED;
-    db_bind_text(s, 1, e->id);
-    db_bind_text(s, 2, pre ? "invalid" : type_names[e->type]);
-    db_bind_text(s, 3, pre ? "rejected" : "ok");
-    db_bind_text(s, 4, pre ? e->err_code : "");
+    db_bind_text_ref(s, 1, e->id); /* each outlives the statement: no copies */
+    db_bind_text_ref(s, 2, pre ? "invalid" : type_names[e->type]);
+    db_bind_text_ref(s, 3, pre ? "rejected" : "ok");
+    db_bind_text_ref(s, 4, pre ? e->err_code : "");
     db_bind_i64(s, 5, e->at);
     db_bind_i64(s, 6, b->now);
     if (b->who->p && b->who->p->user_id)
@@ -384,12 +384,14 @@ static int tube_open(struct batch *b, sampling_event *e)
 }
 
 /* The person a sample names: by personal code, or by ID number; an unknown ID
- * number with a name is a walk-in, registered in the site's area. */
-static int sample_person(struct batch *b, sampling_event *e, const site *st, int64_t *pid, int64_t *area_id,
-                         bool *walk_in)
+ * number with a name is a walk-in, registered in the site's area. *repeat: they
+ * were sampled in this round before (read in the same statement as the person). */
+static int sample_person(struct batch *b, sampling_event *e, const site *st, int64_t round_id, int64_t *pid,
+                         int64_t *area_id, bool *walk_in, bool *repeat)
 {
     const char *key = e->code;
-    const char *sql = "SELECT id, area_id FROM persons WHERE personal_code = $1";
+    const char *sql = "SELECT p.id, p.area_id, EXISTS (SELECT 1 FROM samples s WHERE s.round_id = $2"
+                      " AND s.person_id = p.id) FROM persons p WHERE p.personal_code = $1";
     fx_idcard card;
     if (!key) {
         time_t now = (time_t)b->now;
@@ -401,16 +403,19 @@ static int sample_person(struct batch *b, sampling_event *e, const site *st, int
             return 0;
         }
         key = st_id == FX_ID_OK ? card.number : e->id_number; /* other documents: as written */
-        sql = "SELECT id, area_id FROM persons WHERE id_number = $1";
+        sql = "SELECT p.id, p.area_id, EXISTS (SELECT 1 FROM samples s WHERE s.round_id = $2"
+              " AND s.person_id = p.id) FROM persons p WHERE p.id_number = $1";
     }
     db_stmt *s = db_prepare(b->c, sql);
     if (!s)
         return DB_ERR;
-    db_bind_text(s, 1, key);
+    db_bind_text_ref(s, 1, key);
+    db_bind_i64(s, 2, round_id);
     int rc = db_step(s);
     if (rc == DB_ROW) {
         *pid = db_col_i64(s, 0);
         *area_id = db_col_i64(s, 1);
+        *repeat = db_col_i64(s, 2) != 0;
     }
     db_done(s);
     if (rc == DB_ROW)
@@ -455,18 +460,6 @@ static int sample_person(struct batch *b, sampling_event *e, const site *st, int
     return 0;
 }
 
-static bool repeat_of(struct batch *b, int64_t round_id, int64_t person_id)
-{
-    db_stmt *s = db_prepare(b->c, "SELECT 1 FROM samples WHERE round_id = $1 AND person_id = $2 LIMIT 1");
-    if (!s)
-        return false;
-    db_bind_i64(s, 1, round_id);
-    db_bind_i64(s, 2, person_id);
-    bool yes = db_step(s) == DB_ROW;
-    db_done(s);
-    return yes;
-}
-
 /* Withdraws the exemption of someone who came to be sampled after all; true when there was one. */
 static int drop_exemption(struct batch *b, int64_t round_id, int64_t person_id)
 {
@@ -502,14 +495,13 @@ static int sample(struct batch *b, sampling_event *e)
         return 0;
     }
     int64_t pid = 0, area_id = 0;
-    bool walk_in = false;
-    int rc = sample_person(b, e, &sc->s, &pid, &area_id, &walk_in);
+    bool walk_in = false, repeat = false;
+    int rc = sample_person(b, e, &sc->s, r->r.id, &pid, &area_id, &walk_in, &repeat);
     if (rc < 0 || e->status == SEV_REJECTED)
         return rc;
     const char *path = area_path(b, area_id);
     if (!path)
         return DB_ERR;
-    bool repeat = !walk_in && repeat_of(b, r->r.id, pid);
     bool recall = repeat && sampling_is_recall(b->c, r->r.id, pid);
     e->warnings |= (repeat ? SEW_ALREADY_SAMPLED : 0) | (recall ? SEW_RECALL : 0) | (walk_in ? SEW_WALK_IN : 0);
     db_stmt *s = db_prepare(b->c, "INSERT INTO samples (id, round_id, tube_id, person_id, top_area_id, area_id, site_id,"
@@ -822,6 +814,7 @@ int sampling_apply(db_conn *c, const actor *who, sampling_event *ev, size_t n, s
     fx_str_init(&b.walk_ins, (size_t)1 << 20);
     fx_str_init(&b.rejected, (size_t)1 << 20);
     int rc = 0;
+    bool stored = false; /* an event row was written */
     for (size_t i = 0; i < n && rc == 0; i++) {
         sampling_event *e = &ev[i];
         if (e->id && (rc = record_event(&b, e)) != 0)
@@ -838,6 +831,7 @@ int sampling_apply(db_conn *c, const actor *who, sampling_event *ev, size_t n, s
         }
         sum->ok += e->status == SEV_OK;
         sum->duplicate += e->status == SEV_DUPLICATE;
+        stored |= e->id && e->status != SEV_DUPLICATE;
         if (e->status == SEV_REJECTED) {
             sum->rejected++;
             fx_str_addf(&b.rejected, "%s", b.rejected.len ? "," : "");
@@ -850,7 +844,7 @@ int sampling_apply(db_conn *c, const actor *who, sampling_event *ev, size_t n, s
         rc = flush_tubes(&b, &samples);
     if (rc == 0)
         rc = flush_coverage(&b);
-    if (rc == 0)
+    if (rc == 0 && stored) /* duplicates and events without an id leave nothing to audit */
         rc = audit_batch(&b, n, &samples);
     fx_str_free(&samples);
     fx_str_free(&b.opened);

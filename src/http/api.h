@@ -11,6 +11,8 @@ json_t *api_user_json(const user *u);
  * masked unless the role may see them (api_person.c). */
 typedef struct person person;
 json_t *api_person_json(const http_req *r, const person *p);
+/* The same person as JSON text appended to s: lists of thousands render without a tree per person. */
+void api_person_write(fx_str *s, const http_req *r, const person *p);
 
 /* Answers a failed deferred write: e when it was filled, else a plain 500. */
 int api_fail(http_req *r, int rc, const fx_err *e);

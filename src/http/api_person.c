@@ -13,10 +13,10 @@
 
 /* A person as this caller may see them: ID, phone and personal code are masked
  * unless the role may see them. */
-json_t *api_person_json(const http_req *r, const person *p)
+void api_person_write(fx_str *s, const http_req *r, const person *p)
 {
     bool clear = perm_allows(r->who.role, ACT_PERSON_UNMASK);
-    char id[40], phone[24], birth[16] = "";
+    char id[40], phone[24];
     if (clear) {
         fx_copy(id, sizeof id, p->id_number);
         fx_copy(phone, sizeof phone, p->phone);
@@ -24,28 +24,63 @@ json_t *api_person_json(const http_req *r, const person *p)
         person_mask_id(p->id_number, id);
         person_mask_phone(p->phone, phone);
     }
+    fx_str_addf(s, "{\"id\":%lld,\"name\":", (long long)p->id);
+    fx_str_add_json(s, p->name);
+    fx_str_adds(s, ",\"id_type\":");
+    fx_str_add_json(s, p->id_type);
+    fx_str_adds(s, ",\"id_number\":");
+    fx_str_add_json(s, id);
+    fx_str_adds(s, ",\"phone\":");
+    fx_str_add_json(s, phone);
     if (p->birth_date)
-        snprintf(birth, sizeof birth, "%04d-%02d-%02d", p->birth_date / 10000, p->birth_date / 100 % 100,
-                 p->birth_date % 100);
-    json_t *flags = json_array();
-    for (int i = 0; i < 6; i++)
+        fx_str_addf(s, ",\"birth_date\":\"%04d-%02d-%02d\"", p->birth_date / 10000, p->birth_date / 100 % 100,
+                    p->birth_date % 100);
+    else
+        fx_str_adds(s, ",\"birth_date\":null");
+    fx_str_adds(s, ",\"sex\":");
+    fx_str_add_json(s, p->sex);
+    fx_str_adds(s, ",\"category\":");
+    fx_str_add_json(s, p->category);
+    fx_str_adds(s, ",\"employer\":");
+    fx_str_add_json(s, p->employer);
+    fx_str_adds(s, ",\"flags\":[");
+    for (int i = 0, n = 0; i < 6; i++)
         if (p->flags & (1u << i))
-            json_array_append_new(flags, json_string(person_flag_names[i]));
-    json_t *j = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s?, s:s, s:s, s:s, s:o, s:b, s:b, s:s, s:s, s:b, s:I, s:I}",
-                          "id", (json_int_t)p->id, "name", p->name, "id_type", p->id_type, "id_number", id, "phone",
-                          phone, "birth_date", birth[0] ? birth : NULL, "sex", p->sex, "category", p->category,
-                          "employer", p->employer, "flags", flags, "party_member", p->party_member, "walk_in",
-                          p->walk_in, "area", p->area_code, "address", p->address, "masked", !clear, "created_at",
-                          (json_int_t)p->created_at, "updated_at", (json_int_t)p->updated_at);
-    json_object_set_new(j, "household", p->household_id ? json_integer(p->household_id) : json_null());
-    json_object_set_new(j, "merchant", p->merchant_id ? json_integer(p->merchant_id) : json_null());
-    if (clear)
-        json_object_set_new(j, "personal_code", json_string(p->personal_code));
+            fx_str_addf(s, "%s\"%s\"", n++ ? "," : "", person_flag_names[i]);
+    fx_str_addf(s, "],\"party_member\":%s,\"walk_in\":%s,\"area\":", p->party_member ? "true" : "false",
+                p->walk_in ? "true" : "false");
+    fx_str_add_json(s, p->area_code);
+    fx_str_adds(s, ",\"address\":");
+    fx_str_add_json(s, p->address);
+    fx_str_addf(s, ",\"masked\":%s,\"created_at\":%lld,\"updated_at\":%lld", clear ? "false" : "true",
+                (long long)p->created_at, (long long)p->updated_at);
+    const int64_t links[2] = {p->household_id, p->merchant_id};
+    for (int i = 0; i < 2; i++) {
+        fx_str_adds(s, i ? ",\"merchant\":" : ",\"household\":");
+        if (links[i])
+            fx_str_addf(s, "%lld", (long long)links[i]);
+        else
+            fx_str_adds(s, "null");
+    }
+    if (clear) {
+        fx_str_adds(s, ",\"personal_code\":");
+        fx_str_add_json(s, p->personal_code);
+    }
+    fx_str_adds(s, "}");
+}
+
+json_t *api_person_json(const http_req *r, const person *p)
+{
+    fx_str s;
+    fx_str_init(&s, (size_t)1 << 16);
+    api_person_write(&s, r, p);
+    json_t *j = s.overflow || !s.p ? NULL : json_loadb(s.p, s.len, 0, NULL); /* NULL: not UTF-8 (http_json: 500) */
+    fx_str_free(&s);
     return j;
 }
 
 static _Thread_local const http_req *tl_req;
-static json_t *render_person(const void *row) { return api_person_json(tl_req, row); }
+static void write_person(fx_str *s, const void *row) { api_person_write(s, tl_req, row); }
 
 static int search_persons(http_req *r)
 {
@@ -99,7 +134,7 @@ static int search_persons(http_req *r)
         n = k;
     }
     tl_req = r;
-    http_list_rows(r, rows, sizeof *rows, n, limit, offsetof(person, id), render_person);
+    http_list_text(r, rows, sizeof *rows, n, limit, offsetof(person, id), write_person);
     free(rows);
     return HTTP_DONE;
 }

@@ -233,7 +233,7 @@ static int get_hourly(http_req *r)
 }
 
 static _Thread_local const http_req *tl_req;
-static json_t *render_person(const void *row) { return api_person_json(tl_req, row); }
+static void write_person(fx_str *s, const void *row) { api_person_write(s, tl_req, row); }
 
 static int get_untested(http_req *r)
 {
@@ -251,7 +251,7 @@ static int get_untested(http_req *r)
         return http_error(r, 500, "internal", "out of memory");
     int n = round_untested(c, rd.id, a.path, cursor, rows, limit + 1);
     tl_req = r;
-    http_list_rows(r, rows, sizeof *rows, n, limit, offsetof(person, id), render_person);
+    http_list_text(r, rows, sizeof *rows, n, limit, offsetof(person, id), write_person);
     free(rows);
     return HTTP_DONE;
 }

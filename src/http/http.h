@@ -7,6 +7,7 @@
 #include "core/actor.h"
 #include "db/db.h"
 #include "util/fx_err.h"
+#include "util/fx_str.h"
 
 #include <jansson.h>
 #include <stdbool.h>
@@ -94,6 +95,9 @@ int http_list(http_req *r, json_t *items, int64_t next_cursor);
  * a next page, whose cursor is the int64 id at id_off in rows[limit - 1]. n < 0 answers 500. */
 int http_list_rows(http_req *r, const void *rows, size_t elem, int n, int limit, size_t id_off,
                    json_t *(*render)(const void *row));
+/* http_list_rows for long lists: each row is written as JSON text by write, no json_t in between. */
+int http_list_text(http_req *r, const void *rows, size_t elem, int n, int limit, size_t id_off,
+                   void (*write)(fx_str *s, const void *row));
 /* Reads limit (1..max, default def) and cursor (an id) from the query;
  * on a bad value answers 400 and returns -1. */
 int http_page(http_req *r, int def, int max, int *limit, int64_t *cursor);

@@ -138,6 +138,39 @@ int http_list_rows(http_req *r, const void *rows, size_t elem, int n, int limit,
     return http_list(r, items, next);
 }
 
+int http_list_text(http_req *r, const void *rows, size_t elem, int n, int limit, size_t id_off,
+                   void (*write)(fx_str *s, const void *row))
+{
+    if (n < 0)
+        return http_error(r, 500, "internal", "could not read the list; try again");
+    const char *base = rows;
+    fx_str s;
+    fx_str_init(&s, (size_t)64 << 20);
+    fx_str_adds(&s, "{\"items\":[");
+    for (int i = 0; i < n && i < limit; i++) {
+        if (i)
+            fx_str_adds(&s, ",");
+        write(&s, base + (size_t)i * elem);
+    }
+    int64_t next = 0;
+    if (n > limit)
+        memcpy(&next, base + (size_t)(limit - 1) * elem + id_off, sizeof next);
+    if (next > 0)
+        fx_str_addf(&s, "],\"next_cursor\":\"%lld\"}", (long long)next);
+    else
+        fx_str_adds(&s, "],\"next_cursor\":null}");
+    if (s.overflow || !s.p) {
+        fx_str_free(&s);
+        return http_error(r, 500, "internal", "the answer could not be built; try again");
+    }
+    free(r->resp);
+    r->resp_len = s.len;
+    r->resp = fx_str_take(&s);
+    r->content_type_out = "application/json; charset=utf-8";
+    r->status = 200;
+    return HTTP_DONE;
+}
+
 int http_page(http_req *r, int def, int max, int *limit, int64_t *cursor)
 {
     long long v;

@@ -1,8 +1,7 @@
 /* API tests: boxes handed over, lab results, the positive flow, trace, turnaround.
- * Rounds, tubes and boxes come from tests/lib/round_fixture (straight into the 0003
- * tables) until the sampling batch is there; persons and areas through the API. */
+ * The round, its tubes and boxes are made as in the field: POST /api/v1/rounds, /sites
+ * and one sampling batch; persons and areas through the API too. */
 #include "lib/fxt.h"
-#include "lib/round_fixture.h"
 #include "lib/testhelp.h"
 
 #include <stdio.h>
@@ -94,20 +93,55 @@ static void setup_round(void)
     p[6] = person(6, "丁六", "HKG-YH-IT-W12-XR-B2-U1", "1");
     p[7] = person(7, "丁七", "HKG-YH-IT-W12-XR-B2-U1", "1");
     p[8] = person(8, "戊八", "HKG-YH-IT-W12-XR-B2-U1", "2");
-    CHECK(rfx_open(srv.db) == 0);
-    round_id = rfx_round("HKG-YH", T0 - 6 * 3600, T0 + 6 * 3600);
-    int64_t site = rfx_site("HKG-YH-IT-W12", "港城公寓核酸点");
-    int64_t ta[] = {p[1], p[2], p[3]}, tb[] = {p[6], p[7]}, tc[] = {p[8]};
-    CHECK(rfx_tube(round_id, site, "TA", 10, ta, 3, T0 - 3 * 3600, T0 - 3 * 3600 + 600) > 0);
-    CHECK(rfx_tube(round_id, site, "TB", 10, tb, 2, T0 - 3 * 3600, T0 - 3 * 3600 + 600) > 0);
-    CHECK(rfx_tube(round_id, site, "TC", 10, tc, 1, T0 - 3 * 3600, T0 - 3 * 3600 + 600) > 0);
-    CHECK(rfx_tube(round_id, site, "TD", 10, NULL, 0, T0 - 80 * 60, T0 - 75 * 60) > 0);
-    CHECK(rfx_tube(round_id, site, "TE", 10, NULL, 0, T0 - 110 * 60, T0 - 105 * 60) > 0);
-    const char *bx1[] = {"TA", "TB", "TC"}, *bx2[] = {"TD"}, *bx3[] = {"TE"};
-    CHECK(rfx_box(round_id, site, "BX1", "S-001", bx1, 3, T0 - 160 * 60) > 0);
-    CHECK(rfx_box(round_id, site, "BX2", "S-002", bx2, 1, T0 - 70 * 60) > 0);  /* 70 min out: at risk */
-    CHECK(rfx_box(round_id, site, "BX3", "S-003", bx3, 1, T0 - 100 * 60) > 0); /* 100 min, not at the lab: breach */
-    rfx_close();
+    char body[4096];
+    snprintf(body, sizeof body, "{\"name\":\"custody\",\"areas\":[\"HKG-YH\"],\"start\":%lld,\"deadline\":%lld}",
+             T0 - 6 * 3600, T0 + 6 * 3600);
+    fxt_resp r;
+    CHECK_EQ_INT(post("/api/v1/rounds", officer, body, &r), 201);
+    round_id = json_integer_value(json_object_get(r.json, "id"));
+    fxt_free(&r);
+    CHECK_EQ_INT(post("/api/v1/sites", officer, "{\"name\":\"港城公寓核酸点\",\"area\":\"HKG-YH-IT-W12\",\"tables\":2}", &r),
+                 201);
+    long long site = json_integer_value(json_object_get(r.json, "id"));
+    fxt_free(&r);
+    /* TA holds P1-P3, TB P6-P7, TC P8; TD and TE are empty; three boxes */
+    static const struct {
+        const char *tube;
+        int members[3];
+        long long opened, sealed;
+    } tubes[] = {{"TA", {1, 2, 3}, T0 - 3 * 3600, T0 - 3 * 3600 + 600}, {"TB", {6, 7}, T0 - 3 * 3600, T0 - 3 * 3600 + 600},
+                 {"TC", {8}, T0 - 3 * 3600, T0 - 3 * 3600 + 600},      {"TD", {0}, T0 - 80 * 60, T0 - 75 * 60},
+                 {"TE", {0}, T0 - 110 * 60, T0 - 105 * 60}};
+    int len = snprintf(body, sizeof body, "{\"events\":[");
+    for (size_t i = 0; i < sizeof tubes / sizeof *tubes; i++) {
+        len += snprintf(body + len, sizeof body - (size_t)len,
+                        "{\"id\":\"open-%s\",\"type\":\"tube_open\",\"round\":%lld,\"site\":%lld,\"tube\":\"%s\","
+                        "\"pool_size\":10,\"at\":%lld},",
+                        tubes[i].tube, round_id, site, tubes[i].tube, tubes[i].opened);
+        for (int k = 0; k < 3 && tubes[i].members[k]; k++) {
+            char id[19];
+            id_number(tubes[i].members[k], id);
+            len += snprintf(body + len, sizeof body - (size_t)len,
+                            "{\"id\":\"s-%s-%d\",\"type\":\"sample\",\"tube\":\"%s\",\"person\":{\"id_number\":\"%s\"},"
+                            "\"at\":%lld},",
+                            tubes[i].tube, k, tubes[i].tube, id, tubes[i].opened + 60);
+        }
+        len += snprintf(body + len, sizeof body - (size_t)len,
+                        "{\"id\":\"seal-%s\",\"type\":\"tube_seal\",\"tube\":\"%s\",\"at\":%lld},", tubes[i].tube,
+                        tubes[i].tube, tubes[i].sealed);
+    }
+    snprintf(body + len, sizeof body - (size_t)len,
+             "{\"id\":\"box1\",\"type\":\"box_seal\",\"box\":\"BX1\",\"seal\":\"S-001\",\"tubes\":[\"TA\",\"TB\",\"TC\"],"
+             "\"at\":%lld},"
+             /* 70 min out: at risk */
+             "{\"id\":\"box2\",\"type\":\"box_seal\",\"box\":\"BX2\",\"seal\":\"S-002\",\"tubes\":[\"TD\"],\"at\":%lld},"
+             /* 100 min, not at the lab: breach */
+             "{\"id\":\"box3\",\"type\":\"box_seal\",\"box\":\"BX3\",\"seal\":\"S-003\",\"tubes\":[\"TE\"],\"at\":%lld}]}",
+             T0 - 160 * 60, T0 - 70 * 60, T0 - 100 * 60);
+    CHECK_EQ_INT(post("/api/v1/sampling/batch", officer, body, &r), 200);
+    CHECKF(json_integer_value(json_object_get(json_object_get(r.json, "summary"), "ok")) == 19, "every event ok: %s",
+           r.body ? r.body : "");
+    fxt_free(&r);
 }
 
 static void handover_with_wrong_count(void)

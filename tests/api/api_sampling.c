@@ -242,12 +242,12 @@ static void whole_flow(void)
     CHECK_EQ_INT(ifield(c, "in_scope"), in0 + 1);
     json_decref(c);
 
-    /* one audit entry per batch */
+    /* one audit entry for the batch; the replay changed nothing, so it has none */
     r = fxt_req(&srv, "GET", "/api/v1/audit?entity=sampling_batch", admin, NULL);
     CHECK_EQ_INT(r.status, 200);
     json_t *a = json_object_get(r.json, "items");
-    CHECK_EQ_INT(json_array_size(a), 2);
-    const char *changes = json_dumps(json_array_get(a, 1), 0);
+    CHECK_EQ_INT(json_array_size(a), 1);
+    const char *changes = json_dumps(json_array_get(a, 0), 0);
     CHECKF(changes && strstr(changes, "TB0001") && strstr(changes, "BX01"), "%s", changes ? changes : "");
     free((void *)changes);
     fxt_free(&r);
