@@ -18,9 +18,12 @@ static const struct command {
      "serve [--db PATH] [--listen HOST:PORT] [--tls-cert FILE --tls-key FILE] [--web DIR] [--log FILE]\n"
      "      [--threads N] [--conn-limit N] [--per-ip-limit N] [--conn-timeout S] [--request-timeout S]\n"
      "      [--max-body-kib N] [--max-upload-mb N] [--max-inflight N] [--session-ttl S] [--login-max-user N] [--login-max-ip N]\n"
-     "      [--write-batch N] [--write-queue N] [--tz ZONE] [--port-file FILE] [--no-request-log]",
+     "      [--write-batch N] [--write-queue N] [--tz ZONE] [--port-file FILE] [--no-request-log]\n"
+     "      [--notify-interval-ms N] [--notify-retry-s S] [--notify-attempts N]",
      "Run the server (default 127.0.0.1:8080). SIGTERM or Ctrl-C finishes the requests in flight, then exits.\n"
-     "--write-batch 1 makes every write its own fsync (for comparison only)."},
+     "--write-batch 1 makes every write its own fsync (for comparison only).\n"
+     "Reminders and alarms: the outbox is looked at every --notify-interval-ms (5000); a failed send is retried\n"
+     "after --notify-retry-s (30), doubling each time up to an hour, --notify-attempts times (12)."},
     {"demo", cmd_demo, "demo [--db PATH] [--people N] [--seed N]",
      "Fill the database with the demo sub-districts of the Zhengzhou Airport Economy Zone, a synthetic population\n"
      "(about 30,000 people; --people N scales it, --seed N picks another one) and one account per role;\n"

@@ -20,7 +20,9 @@ static const char *const action_names[ACT__COUNT] = {
     [ACT_RESULT_POST] = "result.post", [ACT_POSITIVE_ACT] = "positive.act", [ACT_PRINT] = "print",
     [ACT_ISO_READ] = "isolation.read", [ACT_ISO_WRITE] = "isolation.write", [ACT_ISO_CHECKIN] = "isolation.checkin",
     [ACT_ZONE_WRITE] = "zone.write", [ACT_POLICY_WRITE] = "policy.write",
-    [ACT_TRANSPORT_PLAN] = "transport.plan",
+    [ACT_TRANSPORT_PLAN] = "transport.plan", [ACT_TRANSPORT_SETUP] = "transport.setup",
+    [ACT_TRANSPORT_READ] = "transport.read", [ACT_TRANSPORT_RUNS] = "transport.runs",
+    [ACT_CHANNEL_ADMIN] = "channel.admin",
 };
 
 /* The role-by-action table (contract.md, "Roles and what they may do"). */
@@ -33,14 +35,15 @@ static const uint64_t role_actions[ROLE__COUNT] = {
                      A(ACT_PERSON_LOOKUP) | A(ACT_PERSON_READ) | A(ACT_PERSON_WRITE) | A(ACT_PERSON_UNMASK) |
                      A(ACT_IMPORT) | A(ACT_ROUND_READ) | A(ACT_ROUND_WRITE) | A(ACT_EXEMPT) | A(ACT_SITE_REPORT) |
                      A(ACT_SAMPLING) | A(ACT_CUSTODY) | A(ACT_POSITIVE_ACT) | A(ACT_PRINT) | A(ACT_ISO_READ) |
-                     A(ACT_ISO_WRITE) | A(ACT_ISO_CHECKIN) | A(ACT_ZONE_WRITE) | A(ACT_TRANSPORT_PLAN),
+                     A(ACT_ISO_WRITE) | A(ACT_ISO_CHECKIN) | A(ACT_ZONE_WRITE) | A(ACT_TRANSPORT_PLAN) |
+                     A(ACT_TRANSPORT_SETUP) | A(ACT_TRANSPORT_READ) | A(ACT_TRANSPORT_RUNS) | A(ACT_CHANNEL_ADMIN),
     [ROLE_STAFF] = A(ACT_PUBLIC) | A(ACT_SESSION) | A(ACT_AREA_READ) | A(ACT_AREA_WRITE) | A(ACT_PERSON_LOOKUP) |
                    A(ACT_PERSON_READ) | A(ACT_PERSON_WRITE) | A(ACT_PERSON_UNMASK) | A(ACT_IMPORT) |
                    A(ACT_ROUND_READ) | A(ACT_EXEMPT) | A(ACT_SITE_REPORT) | A(ACT_SAMPLING) | A(ACT_CUSTODY) | A(ACT_PRINT) |
-                   A(ACT_ISO_READ) | A(ACT_ISO_CHECKIN),
+                   A(ACT_ISO_READ) | A(ACT_ISO_CHECKIN) | A(ACT_TRANSPORT_READ),
     [ROLE_REGISTRAR] = A(ACT_PUBLIC) | A(ACT_SESSION) | A(ACT_AREA_READ) | A(ACT_PERSON_LOOKUP) | A(ACT_SITE_REPORT) |
                        A(ACT_SAMPLING),
-    [ROLE_DRIVER] = A(ACT_PUBLIC) | A(ACT_SESSION) | A(ACT_AREA_READ) | A(ACT_CUSTODY),
+    [ROLE_DRIVER] = A(ACT_PUBLIC) | A(ACT_SESSION) | A(ACT_AREA_READ) | A(ACT_CUSTODY) | A(ACT_TRANSPORT_RUNS),
     [ROLE_LAB] = A(ACT_PUBLIC) | A(ACT_SESSION) | A(ACT_AREA_READ) | A(ACT_CUSTODY) | A(ACT_RESULT_POST),
     [ROLE_VOLUNTEER] = A(ACT_PUBLIC) | A(ACT_SESSION) | A(ACT_AREA_READ),
     /* Systems reach only their own endpoints, which later capabilities declare. */

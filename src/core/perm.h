@@ -55,6 +55,10 @@ enum fx_action {
     ACT_ZONE_WRITE,   /* create, activate, dismiss and lift zones; gate posts */
     ACT_POLICY_WRITE, /* isolation policy versions */
     ACT_TRANSPORT_PLAN, /* plan sample transport (runs no store write) */
+    ACT_TRANSPORT_SETUP, /* a round's vehicles, hub and pickup schedule; make and redo its plan */
+    ACT_TRANSPORT_READ,  /* a round's stored plan and its outbox */
+    ACT_TRANSPORT_RUNS,  /* one's own runs as a driver */
+    ACT_CHANNEL_ADMIN,   /* message channels (webhooks and their secrets) */
     ACT__COUNT
 };
 

@@ -21,6 +21,7 @@ static const route *const tables[] = {
     api_print_routes,
     api_isolation_routes, api_zone_routes,
     api_transport_routes,
+    api_dispatch_routes,
     api_static_routes, /* last: its prefix pattern catches every other GET */
 };
 
