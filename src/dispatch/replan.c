@@ -264,13 +264,13 @@ static int load_runs(rp *r, const json_t *plan)
             }
         }
         const pstop *last = &u->stop[u->nstop - 1];
-        u->done = last->arrive <= r->now;
         bool carries = false;
         for (int s = 0; s < u->nstop; s++)
             for (int b = 0; b < u->stop[s].nbox; b++) {
                 const pbox *x = &r->box[u->stop[s].box[b]];
                 carries |= x->state == B_ONBOARD && strcmp(x->veh, r->st->veh[u->veh].id) == 0;
             }
+        u->done = last->arrive <= r->now && !carries; /* boxes on board: not at the hub yet, whatever the plan said */
         u->current = !u->done && (u->depart <= r->now || carries);
         r->nrun++;
     }
@@ -348,15 +348,21 @@ static void build_fixed(rp *r, bool keep, fixed *f)
         }
         if (!u->current)
             continue;
-        /* d: the last stop done (arrived by now, or a box of it on board); else the first */
-        int d = 0;
+        /* d: the last stop done. Handovers say where the vehicle really is: the last stop
+           with a box on board; without any, the last stop the plan reached by now; else
+           the first (it is on its way there) */
+        int d = 0, d_hand = -1;
         for (int s = 0; s < u->nstop; s++) {
-            bool has = u->stop[s].arrive <= r->now;
-            for (int b = 0; b < u->stop[s].nbox; b++)
-                has |= on_board(r, &r->box[u->stop[s].box[b]], u->veh);
-            if (has && !u->stop[s].hub)
+            if (u->stop[s].hub)
+                continue;
+            if (u->stop[s].arrive <= r->now)
                 d = s;
+            for (int b = 0; b < u->stop[s].nbox; b++)
+                if (on_board(r, &r->box[u->stop[s].box[b]], u->veh))
+                    d_hand = s;
         }
+        if (d_hand >= 0)
+            d = d_hand;
         json_t *stops = json_array();
         int t = u->stop[0].arrive, prev = r->geo.hub, onb = 0;
         int carried[256];
