@@ -40,7 +40,7 @@ static void restart(long long t, const char *interval_ms, bool kill9)
     if (kill9)
         fxt_kill9(&srv);
     else
-        fxt_stop(&srv);
+        CHECKF(fxt_stop(&srv) == 0, "the server did not exit cleanly (sanitizer report above?)");
     static const char *extra[8];
     extra[0] = "--notify-interval-ms", extra[1] = interval_ms, extra[2] = "--notify-retry-s", extra[3] = "1",
     extra[4] = NULL;
@@ -181,6 +181,13 @@ static void setup_and_first_plans(void)
     r = req("GET", "/api/v1/transport/my-runs", staff, NULL);
     CHECK_EQ_INT(r.status, 403);
     fxt_free(&r);
+    /* audited: the setup and the plan */
+    char *admin = fxt_login(&srv, "admin", pw);
+    snprintf(path, sizeof path, "/api/v1/audit?entity=round&id=%lld", r1);
+    r = req("GET", path, admin, NULL);
+    CHECK(r.body && strstr(r.body, "\"transport_setup\"") && strstr(r.body, "\"transport_plan\""));
+    fxt_free(&r);
+    free(admin);
 }
 
 static long long channel(const char *body)
@@ -219,7 +226,29 @@ static void channels(void)
     r = req("GET", "/api/v1/channels", officer, NULL);
     CHECK_EQ_INT(json_array_size(json_object_get(r.json, "items")), 4);
     CHECK(r.body && !strstr(r.body, "SECding") && !strstr(r.body, "whsecret") && !strstr(r.body, "k1"));
+    long long first = json_integer_value(json_object_get(json_array_get(json_object_get(r.json, "items"), 0), "id"));
     fxt_free(&r);
+    /* changed and audited without the secret */
+    char path[80];
+    snprintf(path, sizeof path, "/api/v1/channels/%lld", first);
+    r = req("PATCH", path, officer, "{\"secret\":\"SECrotated\",\"colour\":1}");
+    CHECK_EQ_INT(r.status, 400);
+    CHECK_STR(fxt_err(&r), "unknown_field");
+    fxt_free(&r);
+    r = req("PATCH", path, officer, "{\"name\":\"港城群2\",\"secret\":\"SECrotated\"}");
+    CHECK_EQ_INT(r.status, 200);
+    CHECK(json_is_true(json_object_get(r.json, "has_secret")));
+    fxt_free(&r);
+    r = req("PATCH", path, officer, "{\"secret\":\"\"}"); /* the WeCom robot needs none */
+    CHECK_EQ_INT(r.status, 200);
+    fxt_free(&r);
+    char *admin = fxt_login(&srv, "admin", pw);
+    snprintf(path, sizeof path, "/api/v1/audit?entity=channel&id=%lld", first);
+    r = req("GET", path, admin, NULL);
+    CHECK(r.body && strstr(r.body, "\"create\"") && strstr(r.body, "\"update\"") && !strstr(r.body, "SECrotated") &&
+          !strstr(r.body, "k1"));
+    fxt_free(&r);
+    free(admin);
 }
 
 static void hmac_b64(const char *key, const char *data, char out[64])
