@@ -24,6 +24,7 @@
 #include <curl/curl.h>
 #include <gnutls/crypto.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,7 +38,8 @@ static struct {
     pthread_t th;
     pthread_mutex_t mu;
     pthread_cond_t cv;
-    bool stop, running;
+    _Atomic bool stop;
+    bool running;
 } N = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
 
 typedef struct out_msg {
@@ -73,7 +75,6 @@ static size_t sink(char *p, size_t sz, size_t n, void *arg)
 {
     fx_str *s = arg;
     fx_str_add(s, p, sz * n); /* a long answer is cut at the max: only errcode matters */
-    (void)p;
     return sz * n;
 }
 
@@ -210,16 +211,17 @@ static void send_due(db_conn *c, CURL *cu, int64_t now)
         n += x->text != NULL;
     }
     db_done(s); /* no statement is held while the network is slow */
-    for (int i = 0; i < n; i++) {
-        send_one(cu, &m[i]);
-        if (!m[i].sent)
-            fx_log(FX_LOG_WARN, "outbox %lld to a %s channel: %s (attempt %d)", (long long)m[i].id, m[i].ckind,
-                   m[i].error, m[i].attempts + 1);
+    int tried = 0; /* a stopping server does not wait for slow receivers: the rest stay pending */
+    for (; tried < n && !N.stop; tried++) {
+        send_one(cu, &m[tried]);
+        if (!m[tried].sent)
+            fx_log(FX_LOG_WARN, "outbox %lld to a %s channel: %s (attempt %d)", (long long)m[tried].id,
+                   m[tried].ckind, m[tried].error, m[tried].attempts + 1);
     }
-    if (n) {
-        mark_op op = {m, n, fx_now()};
+    if (tried) {
+        mark_op op = {m, tried, fx_now()};
         if (db_write(N.d, mark_job, &op) != 0)
-            fx_log(FX_LOG_ERROR, "outbox: could not record %d outcomes; they will be sent again", n);
+            fx_log(FX_LOG_ERROR, "outbox: could not record %d outcomes; they will be sent again", tried);
     }
     for (int i = 0; i < n; i++)
         free(m[i].text);

@@ -207,7 +207,7 @@ int dsp_channel_update(db_conn *c, const actor *who, int64_t id, const json_t *b
     if (rc)
         return rc;
     json_t *cur = dsp_channel_get(c, id, who->p && who->p->area_id ? who->p->area_path : NULL);
-    if (!cur || (who->p && !who->p->area_id && who->p->role != ROLE_ADMIN)) {
+    if (!cur) {
         json_decref(cur);
         return fx_fail(e, FX_ENOTFOUND, "channel_not_found", "channel %lld does not exist in your area", (long long)id);
     }
