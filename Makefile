@@ -6,7 +6,7 @@
 #   make fuzz     the libFuzzer targets, briefly     make bench   the quick benchmarks
 CC      ?= cc
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
-PKGS    := libmicrohttpd jansson sqlite3 libargon2 gnutls xlsxwriter cairo-pdf pangocairo fontconfig libqrencode libmosquitto
+PKGS    := libmicrohttpd jansson sqlite3 libargon2 gnutls xlsxwriter cairo-pdf pangocairo fontconfig libqrencode libmosquitto libcurl
 WARN    := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes -Wvla
 BASE    := -std=c17 -D_GNU_SOURCE -Isrc -pthread $(WARN) -DFX_VERSION='"$(VERSION)"'
 REL     := -O2 -g

@@ -20,12 +20,15 @@ static const struct command {
      "      [--max-body-kib N] [--max-upload-mb N] [--max-inflight N] [--session-ttl S] [--login-max-user N] [--login-max-ip N]\n"
      "      [--write-batch N] [--write-queue N] [--tz ZONE] [--port-file FILE] [--no-request-log]\n"
      "      [--mqtt-host HOST [--mqtt-port N] [--mqtt-user NAME] [--mqtt-password-file FILE]]\n"
-     "      [--tick S] [--silent-minutes N]",
+     "      [--tick S] [--silent-minutes N]\n"
+     "      [--notify-interval-ms N] [--notify-retry-s S] [--notify-attempts N]",
      "Run the server (default 127.0.0.1:8080). SIGTERM or Ctrl-C finishes the requests in flight, then exits.\n"
      "--mqtt-host: also take door-sensor events from that MQTT broker (off by default; port 1883, user fangxian,\n"
      "password from the file `devices mosquitto-config` writes). Every --tick seconds (30) the clock raises\n"
      "alarms for sensors silent over --silent-minutes (30) and alerts for overdue service requests.\n"
-     "--write-batch 1 makes every write its own fsync (for comparison only)."},
+     "--write-batch 1 makes every write its own fsync (for comparison only).\n"
+     "Reminders and alarms: the outbox is looked at every --notify-interval-ms (5000); a failed send is retried\n"
+     "after --notify-retry-s (30), doubling each time up to an hour, --notify-attempts times (12)."},
     {"demo", cmd_demo, "demo [--db PATH] [--people N] [--seed N]",
      "Fill the database with the demo sub-districts of the Zhengzhou Airport Economy Zone, a synthetic population\n"
      "(about 30,000 people; --people N scales it, --seed N picks another one) and one account per role;\n"

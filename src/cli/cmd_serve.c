@@ -1,6 +1,7 @@
 /* cmd_serve.c — `fangxian serve`: options to config, then the server. */
 #include "cli/cli.h"
 
+#include "dispatch/dispatch.h"
 #include "http/server.h"
 #include "ingest/mqtt.h"
 #include "ingest/ticker.h"
@@ -70,6 +71,7 @@ int cmd_serve(int argc, char **argv)
     cfg->web_dir = (v = cli_opt(&a, "web")) ? v : default_web_dir(webbuf, sizeof webbuf);
     cfg->port_file = cli_opt(&a, "port-file");
     cfg->log_requests = !cli_flag(&a, "no-request-log");
+    dsp_notify_opt nopt = {.interval_ms = 5000, .retry_s = 30, .max_attempts = 12};
     int max_body_kib = (int)(cfg->max_body / 1024), max_upload_mb = (int)(cfg->max_upload >> 20);
     if (int_opt(&a, "threads", 1, 256, &cfg->threads) || int_opt(&a, "conn-limit", 16, 1000000, &cfg->conn_limit) ||
         int_opt(&a, "per-ip-limit", 1, 1000000, &cfg->per_ip_limit) ||
@@ -82,7 +84,10 @@ int cmd_serve(int argc, char **argv)
         int_opt(&a, "login-max-user", 1, 1000000, &cfg->login_max_user) ||
         int_opt(&a, "login-max-ip", 1, 1000000, &cfg->login_max_ip) ||
         int_opt(&a, "write-batch", 1, 100000, &dopt.write_batch_max) ||
-        int_opt(&a, "write-queue", 1, 10000000, &dopt.write_queue_max))
+        int_opt(&a, "write-queue", 1, 10000000, &dopt.write_queue_max) ||
+        int_opt(&a, "notify-interval-ms", 50, 3600000, &nopt.interval_ms) ||
+        int_opt(&a, "notify-retry-s", 1, 3600, &nopt.retry_s) ||
+        int_opt(&a, "notify-attempts", 1, 100, &nopt.max_attempts))
         return CLI_USAGE;
     mqtt_options mq = {.host = cli_opt(&a, "mqtt-host"), .port = 1883, .username = cli_opt(&a, "mqtt-user")};
     const char *mqtt_pw_file = cli_opt(&a, "mqtt-password-file");
@@ -141,12 +146,16 @@ int cmd_serve(int argc, char **argv)
         fprintf(stderr, "serve: cannot start the clock's thread\n");
     else if (mq.host && !(ml = mqtt_start(app.db, &mq, err, sizeof err)))
         fprintf(stderr, "serve: %s\n", err);
+    /* reminders, alarms and re-plans after deviating seals: one thread beside the server */
+    if (dsp_notify_start(app.db, &nopt) != 0)
+        fprintf(stderr, "serve: cannot start the message sender\n");
     else if (http_serve(&app, err, sizeof err) != 0)
         fprintf(stderr, "serve: %s\n", err);
     else
         rc = CLI_OK;
     mqtt_stop(ml); /* stores what it has received before the store closes */
     ticker_stop(tk);
+    dsp_notify_stop();
     throttle_free(app.login_user);
     throttle_free(app.login_ip);
     sem_destroy(&app.login_slots);

@@ -26,6 +26,9 @@ static const char *const action_names[ACT__COUNT] = {
     [ACT_WO_ROUTE] = "work_order.route", [ACT_WO_HANDLE] = "work_order.handle",
     [ACT_DEVICE_EVENT] = "device.event",
     [ACT_DEVICE_ADMIN] = "device.admin", [ACT_ALARM] = "alarm", [ACT_SERVICE] = "service", [ACT_COUNSEL] = "counsel",
+    [ACT_TRANSPORT_SETUP] = "transport.setup",
+    [ACT_TRANSPORT_READ] = "transport.read", [ACT_TRANSPORT_RUNS] = "transport.runs",
+    [ACT_CHANNEL_ADMIN] = "channel.admin",
 };
 
 /* The role-by-action table (contract.md, "Roles and what they may do"). */
@@ -42,16 +45,17 @@ static const uint64_t role_actions[ROLE__COUNT] = {
                      A(ACT_ISO_WRITE) | A(ACT_ISO_CHECKIN) | A(ACT_ZONE_WRITE) | A(ACT_TRANSPORT_PLAN) |
                      A(ACT_CHECKPOINT_WRITE) | A(ACT_ARRIVAL) | A(ACT_ARRIVAL_READ) | A(ACT_RISK_WRITE) |
                      A(ACT_WO_READ) | A(ACT_WO_ROUTE) | A(ACT_WO_HANDLE) | A(ACT_DEVICE_ADMIN) |
-                     A(ACT_ALARM) | A(ACT_SERVICE) | A(ACT_COUNSEL),
+                     A(ACT_ALARM) | A(ACT_SERVICE) | A(ACT_COUNSEL) | A(ACT_TRANSPORT_SETUP) |
+                     A(ACT_TRANSPORT_READ) | A(ACT_TRANSPORT_RUNS) | A(ACT_CHANNEL_ADMIN),
     [ROLE_STAFF] = A(ACT_PUBLIC) | A(ACT_SESSION) | A(ACT_AREA_READ) | A(ACT_AREA_WRITE) | A(ACT_PERSON_LOOKUP) |
                    A(ACT_PERSON_READ) | A(ACT_PERSON_WRITE) | A(ACT_PERSON_UNMASK) | A(ACT_IMPORT) |
                    A(ACT_ROUND_READ) | A(ACT_EXEMPT) | A(ACT_SITE_REPORT) | A(ACT_SAMPLING) | A(ACT_CUSTODY) | A(ACT_PRINT) |
                    A(ACT_ISO_READ) | A(ACT_ISO_CHECKIN) | A(ACT_CHECKPOINT_WRITE) | A(ACT_ARRIVAL) |
                    A(ACT_ARRIVAL_READ) | A(ACT_WO_READ) | A(ACT_WO_HANDLE) | A(ACT_DEVICE_ADMIN) | A(ACT_ALARM) |
-                   A(ACT_SERVICE),
+                   A(ACT_SERVICE) | A(ACT_TRANSPORT_READ),
     [ROLE_REGISTRAR] = A(ACT_PUBLIC) | A(ACT_SESSION) | A(ACT_AREA_READ) | A(ACT_PERSON_LOOKUP) | A(ACT_SITE_REPORT) |
                        A(ACT_SAMPLING),
-    [ROLE_DRIVER] = A(ACT_PUBLIC) | A(ACT_SESSION) | A(ACT_AREA_READ) | A(ACT_CUSTODY),
+    [ROLE_DRIVER] = A(ACT_PUBLIC) | A(ACT_SESSION) | A(ACT_AREA_READ) | A(ACT_CUSTODY) | A(ACT_TRANSPORT_RUNS),
     [ROLE_LAB] = A(ACT_PUBLIC) | A(ACT_SESSION) | A(ACT_AREA_READ) | A(ACT_CUSTODY) | A(ACT_RESULT_POST),
     /* volunteers see and work only the service requests assigned to them (core/service.c) */
     [ROLE_VOLUNTEER] = A(ACT_PUBLIC) | A(ACT_SESSION) | A(ACT_AREA_READ) | A(ACT_SERVICE),

@@ -68,6 +68,10 @@ enum fx_action {
     ACT_ALARM,        /* sensor alarms: list and acknowledge */
     ACT_SERVICE,      /* garbage rounds, service requests, approved door-opening windows */
     ACT_COUNSEL,      /* counselling notes: officers, and any user flagged as a counsellor */
+    ACT_TRANSPORT_SETUP, /* a round's vehicles, hub and pickup schedule; make and redo its plan */
+    ACT_TRANSPORT_READ,  /* a round's stored plan and its outbox */
+    ACT_TRANSPORT_RUNS,  /* one's own runs as a driver */
+    ACT_CHANNEL_ADMIN,   /* message channels (webhooks and their secrets) */
     ACT__COUNT
 };
 

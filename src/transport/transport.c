@@ -234,9 +234,49 @@ static int parse_coords(const json_t *root, const json_t *co, const tp_limits *l
     return rc;
 }
 
+/* The site's place in the matrix; it must not be the hub nor an earlier site's. */
+static int site_loc(tp_problem *p, int i, const char *where, char *err, size_t n)
+{
+    tp_site *t = &p->site[i];
+    if ((t->loc = find_loc(p, t->id)) < 0)
+        return bad(err, n, "%s.id: \"%s\" is unknown: it is not among the matrix ids (or coords)", where, t->id);
+    if (t->loc == p->hub)
+        return bad(err, n, "%s.id: \"%s\" is the hub; a site must be another place", where, t->id);
+    for (int j = 0; j < i; j++)
+        if (strcmp(p->site[j].id, t->id) == 0)
+            return bad(err, n, "%s.id: \"%s\" is listed twice", where, t->id);
+    return 0;
+}
+
+/* Explicit seal minutes (re-planning: the real seals of boxes still to collect and
+ * the schedule's later ones), one box each, instead of a schedule. */
+static int parse_seals(const json_t *seals, const json_t *s, const char *where, tp_site *t, char *err, size_t n)
+{
+    if (json_object_get(s, "first_seal") || json_object_get(s, "every_min") || json_object_get(s, "last_seal") ||
+        json_object_get(s, "boxes_per_seal"))
+        return bad(err, n, "%s.seals: give either seals or first_seal/every_min/last_seal, not both", where);
+    if (!json_is_array(seals) || json_array_size(seals) > 100000)
+        return bad(err, n, "%s.seals: must be a list of seal minutes (whole numbers, 0 or more)", where);
+    t->nseal = (int)json_array_size(seals);
+    t->seals = calloc((size_t)(t->nseal ? t->nseal : 1), sizeof *t->seals);
+    if (!t->seals)
+        return TP_NOMEM;
+    for (int k = 0; k < t->nseal; k++) {
+        const json_t *v = json_array_get(seals, (size_t)k);
+        if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > TIME_MAX)
+            return bad(err, n, "%s.seals[%d]: must be a whole number of minutes from 0 to %d", where, k, TIME_MAX);
+        t->seals[k] = (int)json_integer_value(v);
+        if (k == 0 || t->seals[k] < t->first_seal)
+            t->first_seal = t->seals[k];
+        if (k == 0 || t->seals[k] > t->last_seal)
+            t->last_seal = t->seals[k];
+    }
+    return 0;
+}
+
 static int parse_sites(const json_t *arr, const tp_limits *lim, tp_problem *p, char *err, size_t n)
 {
-    static const char *const fields[] = {"id", "first_seal", "every_min", "last_seal", "boxes_per_seal", NULL};
+    static const char *const fields[] = {"id", "first_seal", "every_min", "last_seal", "boxes_per_seal", "seals", NULL};
     if (!json_is_array(arr) || json_array_size(arr) == 0)
         return bad(err, n, "sites: must be a non-empty array of sites");
     p->nsite = (int)json_array_size(arr);
@@ -254,6 +294,21 @@ static int parse_sites(const json_t *arr, const tp_limits *lim, tp_problem *p, c
         int rc = known_fields(s, where, fields, err, n);
         if (!rc)
             rc = get_id(s, where, "id", t->id, err, n);
+        const json_t *seals = json_object_get(s, "seals");
+        if (!rc && seals) {
+            rc = parse_seals(seals, s, where, t, err, n);
+            if (!rc)
+                rc = site_loc(p, i, where, err, n);
+            boxes += t->nseal;
+            if (!rc && boxes > (lim && lim->max_boxes ? lim->max_boxes : 1000000)) {
+                snprintf(err, n, "sites: more than %d boxes in all; plan fewer sites or a shorter day at a time",
+                         lim && lim->max_boxes ? lim->max_boxes : 1000000);
+                return TP_TOO_LARGE;
+            }
+            if (rc)
+                return rc;
+            continue;
+        }
         if (!rc)
             rc = get_int(s, where, "first_seal", 0, TIME_MAX, -1, &t->first_seal, err, n);
         if (!rc)
@@ -266,13 +321,8 @@ static int parse_sites(const json_t *arr, const tp_limits *lim, tp_problem *p, c
             return rc;
         if (t->last_seal < t->first_seal)
             return bad(err, n, "%s.last_seal: %d is before first_seal %d", where, t->last_seal, t->first_seal);
-        if ((t->loc = find_loc(p, t->id)) < 0)
-            return bad(err, n, "%s.id: \"%s\" is unknown: it is not among the matrix ids (or coords)", where, t->id);
-        if (t->loc == p->hub)
-            return bad(err, n, "%s.id: \"%s\" is the hub; a site must be another place", where, t->id);
-        for (int j = 0; j < i; j++)
-            if (strcmp(p->site[j].id, t->id) == 0)
-                return bad(err, n, "%s.id: \"%s\" is listed twice", where, t->id);
+        if ((rc = site_loc(p, i, where, err, n)))
+            return rc;
         boxes += (long long)((t->last_seal - t->first_seal) / t->every + 1) * t->per_seal;
         if (boxes > (lim && lim->max_boxes ? lim->max_boxes : 1000000)) {
             snprintf(err, n, "sites: more than %d boxes in all; plan fewer sites or a shorter day at a time",
@@ -287,6 +337,19 @@ static int parse_sites(const json_t *arr, const tp_limits *lim, tp_problem *p, c
     int b = 0;
     for (int i = 0; i < p->nsite; i++) {
         const tp_site *t = &p->site[i];
+        for (int k = 0; k < t->nseal; k++, b++) {
+            int again = 0; /* earlier boxes sealed the same minute */
+            for (int j = 0; j < k; j++)
+                again += t->seals[j] == t->seals[k];
+            p->box[b].site = i;
+            p->box[b].seal = t->seals[k];
+            if (again)
+                snprintf(p->box[b].id, sizeof p->box[b].id, "%s@%d#%d", t->id, t->seals[k], again);
+            else
+                snprintf(p->box[b].id, sizeof p->box[b].id, "%s@%d", t->id, t->seals[k]);
+        }
+        if (t->seals)
+            continue;
         for (int s = t->first_seal; s <= t->last_seal; s += t->every)
             for (int k = 0; k < t->per_seal; k++, b++) {
                 p->box[b].site = i;
@@ -391,6 +454,8 @@ int tp_parse(const json_t *root, const tp_limits *lim, tp_problem *p, char *err,
 
 void tp_free(tp_problem *p)
 {
+    for (int i = 0; p->site && i < p->nsite; i++)
+        free(p->site[i].seals);
     free(p->site), free(p->veh), free(p->box), free(p->loc_id), free(p->minutes), free(p->km);
     memset(p, 0, sizeof *p);
 }

@@ -17,6 +17,7 @@ typedef struct tp_site {
     char id[TP_ID_MAX];
     int loc;                       /* matrix row */
     int first_seal, every, last_seal, per_seal;
+    int nseal, *seals;             /* explicit seal minutes, one box each (owned); NULL: the schedule */
 } tp_site;
 
 typedef struct tp_vehicle {

@@ -245,6 +245,30 @@ static void bad_problems_name_the_field(void)
     refused("{\"hub\":\"LAB\",\"deadline_min\":30,\"service_min\":3," VEH "," SITE "}", "matrix: missing", TP_BAD);
 }
 
+/* Explicit seal minutes (re-planning from real seals): one box each, a repeated
+ * minute numbered #1, #2…; a schedule and a list together are refused. */
+static void explicit_seals(void)
+{
+    json_t *plan = plan_text("{\"hub\":\"LAB\",\"deadline_min\":60,\"service_min\":3," VEH
+                             ",\"sites\":[{\"id\":\"A\",\"seals\":[30,30,90]},{\"id\":\"B\",\"seals\":[]}]," MATRIX "}",
+                             1, 2000);
+    CHECK_EQ_INT(summary(plan, "boxes"), 3);
+    CHECK_EQ_INT(summary(plan, "late_boxes"), 0);
+    const char *want[] = {"A@30", "A@30#1", "A@90"};
+    for (size_t i = 0; i < 3; i++)
+        CHECK_STR(json_string_value(json_object_get(json_array_get(json_object_get(plan, "boxes"), i), "id")), want[i]);
+    json_decref(plan);
+    refused("{\"hub\":\"LAB\",\"deadline_min\":30,\"service_min\":3," VEH
+            ",\"sites\":[{\"id\":\"A\",\"seals\":[0],\"first_seal\":0}]," MATRIX "}",
+            "sites[0].seals: give either seals or first_seal", TP_BAD);
+    refused("{\"hub\":\"LAB\",\"deadline_min\":30,\"service_min\":3," VEH
+            ",\"sites\":[{\"id\":\"A\",\"seals\":[0,-4]}]," MATRIX "}",
+            "sites[0].seals[1]: must be a whole number", TP_BAD);
+    refused("{\"hub\":\"LAB\",\"deadline_min\":30,\"service_min\":3," VEH
+            ",\"sites\":[{\"id\":\"Q\",\"seals\":[0]}]," MATRIX "}",
+            "sites[0].id: \"Q\" is unknown", TP_BAD);
+}
+
 /* Coordinates instead of a matrix: straight line × detour, minutes rounded up. */
 static void coords_give_a_matrix(void)
 {
@@ -403,6 +427,7 @@ int main(void)
     RUN(same_seed_same_plan);
     RUN(vrptw_core);
     RUN(bad_problems_name_the_field);
+    RUN(explicit_seals);
     RUN(coords_give_a_matrix);
     RUN(checker_accepts_a_valid_plan);
     RUN(checker_finds_each_violation);
