@@ -6,6 +6,7 @@
 #include "util/fx_clock.h"
 #include "util/fx_id.h"
 #include "util/fx_log.h"
+#include "util/fx_ratelimit.h"
 #include "util/fx_str.h"
 
 #include <limits.h>
@@ -80,11 +81,17 @@ int cmd_serve(int argc, char **argv)
         int_opt(&a, "login-max-user", 1, 1000000, &cfg->login_max_user) ||
         int_opt(&a, "login-max-ip", 1, 1000000, &cfg->login_max_ip) ||
         int_opt(&a, "write-batch", 1, 100000, &dopt.write_batch_max) ||
-        int_opt(&a, "write-queue", 1, 10000000, &dopt.write_queue_max))
+        int_opt(&a, "write-queue", 1, 10000000, &dopt.write_queue_max) ||
+        int_opt(&a, "public-rate", 1, 10000000, &cfg->public_rate) ||
+        int_opt(&a, "public-burst", 1, 10000000, &cfg->public_burst) ||
+        int_opt(&a, "public-inflight", 1, 1000000, &cfg->public_inflight) ||
+        int_opt(&a, "public-cache-s", 0, 3600, &cfg->public_cache_s))
         return CLI_USAGE;
     cfg->max_body = (size_t)max_body_kib * 1024;
     cfg->max_upload = (size_t)max_upload_mb << 20;
     cfg->conn_soft_limit = cfg->conn_limit - cfg->conn_limit / 16;
+    if ((v = cli_opt(&a, "map-tiles")))
+        cfg->map_tiles = v;
     const char *tz = cli_opt(&a, "tz");
     if (cli_check_used(&a, "serve"))
         return CLI_USAGE;
@@ -111,6 +118,7 @@ int cmd_serve(int argc, char **argv)
     app.login_user = throttle_new(cfg->login_max_user, cfg->login_window_s);
     app.login_ip = throttle_new(cfg->login_max_ip, cfg->login_window_s);
     sem_init(&app.login_slots, 0, (unsigned)cfg->login_concurrency);
+    app.public_rl = fx_ratelimit_new(cfg->public_rate, cfg->public_burst, 65536);
     fx_log(FX_LOG_INFO, "database %s (schema %d), time zone %s", path, db_schema_version(app.db), fx_tz());
     if (http_serve(&app, err, sizeof err) != 0)
         fprintf(stderr, "serve: %s\n", err);
@@ -118,6 +126,7 @@ int cmd_serve(int argc, char **argv)
         rc = CLI_OK;
     throttle_free(app.login_user);
     throttle_free(app.login_ip);
+    fx_ratelimit_free(app.public_rl);
     sem_destroy(&app.login_slots);
     router_free(&app);
     print_shutdown(); /* the request threads that drew PDFs are gone */

@@ -19,6 +19,7 @@ static const route *const tables[] = {
     api_round_routes, api_site_routes, api_sampling_routes,
     api_custody_routes, api_result_routes,
     api_print_routes,
+    api_public_routes, api_collect_routes,
     api_static_routes, /* last: its prefix pattern catches every other GET */
 };
 

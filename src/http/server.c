@@ -6,6 +6,7 @@
 #include "util/fx_clock.h"
 #include "util/fx_id.h"
 #include "util/fx_log.h"
+#include "util/fx_ratelimit.h"
 #include "util/fx_str.h"
 
 #include <arpa/inet.h>
@@ -33,6 +34,7 @@ struct conn_state {
     uint64_t start_us;
     size_t max_body;
     bool started, pending, too_large;
+    bool public_slot; /* holds one of the public API's in-flight places */
     _Atomic bool job_done;
     int status;
     size_t bytes;
@@ -156,6 +158,29 @@ static enum MHD_Result refuse(struct conn_state *st, int status, const char *rea
     return send_response(st);
 }
 
+/* The public API: the caller's address within its rate, and a free place in the public
+ * in-flight budget. Past either it answers (429 or 503 with Retry-After) and returns false. */
+static bool public_admit(struct conn_state *st)
+{
+    http_app *app = st->req.app;
+    int wait = app->public_rl ? fx_ratelimit_take(app->public_rl, st->req.ip, st->start_us) : 0;
+    if (wait) {
+        metrics_rejected("public_rate");
+        http_header(&st->req, "Retry-After", "%d", wait);
+        http_error(&st->req, 429, "rate_limited", "too many requests from your address; try again in %d s", wait);
+        return false;
+    }
+    if (++app->public_inflight > app->cfg.public_inflight) {
+        app->public_inflight--;
+        metrics_rejected("public_busy");
+        http_header(&st->req, "Retry-After", "1");
+        http_error(&st->req, 503, "busy", "many people are looking at the same time; try again in a moment");
+        return false;
+    }
+    st->public_slot = true;
+    return true;
+}
+
 static void job_done(db_job *job)
 {
     struct conn_state *st = (struct conn_state *)((char *)job - offsetof(struct conn_state, req.job));
@@ -250,7 +275,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             return refuse(st, 405, "bad_header", "method_not_allowed", "this method is not supported");
         if (app->draining)
             return refuse(st, 503, "overload", "shutting_down", "the server is restarting; try again in a moment");
-        if (app->inflight > app->cfg.max_inflight || app->connections > app->cfg.conn_soft_limit)
+        /* Public requests have their own budget (public_admit) and do not count against staff's. */
+        if (app->inflight - app->public_inflight > app->cfg.max_inflight ||
+            app->connections > app->cfg.conn_soft_limit)
             return refuse(st, 503, "overload", "overloaded", "the server is busy; try again in a moment");
 
         int m = router_match(app, r);
@@ -262,6 +289,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             http_error(r, 405, "method_not_allowed", "%s is not allowed on %.200s", method, url);
             return send_response(st);
         }
+        if (strncmp(url, "/api/v1/public/", 15) == 0 && !public_admit(st))
+            return send_response(st);
         st->max_body = r->route->max_body ? r->route->max_body : app->cfg.max_body;
         if (r->route->flags & ROUTE_SPOOL) {
             /* File uploads go to disk as they arrive: memory stays small whatever their size. */
@@ -348,6 +377,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     if (st->spool >= 0)
         close(st->spool);
     fx_str_free(&st->body);
+    if (st->public_slot)
+        app->public_inflight--;
     free(st);
     *con_cls = NULL;
     app->inflight--;
