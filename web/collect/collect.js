@@ -447,6 +447,7 @@ function wire() {
 async function boot() {
   await setLang(preferredLang(), { remember: false });
   wire();
+  queue.prune(3 * 86400 * 1000); // a round's events, never more
   if ('serviceWorker' in navigator && window.isSecureContext) {
     navigator.serviceWorker.register('/collect/sw.js', { scope: '/collect/' }).catch(() => { /* works without, online */ });
   }

@@ -117,6 +117,22 @@ async function record(results, bySeq) {
   return outcome;
 }
 
+/** Forgets events the server answered more than maxAgeMs ago (the log shows the recent ones;
+ *  the server keeps them all). Pending events are never touched. */
+export async function prune(maxAgeMs) {
+  const db = await openDb();
+  const tx = db.transaction('events', 'readwrite');
+  const limit = Date.now() - maxAgeMs;
+  const c = tx.objectStore('events').openCursor();
+  c.onsuccess = () => {
+    const cur = c.result;
+    if (!cur) return;
+    if (cur.value.state !== 'pending' && cur.value.synced < limit) cur.delete();
+    cur.continue();
+  };
+  await done(tx);
+}
+
 let syncing = false;
 /** Sends what is pending, a batch at a time, while the server answers. Returns the
  *  events answered (with their state, warnings, error); throws ApiError when it cannot. */
