@@ -19,14 +19,17 @@ static const struct command {
      "      [--threads N] [--conn-limit N] [--per-ip-limit N] [--conn-timeout S] [--request-timeout S]\n"
      "      [--max-body-kib N] [--max-upload-mb N] [--max-inflight N] [--session-ttl S] [--login-max-user N] [--login-max-ip N]\n"
      "      [--write-batch N] [--write-queue N] [--tz ZONE] [--port-file FILE] [--no-request-log]\n"
-     "      [--public-rate N] [--public-burst N] [--public-inflight N] [--public-cache-s S] [--map-tiles URL]",
+     "      [--public-rate N] [--public-burst N] [--public-inflight N] [--public-cache-s S] [--map-tiles URL]\n"
+     "      [--public-listen HOST:PORT [--public-threads N] [--public-nice N]]",
      "Run the server (default 127.0.0.1:8080). SIGTERM or Ctrl-C finishes the requests in flight, then exits.\n"
      "--write-batch 1 makes every write its own fsync (for comparison only).\n"
      "The public API (/api/v1/public/) allows each address --public-rate requests a second (bursts of\n"
      "--public-burst; default 5 and 20) and --public-inflight at once in all (64; beyond: 503), so staff keep\n"
      "their share; the site list is cached --public-cache-s seconds (5). --map-tiles is the public map's tile\n"
-     "URL template (default OpenStreetMap's; \"\" for no map). Service workers (/collect offline) need HTTPS\n"
-     "on a LAN: use --tls-cert/--tls-key."},
+     "URL template (default OpenStreetMap's; \"\" for no map). --public-listen serves the public pages and API\n"
+     "alone on a second address, on --public-threads threads (2) at nice --public-nice (10), so that a flood\n"
+     "of lookups cannot take the CPU from staff traffic. Service workers (/collect offline) need HTTPS on a\n"
+     "LAN: use --tls-cert/--tls-key."},
     {"demo", cmd_demo, "demo [--db PATH] [--people N] [--seed N]",
      "Fill the database with the demo sub-districts of the Zhengzhou Airport Economy Zone, a synthetic population\n"
      "(about 30,000 people; --people N scales it, --seed N picks another one) and one account per role;\n"

@@ -85,13 +85,16 @@ int cmd_serve(int argc, char **argv)
         int_opt(&a, "public-rate", 1, 10000000, &cfg->public_rate) ||
         int_opt(&a, "public-burst", 1, 10000000, &cfg->public_burst) ||
         int_opt(&a, "public-inflight", 1, 1000000, &cfg->public_inflight) ||
-        int_opt(&a, "public-cache-s", 0, 3600, &cfg->public_cache_s))
+        int_opt(&a, "public-cache-s", 0, 3600, &cfg->public_cache_s) ||
+        int_opt(&a, "public-threads", 1, 256, &cfg->public_threads) ||
+        int_opt(&a, "public-nice", 0, 19, &cfg->public_nice))
         return CLI_USAGE;
     cfg->max_body = (size_t)max_body_kib * 1024;
     cfg->max_upload = (size_t)max_upload_mb << 20;
     cfg->conn_soft_limit = cfg->conn_limit - cfg->conn_limit / 16;
     if ((v = cli_opt(&a, "map-tiles")))
         cfg->map_tiles = v;
+    cfg->public_listen = cli_opt(&a, "public-listen");
     const char *tz = cli_opt(&a, "tz");
     if (cli_check_used(&a, "serve"))
         return CLI_USAGE;

@@ -51,6 +51,9 @@ typedef struct http_config {
     int public_inflight;      /* public requests in flight at once, across all IPs */
     int public_cache_s;       /* the site list is rendered at most once in this many seconds */
     const char *map_tiles;    /* tile URL template for the public map ({z}/{x}/{y}); "" none */
+    const char *public_listen; /* NULL, or a second address for the public pages and API alone */
+    int public_threads;       /* its threads, run at nice public_nice: staff threads win the CPU */
+    int public_nice;
 } http_config;
 
 #define HTTP_CONFIG_DEFAULT                                                                                  \
@@ -59,7 +62,7 @@ typedef struct http_config {
      .max_body = 1 << 20, .max_upload = (size_t)512 << 20, .conn_memory = 16 * 1024, .max_inflight = 2048, .session_ttl_s = 12 * 3600,        \
      .login_max_user = 5, .login_max_ip = 30, .login_window_s = 900, .login_concurrency = 2,                 \
      .log_requests = true, .public_rate = 5, .public_burst = 20, .public_inflight = 64, .public_cache_s = 5,  \
-     .map_tiles = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"}
+     .map_tiles = "https://tile.openstreetmap.org/{z}/{x}/{y}.png", .public_threads = 2, .public_nice = 10}
 
 struct http_app {
     db *db;

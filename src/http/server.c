@@ -40,6 +40,12 @@ struct conn_state {
     size_t bytes;
 };
 
+/* What the access handler is given: the app, and whether this is the public address. */
+struct listener {
+    http_app *app;
+    bool public_only;
+};
+
 static const char *const client_methods[] = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", NULL};
 
 void http_block_signals(void)
@@ -181,6 +187,26 @@ static bool public_admit(struct conn_state *st)
     return true;
 }
 
+/* On the public address (--public-listen) only the public pages and API answer, on threads
+ * running at a lower priority than staff's: under a flood of lookups the scheduler gives the
+ * CPU to the staff threads first. true when the request may go on. */
+static bool public_port_allows(http_app *app, const char *url)
+{
+    static _Thread_local bool lowered;
+    if (!lowered) {
+        setpriority(PRIO_PROCESS, (id_t)gettid(), app->cfg.public_nice);
+        lowered = true;
+    }
+    bool api = strncmp(url, "/api/", 5) == 0;
+    return api ? strncmp(url, "/api/v1/public/", 15) == 0 : strcmp(url, "/metrics") != 0;
+}
+
+static enum MHD_Result send_response_404(struct conn_state *st, const char *url)
+{
+    http_error(&st->req, 404, "not_found", "there is nothing at %.200s on the public address", url);
+    return send_response(st);
+}
+
 static void job_done(db_job *job)
 {
     struct conn_state *st = (struct conn_state *)((char *)job - offsetof(struct conn_state, req.job));
@@ -224,7 +250,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                                   void **con_cls)
 {
     (void)version;
-    http_app *app = cls;
+    const struct listener *l = cls;
+    http_app *app = l->app;
     struct conn_state *st = *con_cls;
     if (!st) {
         st = calloc(1, sizeof *st);
@@ -289,6 +316,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             http_error(r, 405, "method_not_allowed", "%s is not allowed on %.200s", method, url);
             return send_response(st);
         }
+        if (l->public_only && !public_port_allows(app, url))
+            return send_response_404(st, url);
         if (strncmp(url, "/api/v1/public/", 15) == 0 && !public_admit(st))
             return send_response(st);
         st->max_body = r->route->max_body ? r->route->max_body : app->cfg.max_body;
@@ -470,42 +499,28 @@ static void raise_fd_limit(int want)
     }
 }
 
-int http_serve(http_app *app, char *err, size_t errlen)
+/* One libmicrohttpd daemon on listen with threads threads (TLS when cert is given). NULL with err. */
+static struct MHD_Daemon *start_daemon(struct listener *l, const char *listen, int threads, const char *cert,
+                                       const char *key, char *err, size_t errlen)
 {
+    http_app *app = l->app;
     http_config *cfg = &app->cfg;
     struct sockaddr_storage ss;
-    int family = parse_listen(cfg->listen, &ss, err, errlen);
+    int family = parse_listen(listen, &ss, err, errlen);
     if (family < 0)
-        return -1;
-    if (cfg->threads <= 0) {
-        long n = sysconf(_SC_NPROCESSORS_ONLN);
-        cfg->threads = n > 1 ? (int)n : 2;
-    }
-    raise_fd_limit(cfg->conn_limit + 256);
-    char *cert = NULL, *key = NULL;
+        return NULL;
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ITC |
-                     MHD_USE_ERROR_LOG | (family == AF_INET6 ? MHD_USE_IPv6 : 0);
-    if (cfg->tls_cert || cfg->tls_key) {
-        if (!cfg->tls_cert || !cfg->tls_key) {
-            snprintf(err, errlen, "TLS needs both --tls-cert and --tls-key");
-            return -1;
-        }
-        if (!(cert = read_file(cfg->tls_cert, err, errlen)) || !(key = read_file(cfg->tls_key, err, errlen))) {
-            free(cert);
-            return -1;
-        }
-        flags |= MHD_USE_TLS;
-    }
+                     MHD_USE_ERROR_LOG | (family == AF_INET6 ? MHD_USE_IPv6 : 0) | (cert ? MHD_USE_TLS : 0);
     struct MHD_OptionItem tls_opts[] = {
-        {MHD_OPTION_HTTPS_MEM_CERT, 0, cert},
-        {MHD_OPTION_HTTPS_MEM_KEY, 0, key},
+        {MHD_OPTION_HTTPS_MEM_CERT, 0, (void *)cert},
+        {MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)key},
         {MHD_OPTION_END, 0, NULL},
     };
     struct MHD_Daemon *d = MHD_start_daemon(
-        flags, 0, NULL, NULL, on_request, app,
+        flags, 0, NULL, NULL, on_request, l,
         MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->conn_limit,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg->per_ip_limit,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->conn_timeout_s,
@@ -516,16 +531,57 @@ int http_serve(http_app *app, char *err, size_t errlen)
         MHD_OPTION_NOTIFY_CONNECTION, on_connection, app,
         MHD_OPTION_ARRAY, cert ? tls_opts : tls_opts + 2,
         MHD_OPTION_END);
+    if (!d)
+        snprintf(err, errlen, "cannot listen on %s (in use, or not an address of this machine)", listen);
+    return d;
+}
+
+static unsigned daemon_port(struct MHD_Daemon *d)
+{
+    const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+    return di ? di->port : 0;
+}
+
+int http_serve(http_app *app, char *err, size_t errlen)
+{
+    http_config *cfg = &app->cfg;
+    if (cfg->threads <= 0) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        cfg->threads = n > 1 ? (int)n : 2;
+    }
+    raise_fd_limit(cfg->conn_limit * (cfg->public_listen ? 2 : 1) + 256);
+    char *cert = NULL, *key = NULL;
+    if (cfg->tls_cert || cfg->tls_key) {
+        if (!cfg->tls_cert || !cfg->tls_key) {
+            snprintf(err, errlen, "TLS needs both --tls-cert and --tls-key");
+            return -1;
+        }
+        if (!(cert = read_file(cfg->tls_cert, err, errlen)) || !(key = read_file(cfg->tls_key, err, errlen))) {
+            free(cert);
+            return -1;
+        }
+    }
+    struct listener staff = {app, false}, public = {app, true}; /* live until the daemons stop */
+    struct MHD_Daemon *d = start_daemon(&staff, cfg->listen, cfg->threads, cert, key, err, errlen), *pd = NULL;
+    if (d && cfg->public_listen) {
+        pd = start_daemon(&public, cfg->public_listen, cfg->public_threads, cert, key, err, errlen);
+        if (!pd) {
+            MHD_stop_daemon(d);
+            d = NULL;
+        }
+    }
     free(cert);
     free(key);
-    if (!d) {
-        snprintf(err, errlen, "cannot listen on %s (in use, or not an address of this machine)", cfg->listen);
+    if (!d)
         return -1;
-    }
-    const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
-    unsigned port = di ? di->port : 0;
-    fx_log(FX_LOG_INFO, "listening on %s://%.*s:%u with %d threads", cert ? "https" : "http",
+    unsigned port = daemon_port(d);
+    const char *scheme = cfg->tls_cert ? "https" : "http";
+    fx_log(FX_LOG_INFO, "listening on %s://%.*s:%u with %d threads", scheme,
            (int)(strrchr(cfg->listen, ':') - cfg->listen), cfg->listen, port, cfg->threads);
+    if (pd)
+        fx_log(FX_LOG_INFO, "public pages and API on %s://%.*s:%u with %d threads at nice %d", scheme,
+               (int)(strrchr(cfg->public_listen, ':') - cfg->public_listen), cfg->public_listen, daemon_port(pd),
+               cfg->public_threads, cfg->public_nice);
     if (cfg->port_file) {
         FILE *f = fopen(cfg->port_file, "w");
         if (f) {
@@ -544,12 +600,16 @@ int http_serve(http_app *app, char *err, size_t errlen)
     fx_log(FX_LOG_INFO, "signal %d: finishing requests in flight", sig);
     app->draining = true;
     MHD_quiesce_daemon(d);
+    if (pd)
+        MHD_quiesce_daemon(pd);
     for (int i = 0; i < DRAIN_WAIT_S * 100 && app->inflight > 0; i++)
         usleep(10000);
     if (app->inflight > 0)
         fx_log(FX_LOG_WARN, "%d requests still in flight after %d s; stopping anyway", (int)app->inflight,
                DRAIN_WAIT_S);
     MHD_stop_daemon(d);
+    if (pd)
+        MHD_stop_daemon(pd);
     /* Imports stop after their current batch (they watch draining). */
     for (int i = 0; i < DRAIN_WAIT_S * 100 && app->background > 0; i++)
         usleep(10000);

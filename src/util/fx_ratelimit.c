@@ -105,7 +105,10 @@ int fx_ratelimit_take(fx_ratelimit *rl, const char *key, uint64_t now_us)
     if (s->tokens >= 1.0) {
         s->tokens -= 1.0;
     } else {
-        wait = (int)((1.0 - s->tokens) / rl->rate) + 1;
+        double need = (1.0 - s->tokens) / rl->rate; /* seconds until a whole token, rounded up */
+        wait = (int)need;
+        if (wait < need || wait < 1)
+            wait++;
     }
     pthread_mutex_unlock(&st->lock);
     return wait;

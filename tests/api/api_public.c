@@ -9,11 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 static fxt_server srv;
 static char pw[32];
 static char *officer, *registrar, *lab, *staff;
 static long long round_id, site_id, now;
+static int public_port;
 static char idn[3][24], name[3][64];
 
 static long long ifield(json_t *o, const char *k) { return json_integer_value(json_object_get(o, k)); }
@@ -206,10 +208,37 @@ static void rate_limited(void)
     fxt_free(&m);
 }
 
+/* --public-listen: the second address answers the public pages and API and nothing else. */
+static void public_address(void)
+{
+    fxt_server pub = srv; /* the same server, reached on its public address */
+    pub.port = public_port;
+    fxt_resp r = fxt_req(&pub, "POST", "/api/v1/public/results/lookup", NULL, "{\"id_number\":\"110101199003074477\",\"name\":\"x\"}");
+    CHECK_EQ_INT(r.status, 404);
+    CHECK_STR(fxt_err(&r), "no_match");
+    fxt_free(&r);
+    r = fxt_req(&pub, "GET", "/public/", NULL, NULL);
+    CHECK_EQ_INT(r.status, 200);
+    fxt_free(&r);
+    static const char *const closed[] = {"/api/v1/collect/context", "/api/v1/areas", "/metrics"};
+    for (size_t i = 0; i < sizeof closed / sizeof *closed; i++) {
+        r = fxt_req(&pub, "GET", closed[i], registrar, NULL);
+        CHECKF(r.status == 404, "%s on the public address: %d", closed[i], r.status);
+        fxt_free(&r);
+    }
+    r = fxt_req(&pub, "POST", "/api/v1/session", NULL, "{\"username\":\"zhangmingqiang\",\"password\":\"x\"}");
+    CHECK_EQ_INT(r.status, 404);
+    fxt_free(&r);
+}
+
 int main(void)
 {
     th_init();
-    static const char *const extra[] = {"--public-rate", "10", "--public-burst", "20", "--public-cache-s", "1", NULL};
+    char listen[32];
+    public_port = 20000 + (int)(getpid() % 20000);
+    snprintf(listen, sizeof listen, "127.0.0.1:%d", public_port);
+    const char *const extra[] = {"--public-rate", "10", "--public-burst", "20", "--public-cache-s", "1",
+                                 "--public-listen", listen, NULL};
     if (fxt_setup(&srv) != 0 || fxt_demo(&srv, pw) != 0) {
         fprintf(stderr, "cannot set up the server under test (%s)\n", fxt_bin());
         return 1;
@@ -231,6 +260,7 @@ int main(void)
     RUN(lookup_never_tells_who_exists);
     RUN(collect_context);
     RUN(rate_limited);
+    RUN(public_address);
     fxt_teardown(&srv);
     free(officer);
     free(registrar);
