@@ -138,6 +138,13 @@ test('a registrar samples 10 by scanner, 5 more offline (one reload mid-queue); 
   const box = await officer('GET', '/boxes/B0000001');
   assert.equal(box.status, 200, JSON.stringify(box.data));
   assert.equal(box.data.seal, 'F123456');
+
+  // the queue in front of the table, for the public page's wait
+  await page.locator('#queue-len').fill('30');
+  await page.locator('#queue-form button[type=submit]').click();
+  await page.waitForFunction(() => document.getElementById('queue-note').dataset.i18n === 'collect.queue_sent');
+  assert.equal((await officer('GET', `/sites/${site.id}`)).data.queue, 30);
+  assert.deepEqual(await unlabelledControls(page), []);
   noProblemsButOffline(page);
   await ctx.close();
 });

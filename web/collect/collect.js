@@ -433,6 +433,20 @@ function wire() {
   $('scan').addEventListener('keydown', (e) => { if (e.key === 'Enter') scanStart = performance.now(); });
   $('scan').addEventListener('input', checkAsTyped);
   $('seal-btn').addEventListener('click', sealTube);
+  // the queue in front of the table: what the public page's wait is estimated from (online only)
+  $('queue-form').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const note = $('queue-note');
+    const n = Number($('queue-len').value);
+    if ($('queue-len').value === '' || !Number.isInteger(n) || n < 0) { note.dataset.i18n = 'collect.queue_bad'; applyI18n(note); return; }
+    try {
+      await post(`/sites/${loadState().site}/queue`, { length: n });
+      note.dataset.i18n = 'collect.queue_sent';
+    } catch {
+      note.dataset.i18n = 'collect.queue_failed';
+    }
+    applyI18n(note);
+  });
   $('change-btn').addEventListener('click', () => { fillSetup(loadCtx()); show('setup-view'); });
   setupWalkin();
   setupBox();

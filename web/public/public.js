@@ -169,6 +169,7 @@ async function boot() {
   window.addEventListener('hashchange', route);
   route();
   await loadSites();
+  setInterval(() => { if (!document.hidden) loadSites(); }, 30000); // waits change; the server caches the list
   document.body.dataset.ready = 'true';
 }
 
