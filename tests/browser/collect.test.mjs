@@ -185,6 +185,14 @@ test('two tabs share one queue: a walk-in and scans from both, sent once each', 
   const got = await members('T00000002');
   assert.equal(got.length, 4);
   assert.ok(got.includes('110101199003074477'), 'the walk-in is in the tube');
+
+  // a card the server does not know: kept and confirmed at the table, then refused by the server, shown apart
+  assert.equal((await wedge(page, 'ZZZZ00000000')).kind, 'ok');
+  await page.locator('#server-note .alert-error').waitFor();
+  await waitUnsynced(page, 0);
+  assert.ok(await page.locator('#log .badge-error').first().isVisible());
+  await page.waitForFunction(() => document.getElementById('tube-count').textContent === '4');
+  await shot(page, 'collect-refused');
   assert.deepEqual(tab2.problems, []);
   noProblemsButOffline(page);
   await ctx.close();

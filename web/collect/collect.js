@@ -73,6 +73,11 @@ function feedback(kind, key, vars) {
   beep(kind);
 }
 
+function serverNote(kind, key, vars) {
+  replace($('server-note'), h('div', { class: `alert alert-${kind}`, role: kind === 'error' ? 'alert' : 'status' }, h('p', { i18n: key, vars })));
+  beep(kind);
+}
+
 /* ---- the table's state on screen ---- */
 async function tubeCount(tube) {
   if (!tube) return 0;
@@ -149,8 +154,10 @@ async function trySync() {
     replace($('sync-error'));
     const refused = answered.filter((r) => r.state === 'rejected');
     const warned = answered.filter((r) => r.state === 'ok' && r.warnings && r.warnings.length);
-    if (refused.length) feedback('error', 'collect.server_refused', { n: refused.length });
-    else if (warned.some((r) => (r.warnings || []).some((w) => (w.code || w) === 'already_sampled'))) feedback('warn', 'collect.server_already', { n: warned.length });
+    // the server's word on earlier scans goes under the scan's own confirmation, never over it
+    if (refused.length) serverNote('error', 'collect.server_refused', { n: refused.length });
+    else if (warned.some((r) => (r.warnings || []).some((w) => (w.code || w) === 'already_sampled'))) serverNote('warn', 'collect.server_already', { n: warned.length });
+    else if (answered.length) replace($('server-note'));
   } catch (err) {
     if (!(err instanceof ApiError)) throw err;
     if (err.status === 0) online = false;
@@ -451,7 +458,7 @@ function wire() {
   setupWalkin();
   setupBox();
   setupCamera();
-  queue.onChange(() => { renderCount(); renderLog(); });
+  queue.onChange(() => render()); // a refusal from the server changes the tube's count too
   window.addEventListener('storage', (e) => { if (e.key === STATE_KEY) render(); });
   window.addEventListener('online', () => { online = true; trySync(); });
   window.addEventListener('offline', () => { online = false; renderCount(); });
