@@ -76,6 +76,7 @@ struct http_app {
     _Atomic int background; /* import threads still running */
     struct fx_ratelimit *public_rl;
     _Atomic int public_inflight;
+    _Atomic int public_connections; /* on --public-listen: its own soft limit, apart from staff's */
 };
 
 /* Collects the routes of every api_*.c; fails (and says which) when a route

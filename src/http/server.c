@@ -304,7 +304,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             return refuse(st, 503, "overload", "shutting_down", "the server is restarting; try again in a moment");
         /* Public requests have their own budget (public_admit) and do not count against staff's. */
         if (app->inflight - app->public_inflight > app->cfg.max_inflight ||
-            app->connections > app->cfg.conn_soft_limit)
+            (l->public_only ? app->public_connections : app->connections) > app->cfg.conn_soft_limit)
             return refuse(st, 503, "overload", "overloaded", "the server is busy; try again in a moment");
 
         int m = router_match(app, r);
@@ -418,11 +418,12 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
 {
     (void)conn;
     (void)socket_context;
-    http_app *app = cls;
+    const struct listener *l = cls;
+    _Atomic int *n = l->public_only ? &l->app->public_connections : &l->app->connections;
     if (toe == MHD_CONNECTION_NOTIFY_STARTED)
-        app->connections++;
+        (*n)++;
     else
-        app->connections--;
+        (*n)--;
 }
 
 static void mhd_log(void *cls, const char *fmt, va_list ap)
@@ -528,7 +529,7 @@ static struct MHD_Daemon *start_daemon(struct listener *l, const char *listen, i
         MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
         MHD_OPTION_STRICT_FOR_CLIENT, 1,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, app,
-        MHD_OPTION_NOTIFY_CONNECTION, on_connection, app,
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, l,
         MHD_OPTION_ARRAY, cert ? tls_opts : tls_opts + 2,
         MHD_OPTION_END);
     if (!d)
