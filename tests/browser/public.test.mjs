@@ -130,6 +130,10 @@ test('result lookup: masked when found; one answer for a wrong name and an unkno
   await page.locator('#lang-select').selectOption('en');
   await page.waitForFunction(() => document.querySelector('h1').textContent === 'Testing sites and results');
   assert.equal(await page.locator('label[for=lookup-name]').textContent(), 'Name');
+  await page.locator('#tab-sites').click();
+  await page.locator('#sites-view').waitFor();
+  assert.match(await page.locator('#updated').textContent(), /^Updated \d/);
+  assert.match(await page.locator('#site-list').textContent(), /Congested.*About [\d,]+ min wait/);
   noProblems(page);
   await page.context().close();
 });

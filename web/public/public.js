@@ -32,14 +32,19 @@ function renderSites() {
   if (map) drawMarkers();
 }
 
+let updatedAt = 0;
+function showUpdated() {
+  if (updatedAt) replace($('updated'), h('span', { i18n: 'public.updated', vars: { at: fmtTime(updatedAt) } }));
+}
+
 async function loadSites() {
   try {
     const area = new URLSearchParams(location.search).get('area');
     const data = await get('/public/sites', area ? { area } : null);
     sites = data.items;
     tiles = data.tiles;
-    $('updated').dataset.i18n = 'public.updated';
-    $('updated').textContent = t('public.updated', { at: fmtTime(data.at) });
+    updatedAt = data.at;
+    showUpdated();
     renderSites();
   } catch (err) {
     replace($('site-list'), h('li', { class: 'alert', role: 'alert', text: describe(err).what }));
@@ -161,7 +166,7 @@ async function boot() {
   await setLang(preferredLang(), { remember: false });
   $('lang-select').value = preferredLang();
   $('lang-select').addEventListener('change', (e) => setLang(e.target.value));
-  onLangChange(() => { if (sites.length) renderSites(); });
+  onLangChange(() => { showUpdated(); if (sites.length) renderSites(); checkId(); });
   $('site-filter').addEventListener('input', renderSites);
   $('map-btn').addEventListener('click', toggleMap);
   $('lookup-id').addEventListener('input', checkId);
