@@ -4,7 +4,7 @@
 // a crash between sending and recording the answer loses and doubles nothing.
 // One tab at a time sends (navigator.locks); every tab hears of changes through
 // a BroadcastChannel.
-import { post, ApiError } from '../js/api.js';
+import { post } from '../js/api.js';
 
 const DB_NAME = 'fx-collect';
 const BATCH = 200;
@@ -162,4 +162,3 @@ export async function sync() {
   }
 }
 
-export { ApiError };
