@@ -173,7 +173,8 @@ static int public_lookup_post(http_req *r)
     if (rc != DB_ROW) /* one answer for "no such person" and "wrong name" */
         return http_error(r, 404, "no_match",
                           "no result for this ID number and name; check both as written on the ID card");
-    json_t *j = json_pack("{s:s, s:s, s:b}", "name", res.name, "id_number", res.id_number, "sampled", res.sampled);
+    json_t *j = json_pack("{s:s, s:s, s:b, s:b}", "name", res.name, "id_number", res.id_number, "masked", 1,
+                          "sampled", res.sampled);
     json_object_set_new(j, "sampled_at", res.sampled ? json_integer(res.sampled_at) : json_null());
     json_object_set_new(j, "site", res.sampled ? json_string(res.site) : json_null());
     json_object_set_new(j, "result", res.result[0] ? json_string(res.result) : json_null());

@@ -121,6 +121,7 @@ static void lookup_masked(void)
     const char *nm = sfield(r.json, "name");
     CHECKF(nm && strncmp(nm, name[0], 3) == 0 && strchr(nm, '*') && strcmp(nm, name[0]) != 0, "name %s", nm);
     CHECK(strstr(r.body, idn[0]) == NULL); /* the full number appears nowhere */
+    CHECK(json_is_true(json_object_get(r.json, "masked")));
     CHECK_STR(fxt_header(&r, "Cache-Control"), "no-store");
     fxt_free(&r);
     r = lookup(idn[1], name[1]);
