@@ -12,7 +12,7 @@ PKGS    := $(or $(shell sed -n 's/^PKGS *:= *//p' Makefile),libmicrohttpd jansso
 B       := build/fuzz
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lzint -lm
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lzint -lm # zint has no pkg-config file, as in the Makefile
 # -fno-sanitize-recover: UBSan findings abort, so libFuzzer sees them as crashes.
 FCFLAGS := -std=c17 -D_GNU_SOURCE -Isrc -pthread -g -O1 -fno-omit-frame-pointer \
            -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -DFX_TEST_CLOCK $(PKG_CFLAGS)

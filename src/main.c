@@ -21,14 +21,24 @@ static const struct command {
      "      [--write-batch N] [--write-queue N] [--tz ZONE] [--port-file FILE] [--no-request-log]\n"
      "      [--mqtt-host HOST [--mqtt-port N] [--mqtt-user NAME] [--mqtt-password-file FILE]]\n"
      "      [--tick S] [--silent-minutes N]\n"
-     "      [--notify-interval-ms N] [--notify-retry-s S] [--notify-attempts N]",
+     "      [--notify-interval-ms N] [--notify-retry-s S] [--notify-attempts N]\n"
+     "      [--public-rate N] [--public-burst N] [--public-inflight N] [--public-cache-s S] [--map-tiles URL]\n"
+     "      [--public-listen HOST:PORT [--public-threads N] [--public-nice N]]",
      "Run the server (default 127.0.0.1:8080). SIGTERM or Ctrl-C finishes the requests in flight, then exits.\n"
      "--mqtt-host: also take door-sensor events from that MQTT broker (off by default; port 1883, user fangxian,\n"
      "password from the file `devices mosquitto-config` writes). Every --tick seconds (30) the clock raises\n"
      "alarms for sensors silent over --silent-minutes (30) and alerts for overdue service requests.\n"
      "--write-batch 1 makes every write its own fsync (for comparison only).\n"
      "Reminders and alarms: the outbox is looked at every --notify-interval-ms (5000); a failed send is retried\n"
-     "after --notify-retry-s (30), doubling each time up to an hour, --notify-attempts times (12)."},
+     "after --notify-retry-s (30), doubling each time up to an hour, --notify-attempts times (12).\n"
+     "The public API (/api/v1/public/) allows each address --public-rate requests a second (bursts of\n"
+     "--public-burst; default 5 and 20) and --public-inflight at once in all (64; beyond: 503), so staff keep\n"
+     "their share; the site list is cached --public-cache-s seconds (5). --map-tiles is the public map's tile\n"
+     "URL template (default OpenStreetMap's; \"\" for no map). --public-listen serves the public pages and API\n"
+     "alone on a second address, on --public-threads threads (2) at nice --public-nice (10), so that a flood\n"
+     "of lookups cannot take the CPU from staff traffic. Service workers (/collect offline) need HTTPS on a\n"
+     "LAN: use --tls-cert/--tls-key."},
+
     {"demo", cmd_demo, "demo [--db PATH] [--people N] [--seed N]",
      "Fill the database with the demo sub-districts of the Zhengzhou Airport Economy Zone, a synthetic population\n"
      "(about 30,000 people; --people N scales it, --seed N picks another one) and one account per role;\n"

@@ -9,6 +9,7 @@
 #include "util/fx_clock.h"
 #include "util/fx_id.h"
 #include "util/fx_log.h"
+#include "util/fx_ratelimit.h"
 #include "util/fx_str.h"
 
 #include <limits.h>
@@ -87,7 +88,13 @@ int cmd_serve(int argc, char **argv)
         int_opt(&a, "write-queue", 1, 10000000, &dopt.write_queue_max) ||
         int_opt(&a, "notify-interval-ms", 50, 3600000, &nopt.interval_ms) ||
         int_opt(&a, "notify-retry-s", 1, 3600, &nopt.retry_s) ||
-        int_opt(&a, "notify-attempts", 1, 100, &nopt.max_attempts))
+        int_opt(&a, "notify-attempts", 1, 100, &nopt.max_attempts) ||
+        int_opt(&a, "public-rate", 1, 10000000, &cfg->public_rate) ||
+        int_opt(&a, "public-burst", 1, 10000000, &cfg->public_burst) ||
+        int_opt(&a, "public-inflight", 1, 1000000, &cfg->public_inflight) ||
+        int_opt(&a, "public-cache-s", 0, 3600, &cfg->public_cache_s) ||
+        int_opt(&a, "public-threads", 1, 256, &cfg->public_threads) ||
+        int_opt(&a, "public-nice", 0, 19, &cfg->public_nice))
         return CLI_USAGE;
     mqtt_options mq = {.host = cli_opt(&a, "mqtt-host"), .port = 1883, .username = cli_opt(&a, "mqtt-user")};
     const char *mqtt_pw_file = cli_opt(&a, "mqtt-password-file");
@@ -113,6 +120,9 @@ int cmd_serve(int argc, char **argv)
     cfg->max_body = (size_t)max_body_kib * 1024;
     cfg->max_upload = (size_t)max_upload_mb << 20;
     cfg->conn_soft_limit = cfg->conn_limit - cfg->conn_limit / 16;
+    if ((v = cli_opt(&a, "map-tiles")))
+        cfg->map_tiles = v;
+    cfg->public_listen = cli_opt(&a, "public-listen");
     const char *tz = cli_opt(&a, "tz");
     if (cli_check_used(&a, "serve"))
         return CLI_USAGE;
@@ -139,6 +149,7 @@ int cmd_serve(int argc, char **argv)
     app.login_user = throttle_new(cfg->login_max_user, cfg->login_window_s);
     app.login_ip = throttle_new(cfg->login_max_ip, cfg->login_window_s);
     sem_init(&app.login_slots, 0, (unsigned)cfg->login_concurrency);
+    app.public_rl = fx_ratelimit_new(cfg->public_rate, cfg->public_burst, 65536);
     fx_log(FX_LOG_INFO, "database %s (schema %d), time zone %s", path, db_schema_version(app.db), fx_tz());
     ticker *tk = ticker_start(app.db, tick_s, silent_min * 60);
     mqtt_listener *ml = NULL;
@@ -158,6 +169,7 @@ int cmd_serve(int argc, char **argv)
     dsp_notify_stop();
     throttle_free(app.login_user);
     throttle_free(app.login_ip);
+    fx_ratelimit_free(app.public_rl);
     sem_destroy(&app.login_slots);
     router_free(&app);
     print_shutdown(); /* the request threads that drew PDFs are gone */

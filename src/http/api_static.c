@@ -95,9 +95,20 @@ static int serve_static(http_req *r)
     http_header(r, "ETag", "%s", etag);
     http_header(r, "Cache-Control", "%s", code ? "no-cache" : "public, max-age=3600");
     http_header(r, "Vary", "Accept-Encoding");
-    if (html)
+    if (html) {
+        /* the public map loads its tiles from the configured server's origin */
+        char tiles[200] = "";
+        const char *mt = r->app->cfg.map_tiles;
+        const char *host = mt ? strstr(mt, "://") : NULL;
+        if (host && (strncmp(mt, "https://", 8) == 0 || strncmp(mt, "http://", 7) == 0)) {
+            size_t olen = strcspn(host + 3, "/{ \"';") + (size_t)(host + 3 - mt);
+            if (olen + 1 < sizeof tiles)
+                snprintf(tiles, sizeof tiles, " %.*s", (int)olen, mt);
+        }
         http_header(r, "Content-Security-Policy",
-                    "default-src 'self'; img-src 'self' data: blob:; frame-ancestors 'none'; base-uri 'none'");
+                    "default-src 'self'; img-src 'self' data: blob:%s; frame-ancestors 'none'; base-uri 'self'",
+                    tiles);
+    }
     if (r->if_none_match && strcmp(r->if_none_match, etag) == 0) {
         close(fd);
         r->status = 304;

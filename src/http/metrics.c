@@ -11,7 +11,7 @@ static const double bucket_s[] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.0
 static _Atomic uint64_t by_class[6]; /* 1xx … 5xx, index 1..5 */
 static _Atomic uint64_t buckets[NBUCKETS + 1];
 static _Atomic uint64_t dur_us_total, count_total;
-static const char *const reasons[] = {"overload", "too_large", "bad_header", "timeout"};
+static const char *const reasons[] = {"overload", "too_large", "bad_header", "timeout", "public_rate", "public_busy"};
 static _Atomic uint64_t rejected[sizeof reasons / sizeof *reasons];
 
 void metrics_request(int status, uint64_t us)

@@ -44,6 +44,16 @@ typedef struct http_config {
     int login_max_user, login_max_ip, login_window_s;
     int login_concurrency;    /* argon2 verifications at once */
     bool log_requests;
+    /* the public API (/api/v1/public/): per-IP token buckets, its own in-flight budget
+     * so a flood of lookups leaves staff traffic its share, and the site list's cache */
+    int public_rate;          /* requests per second per IP */
+    int public_burst;
+    int public_inflight;      /* public requests in flight at once, across all IPs */
+    int public_cache_s;       /* the site list is rendered at most once in this many seconds */
+    const char *map_tiles;    /* tile URL template for the public map ({z}/{x}/{y}); "" none */
+    const char *public_listen; /* NULL, or a second address for the public pages and API alone */
+    int public_threads;       /* its threads, run at nice public_nice: staff threads win the CPU */
+    int public_nice;
 } http_config;
 
 #define HTTP_CONFIG_DEFAULT                                                                                  \
@@ -51,7 +61,8 @@ typedef struct http_config {
      .conn_soft_limit = 3800, .per_ip_limit = 256, .conn_timeout_s = 15, .request_timeout_s = 30,             \
      .max_body = 1 << 20, .max_upload = (size_t)512 << 20, .conn_memory = 16 * 1024, .max_inflight = 2048, .session_ttl_s = 12 * 3600,        \
      .login_max_user = 5, .login_max_ip = 30, .login_window_s = 900, .login_concurrency = 2,                 \
-     .log_requests = true}
+     .log_requests = true, .public_rate = 5, .public_burst = 20, .public_inflight = 64, .public_cache_s = 5,  \
+     .map_tiles = "https://tile.openstreetmap.org/{z}/{x}/{y}.png", .public_threads = 2, .public_nice = 10}
 
 struct http_app {
     db *db;
@@ -63,6 +74,9 @@ struct http_app {
     _Atomic int inflight, connections;
     _Atomic bool draining;
     _Atomic int background; /* import threads still running */
+    struct fx_ratelimit *public_rl;
+    _Atomic int public_inflight;
+    _Atomic int public_connections; /* on --public-listen: its own soft limit, apart from staff's */
 };
 
 /* Collects the routes of every api_*.c; fails (and says which) when a route
@@ -88,7 +102,7 @@ extern const route api_system_routes[], api_session_routes[], api_area_routes[],
     api_token_routes[], api_audit_routes[], api_person_routes[], api_import_routes[], api_merchant_routes[],
     api_round_routes[], api_site_routes[], api_sampling_routes[], api_custody_routes[], api_result_routes[],
     api_print_routes[], api_isolation_routes[], api_zone_routes[], api_transport_routes[], api_checkpoint_routes[],
-    api_workorder_routes[], api_sensor_routes[], api_service_routes[], api_dispatch_routes[],
-    api_static_routes[];
+    api_workorder_routes[], api_sensor_routes[], api_service_routes[], api_dispatch_routes[], api_public_routes[],
+    api_collect_routes[], api_static_routes[];
 
 #endif

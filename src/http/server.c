@@ -6,6 +6,7 @@
 #include "util/fx_clock.h"
 #include "util/fx_id.h"
 #include "util/fx_log.h"
+#include "util/fx_ratelimit.h"
 #include "util/fx_str.h"
 
 #include <arpa/inet.h>
@@ -33,9 +34,16 @@ struct conn_state {
     uint64_t start_us;
     size_t max_body;
     bool started, pending, too_large;
+    bool public_slot; /* holds one of the public API's in-flight places */
     _Atomic bool job_done;
     int status;
     size_t bytes;
+};
+
+/* What the access handler is given: the app, and whether this is the public address. */
+struct listener {
+    http_app *app;
+    bool public_only;
 };
 
 static const char *const client_methods[] = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", NULL};
@@ -156,6 +164,49 @@ static enum MHD_Result refuse(struct conn_state *st, int status, const char *rea
     return send_response(st);
 }
 
+/* The public API: the caller's address within its rate, and a free place in the public
+ * in-flight budget. Past either it answers (429 or 503 with Retry-After) and returns false. */
+static bool public_admit(struct conn_state *st)
+{
+    http_app *app = st->req.app;
+    int wait = app->public_rl ? fx_ratelimit_take(app->public_rl, st->req.ip, st->start_us) : 0;
+    if (wait) {
+        metrics_rejected("public_rate");
+        http_header(&st->req, "Retry-After", "%d", wait);
+        http_error(&st->req, 429, "rate_limited", "too many requests from your address; try again in %d s", wait);
+        return false;
+    }
+    if (++app->public_inflight > app->cfg.public_inflight) {
+        app->public_inflight--;
+        metrics_rejected("public_busy");
+        http_header(&st->req, "Retry-After", "1");
+        http_error(&st->req, 503, "busy", "many people are looking at the same time; try again in a moment");
+        return false;
+    }
+    st->public_slot = true;
+    return true;
+}
+
+/* On the public address (--public-listen) only the public pages and API answer, on threads
+ * running at a lower priority than staff's: under a flood of lookups the scheduler gives the
+ * CPU to the staff threads first. true when the request may go on. */
+static bool public_port_allows(http_app *app, const char *url)
+{
+    static _Thread_local bool lowered;
+    if (!lowered) {
+        setpriority(PRIO_PROCESS, (id_t)gettid(), app->cfg.public_nice);
+        lowered = true;
+    }
+    bool api = strncmp(url, "/api/", 5) == 0;
+    return api ? strncmp(url, "/api/v1/public/", 15) == 0 : strcmp(url, "/metrics") != 0;
+}
+
+static enum MHD_Result send_response_404(struct conn_state *st, const char *url)
+{
+    http_error(&st->req, 404, "not_found", "there is nothing at %.200s on the public address", url);
+    return send_response(st);
+}
+
 static void job_done(db_job *job)
 {
     struct conn_state *st = (struct conn_state *)((char *)job - offsetof(struct conn_state, req.job));
@@ -199,7 +250,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                                   void **con_cls)
 {
     (void)version;
-    http_app *app = cls;
+    const struct listener *l = cls;
+    http_app *app = l->app;
     struct conn_state *st = *con_cls;
     if (!st) {
         st = calloc(1, sizeof *st);
@@ -250,7 +302,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             return refuse(st, 405, "bad_header", "method_not_allowed", "this method is not supported");
         if (app->draining)
             return refuse(st, 503, "overload", "shutting_down", "the server is restarting; try again in a moment");
-        if (app->inflight > app->cfg.max_inflight || app->connections > app->cfg.conn_soft_limit)
+        /* Public requests have their own budget (public_admit) and do not count against staff's. */
+        if (app->inflight - app->public_inflight > app->cfg.max_inflight ||
+            (l->public_only ? app->public_connections : app->connections) > app->cfg.conn_soft_limit)
             return refuse(st, 503, "overload", "overloaded", "the server is busy; try again in a moment");
 
         int m = router_match(app, r);
@@ -262,6 +316,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             http_error(r, 405, "method_not_allowed", "%s is not allowed on %.200s", method, url);
             return send_response(st);
         }
+        if (l->public_only && !public_port_allows(app, url))
+            return send_response_404(st, url);
+        if (strncmp(url, "/api/v1/public/", 15) == 0 && !public_admit(st))
+            return send_response(st);
         st->max_body = r->route->max_body ? r->route->max_body : app->cfg.max_body;
         if (r->route->flags & ROUTE_SPOOL) {
             /* File uploads go to disk as they arrive: memory stays small whatever their size. */
@@ -348,6 +406,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     if (st->spool >= 0)
         close(st->spool);
     fx_str_free(&st->body);
+    if (st->public_slot)
+        app->public_inflight--;
     free(st);
     *con_cls = NULL;
     app->inflight--;
@@ -358,11 +418,12 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
 {
     (void)conn;
     (void)socket_context;
-    http_app *app = cls;
+    const struct listener *l = cls;
+    _Atomic int *n = l->public_only ? &l->app->public_connections : &l->app->connections;
     if (toe == MHD_CONNECTION_NOTIFY_STARTED)
-        app->connections++;
+        (*n)++;
     else
-        app->connections--;
+        (*n)--;
 }
 
 static void mhd_log(void *cls, const char *fmt, va_list ap)
@@ -439,21 +500,58 @@ static void raise_fd_limit(int want)
     }
 }
 
+/* One libmicrohttpd daemon on listen with threads threads (TLS when cert is given). NULL with err. */
+static struct MHD_Daemon *start_daemon(struct listener *l, const char *listen, int threads, const char *cert,
+                                       const char *key, char *err, size_t errlen)
+{
+    http_app *app = l->app;
+    http_config *cfg = &app->cfg;
+    struct sockaddr_storage ss;
+    int family = parse_listen(listen, &ss, err, errlen);
+    if (family < 0)
+        return NULL;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ITC |
+                     MHD_USE_ERROR_LOG | (family == AF_INET6 ? MHD_USE_IPv6 : 0) | (cert ? MHD_USE_TLS : 0);
+    struct MHD_OptionItem tls_opts[] = {
+        {MHD_OPTION_HTTPS_MEM_CERT, 0, (void *)cert},
+        {MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)key},
+        {MHD_OPTION_END, 0, NULL},
+    };
+    struct MHD_Daemon *d = MHD_start_daemon(
+        flags, 0, NULL, NULL, on_request, l,
+        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->conn_limit,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg->per_ip_limit,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->conn_timeout_s,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, cfg->conn_memory,
+        MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
+        MHD_OPTION_STRICT_FOR_CLIENT, 1,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, app,
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, l,
+        MHD_OPTION_ARRAY, cert ? tls_opts : tls_opts + 2,
+        MHD_OPTION_END);
+    if (!d)
+        snprintf(err, errlen, "cannot listen on %s (in use, or not an address of this machine)", listen);
+    return d;
+}
+
+static unsigned daemon_port(struct MHD_Daemon *d)
+{
+    const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+    return di ? di->port : 0;
+}
+
 int http_serve(http_app *app, char *err, size_t errlen)
 {
     http_config *cfg = &app->cfg;
-    struct sockaddr_storage ss;
-    int family = parse_listen(cfg->listen, &ss, err, errlen);
-    if (family < 0)
-        return -1;
     if (cfg->threads <= 0) {
         long n = sysconf(_SC_NPROCESSORS_ONLN);
         cfg->threads = n > 1 ? (int)n : 2;
     }
-    raise_fd_limit(cfg->conn_limit + 256);
+    raise_fd_limit(cfg->conn_limit * (cfg->public_listen ? 2 : 1) + 256);
     char *cert = NULL, *key = NULL;
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ITC |
-                     MHD_USE_ERROR_LOG | (family == AF_INET6 ? MHD_USE_IPv6 : 0);
     if (cfg->tls_cert || cfg->tls_key) {
         if (!cfg->tls_cert || !cfg->tls_key) {
             snprintf(err, errlen, "TLS needs both --tls-cert and --tls-key");
@@ -463,38 +561,28 @@ int http_serve(http_app *app, char *err, size_t errlen)
             free(cert);
             return -1;
         }
-        flags |= MHD_USE_TLS;
     }
-    struct MHD_OptionItem tls_opts[] = {
-        {MHD_OPTION_HTTPS_MEM_CERT, 0, cert},
-        {MHD_OPTION_HTTPS_MEM_KEY, 0, key},
-        {MHD_OPTION_END, 0, NULL},
-    };
-    struct MHD_Daemon *d = MHD_start_daemon(
-        flags, 0, NULL, NULL, on_request, app,
-        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->conn_limit,
-        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg->per_ip_limit,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->conn_timeout_s,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, cfg->conn_memory,
-        MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
-        MHD_OPTION_STRICT_FOR_CLIENT, 1,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, app,
-        MHD_OPTION_NOTIFY_CONNECTION, on_connection, app,
-        MHD_OPTION_ARRAY, cert ? tls_opts : tls_opts + 2,
-        MHD_OPTION_END);
+    struct listener staff = {app, false}, public = {app, true}; /* live until the daemons stop */
+    struct MHD_Daemon *d = start_daemon(&staff, cfg->listen, cfg->threads, cert, key, err, errlen), *pd = NULL;
+    if (d && cfg->public_listen) {
+        pd = start_daemon(&public, cfg->public_listen, cfg->public_threads, cert, key, err, errlen);
+        if (!pd) {
+            MHD_stop_daemon(d);
+            d = NULL;
+        }
+    }
     free(cert);
     free(key);
-    if (!d) {
-        snprintf(err, errlen, "cannot listen on %s (in use, or not an address of this machine)", cfg->listen);
+    if (!d)
         return -1;
-    }
-    const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
-    unsigned port = di ? di->port : 0;
-    fx_log(FX_LOG_INFO, "listening on %s://%.*s:%u with %d threads", cert ? "https" : "http",
+    unsigned port = daemon_port(d);
+    const char *scheme = cfg->tls_cert ? "https" : "http";
+    fx_log(FX_LOG_INFO, "listening on %s://%.*s:%u with %d threads", scheme,
            (int)(strrchr(cfg->listen, ':') - cfg->listen), cfg->listen, port, cfg->threads);
+    if (pd)
+        fx_log(FX_LOG_INFO, "public pages and API on %s://%.*s:%u with %d threads at nice %d", scheme,
+               (int)(strrchr(cfg->public_listen, ':') - cfg->public_listen), cfg->public_listen, daemon_port(pd),
+               cfg->public_threads, cfg->public_nice);
     if (cfg->port_file) {
         FILE *f = fopen(cfg->port_file, "w");
         if (f) {
@@ -513,12 +601,16 @@ int http_serve(http_app *app, char *err, size_t errlen)
     fx_log(FX_LOG_INFO, "signal %d: finishing requests in flight", sig);
     app->draining = true;
     MHD_quiesce_daemon(d);
+    if (pd)
+        MHD_quiesce_daemon(pd);
     for (int i = 0; i < DRAIN_WAIT_S * 100 && app->inflight > 0; i++)
         usleep(10000);
     if (app->inflight > 0)
         fx_log(FX_LOG_WARN, "%d requests still in flight after %d s; stopping anyway", (int)app->inflight,
                DRAIN_WAIT_S);
     MHD_stop_daemon(d);
+    if (pd)
+        MHD_stop_daemon(pd);
     /* Imports stop after their current batch (they watch draining). */
     for (int i = 0; i < DRAIN_WAIT_S * 100 && app->background > 0; i++)
         usleep(10000);
