@@ -30,10 +30,11 @@ site_status_out site_public_status(const site_status_in *in)
     bool open = in->status && strcmp(in->status, "open") == 0;
     if (!open || in->local_min < in->opens_min || in->local_min >= in->closes_min)
         return o;
-    /* people per minute: the site's own recent pace, else what its tables can do */
-    double rate = (double)in->recent / (SITE_RATE_WINDOW_S / 60.0);
-    if (rate <= 0)
-        rate = (in->tables > 0 ? in->tables : 1) * SITE_TABLE_PER_HOUR / 60.0;
+    /* people per minute: the site's own recent pace when there is enough of it to judge,
+     * else what its tables can do (one sample in 15 minutes would make a queue of 120
+     * look like a day's wait) */
+    double rate = in->recent >= SITE_RATE_MIN_SAMPLES ? (double)in->recent / (SITE_RATE_WINDOW_S / 60.0)
+                                                      : (in->tables > 0 ? in->tables : 1) * SITE_TABLE_PER_HOUR / 60.0;
     double wait = in->queue_len > 0 ? ceil(in->queue_len / rate) : 0;
     o.wait_min = wait > 24 * 60 ? 24 * 60 : (int)wait;
     o.status = o.wait_min >= SITE_CONGESTED_MIN ? SITE_CONGESTED : o.wait_min >= SITE_BUSY_MIN ? SITE_BUSY : SITE_CLEAR;

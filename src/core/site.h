@@ -67,6 +67,7 @@ enum site_public { SITE_CLEAR, SITE_BUSY, SITE_CONGESTED, SITE_RESTING };
 #define SITE_CONGESTED_MIN 50  /* … and congested */
 #define SITE_RATE_WINDOW_S 900 /* registrations counted over the last 15 minutes */
 #define SITE_TABLE_PER_HOUR 200 /* what a table registers at best, when there is no recent rate */
+#define SITE_RATE_MIN_SAMPLES 10 /* fewer in the window say too little about the pace (a site just opened) */
 
 typedef struct site_status_in {
     const char *status;  /* open, paused, closed */

@@ -21,7 +21,8 @@ before(async () => {
   await officer('POST', '/sites', { name: '港城公寓采样点', area: 'HKG-YH-IT-W12-GC', lat: 34.515, lng: 113.85, tables: 1, opens: 0, closes: 1440 });
   await officer('POST', '/sites', { name: '夜间休息点', area: 'HKG-YH-IT-W12', lat: 34.53, lng: 113.83, status: 'paused' });
   await officer('POST', `/sites/${s1.id}/staff`, { username: 'zhangmingqiang' });
-  await reg('POST', `/sites/${s1.id}/queue`, { length: 120 }); // a long queue: congested
+  // a long queue for two tables (400 an hour at best): 75 minutes, congested
+  await reg('POST', `/sites/${s1.id}/queue`, { length: 500 });
   const ps = (await officer('GET', '/persons?area=HKG-YH-IT-W12-XR&limit=5')).data.items.filter((p) => p.id_type === 'id_card');
   [person] = ps;
   const b = await reg('POST', '/sampling/batch', { events: [

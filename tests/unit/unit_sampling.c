@@ -34,6 +34,9 @@ static void public_status_thresholds(void)
     CHECK_EQ_INT(status_of("open", 600, 100, 60, 1).wait_min, 25);
     /* no recent sample: the tables' best rate (200 an hour each) */
     CHECK_EQ_INT(status_of("open", 600, 100, 0, 3).wait_min, 10);
+    /* too few to judge the pace (a site just opened): the tables' rate, not a day's wait */
+    CHECK_EQ_INT(status_of("open", 600, 120, 1, 2).wait_min, 18);
+    CHECK_EQ_INT(status_of("open", 600, 120, 1, 2).status, SITE_CLEAR);
     /* resting: closed, paused, or outside opening hours */
     CHECK_EQ_INT(status_of("paused", 600, 100, 15, 1).status, SITE_RESTING);
     CHECK_EQ_INT(status_of("closed", 600, 0, 15, 1).status, SITE_RESTING);
