@@ -69,6 +69,7 @@ static bool num_opt(cli_args *a, const char *name, double min, double max, doubl
 static int transport(cli_args *a)
 {
     double seconds = TP_SECONDS_DEFAULT, iterations = -1, seed = 1;
+    const char *osrm = cli_opt(a, "osrm");
     if (a->npos > 1 || !num_opt(a, "seconds", 0.01, 86400, &seconds) ||
         !num_opt(a, "iterations", 1, 1e12, &iterations) || !num_opt(a, "seed", 0, 1e15, &seed) ||
         cli_check_used(a, "plan transport")) {
@@ -76,7 +77,7 @@ static int transport(cli_args *a)
         return CLI_USAGE;
     }
     tp_problem p;
-    if (read_problem(a->npos ? a->pos[0] : "-", cli_opt(a, "osrm"), &p))
+    if (read_problem(a->npos ? a->pos[0] : "-", osrm, &p))
         return CLI_REFUSED;
     plan_options o = tp_options(cli_opt(a, "seconds") != NULL, seconds, (long)iterations, (uint64_t)seed);
     json_t *plan = tp_plan(&p, &o);
