@@ -23,6 +23,7 @@ static const struct command {
      "      [--tick S] [--silent-minutes N]\n"
      "      [--notify-interval-ms N] [--notify-retry-s S] [--notify-attempts N]\n"
      "      [--public-rate N] [--public-burst N] [--public-inflight N] [--public-cache-s S] [--map-tiles URL]\n"
+     "      [--osrm-url URL]\n"
      "      [--public-listen HOST:PORT [--public-threads N] [--public-nice N]]",
      "Run the server (default 127.0.0.1:8080). SIGTERM or Ctrl-C finishes the requests in flight, then exits.\n"
      "--mqtt-host: also take door-sensor events from that MQTT broker (off by default; port 1883, user fangxian,\n"
@@ -37,7 +38,8 @@ static const struct command {
      "URL template (default OpenStreetMap's; \"\" for no map). --public-listen serves the public pages and API\n"
      "alone on a second address, on --public-threads threads (2) at nice --public-nice (10), so that a flood\n"
      "of lookups cannot take the CPU from staff traffic. Service workers (/collect offline) need HTTPS on a\n"
-     "LAN: use --tls-cert/--tls-key."},
+     "LAN: use --tls-cert/--tls-key. --osrm-url http://host:port: travel times of transport problems with\n"
+     "coordinates (and rounds' setups without a matrix) from that OSRM-compatible /table service.\n"},
 
     {"demo", cmd_demo, "demo [--db PATH] [--people N] [--seed N]",
      "Fill the database with the demo sub-districts of the Zhengzhou Airport Economy Zone, a synthetic population\n"
@@ -72,12 +74,14 @@ static const struct command {
      "labels: Code 128 labels for tubes or boxes, PREFIX + the number zero-padded to --digits (default 8:\n"
      "T00000001), or one per line of --list; A4 sheets of 3x8 (--grid), or one label per page of --size mm\n"
      "(default 50x30) with --single (label printers). At most 100,000 per run."},
-    {"plan", cmd_plan, "plan transport [FILE|-] [--seconds S] [--iterations N] [--seed N]\n"
+    {"plan", cmd_plan, "plan transport [FILE|-] [--seconds S] [--iterations N] [--seed N] [--osrm URL]\n"
      "      plan check PROBLEM PLAN",
      "transport: read a transport problem (JSON, the format in docs/api.md) and print the plan: runs per vehicle,\n"
      "every box with its pickup, arrival and lateness, and a summary. Fewest late boxes first, then least\n"
      "lateness, then fewest vehicles, then fewest km. The same seed gives the same plan; --iterations N sets\n"
      "the search's length (default 10,000, stopped at 30 s), --seconds S alone searches for S seconds.\n"
+     "--osrm URL (or the problem's \"osrm\"): travel times of a problem with coords from that OSRM /table\n"
+     "service; when it fails, a warning and the coordinates at speed_kmh.\n"
      "check: verify a plan against its problem independently of the planner; exit 0 when valid, else 1 with\n"
      "each violation on standard error."},
     {"devices", cmd_devices, "devices mosquitto-config --dir DIR [--server-user NAME] [--db PATH]",

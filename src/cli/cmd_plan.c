@@ -2,6 +2,7 @@
  * `fangxian plan check PROBLEM PLAN` (the independent checker). No database. */
 #include "cli/cli.h"
 
+#include "transport/osrm.h"
 #include "transport/transport.h"
 #include "util/fx_str.h"
 
@@ -11,7 +12,7 @@
 #include <string.h>
 
 static const char usage_text[] =
-    "usage: fangxian plan transport [FILE|-] [--seconds S] [--iterations N] [--seed N]\n"
+    "usage: fangxian plan transport [FILE|-] [--seconds S] [--iterations N] [--seed N] [--osrm URL]\n"
     "       fangxian plan check PROBLEM PLAN\n";
 
 /* Reads JSON from path ("-": standard input), refusing duplicate keys. */
@@ -26,13 +27,23 @@ static json_t *load(const char *what, const char *path)
     return j;
 }
 
-static int read_problem(const char *path, tp_problem *p)
+static int read_problem(const char *path, const char *osrm, tp_problem *p)
 {
-    json_t *j = load("problem", path);
-    if (!j)
+    json_t *j = load("problem", path), *warnings = json_array();
+    if (!j || !warnings) {
+        json_decref(j), json_decref(warnings);
         return -1;
-    char err[400];
-    int rc = tp_parse(j, NULL, p, err, sizeof err);
+    }
+    char err[600];
+    if (osrm && !json_object_get(j, "osrm") && !json_object_get(j, "matrix"))
+        json_object_set_new(j, "osrm", json_string(osrm));
+    int rc = tp_osrm_apply(j, warnings, err, sizeof err);
+    size_t i;
+    json_t *w;
+    json_array_foreach(warnings, i, w) fprintf(stderr, "plan: warning: %s\n", json_string_value(w));
+    json_decref(warnings);
+    if (!rc)
+        rc = tp_parse(j, NULL, p, err, sizeof err);
     json_decref(j);
     if (rc)
         fprintf(stderr, "plan: the problem is refused: %s\n", err);
@@ -58,6 +69,7 @@ static bool num_opt(cli_args *a, const char *name, double min, double max, doubl
 static int transport(cli_args *a)
 {
     double seconds = TP_SECONDS_DEFAULT, iterations = -1, seed = 1;
+    const char *osrm = cli_opt(a, "osrm");
     if (a->npos > 1 || !num_opt(a, "seconds", 0.01, 86400, &seconds) ||
         !num_opt(a, "iterations", 1, 1e12, &iterations) || !num_opt(a, "seed", 0, 1e15, &seed) ||
         cli_check_used(a, "plan transport")) {
@@ -65,7 +77,7 @@ static int transport(cli_args *a)
         return CLI_USAGE;
     }
     tp_problem p;
-    if (read_problem(a->npos ? a->pos[0] : "-", &p))
+    if (read_problem(a->npos ? a->pos[0] : "-", osrm, &p))
         return CLI_REFUSED;
     plan_options o = tp_options(cli_opt(a, "seconds") != NULL, seconds, (long)iterations, (uint64_t)seed);
     json_t *plan = tp_plan(&p, &o);
@@ -88,7 +100,7 @@ static int check(cli_args *a)
         return CLI_USAGE;
     }
     tp_problem p;
-    if (read_problem(a->pos[0], &p))
+    if (read_problem(a->pos[0], NULL, &p))
         return CLI_REFUSED;
     json_t *plan = load("plan", a->pos[1]), *v = json_array();
     if (!plan || !v) {

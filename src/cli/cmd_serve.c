@@ -6,6 +6,7 @@
 #include "ingest/mqtt.h"
 #include "ingest/ticker.h"
 #include "print/print.h"
+#include "transport/osrm.h"
 #include "util/fx_clock.h"
 #include "util/fx_id.h"
 #include "util/fx_log.h"
@@ -123,6 +124,13 @@ int cmd_serve(int argc, char **argv)
     if ((v = cli_opt(&a, "map-tiles")))
         cfg->map_tiles = v;
     cfg->public_listen = cli_opt(&a, "public-listen");
+    if ((v = cli_opt(&a, "osrm-url"))) {
+        if (strncmp(v, "http://", 7) && strncmp(v, "https://", 8)) {
+            fprintf(stderr, "serve: --osrm-url must be http://host:port or https://…\n");
+            return CLI_USAGE;
+        }
+        tp_osrm_set_default(v);
+    }
     const char *tz = cli_opt(&a, "tz");
     if (cli_check_used(&a, "serve"))
         return CLI_USAGE;

@@ -35,6 +35,7 @@ typedef struct dsp_made {
     json_t *plan;        /* the whole plan (owned) */
     int kept, late, total_late, used;
     int violations;      /* the checker's count for the future part (stored only when 0) */
+    json_t *warnings;    /* e.g. the OSRM service failed and coordinates were used (owned; may be NULL) */
 } dsp_made;
 
 /* Makes a plan for round_id at now on a read connection: the whole day from the

@@ -29,6 +29,7 @@ typedef struct dsp_setup {
     char hub[DSP_ID_MAX];
     double hub_lat, hub_lng, speed;
     json_t *matrix; /* owned; NULL: coordinates */
+    char osrm[512]; /* the setup's OSRM address; "": the server's (--osrm-url), if any */
     int deadline, service, lead, replan;
     int nveh, nsite;
     dsp_vehicle veh[DSP_VEH_MAX];

@@ -21,7 +21,9 @@
  * The future part is checked by tp_check before anything is stored. */
 #include "dispatch/dispatch_internal.h"
 
+#include "transport/osrm.h"
 #include "transport/transport.h"
+#include "util/fx_log.h"
 #include "util/fx_clock.h"
 #include "util/fx_id.h"
 #include "util/fx_str.h"
@@ -618,6 +620,30 @@ static json_t *schedule_problem(const dsp_setup *st)
     return pr;
 }
 
+/* With no matrix and an OSRM address (the setup's, else the server's --osrm-url),
+ * this plan's travel times come from the service (fetched once per plan); when it
+ * fails, a warning and the coordinates at the setup's speed. */
+static void resolve_travel(dsp_setup *st, dsp_made *m)
+{
+    const char *url = st->osrm[0] ? st->osrm : tp_osrm_default();
+    if (st->matrix || !url || !url[0])
+        return;
+    json_t *pr = travel_part(st, json_object());
+    char err[600];
+    json_t *mx = tp_osrm_table(url, json_object_get(pr, "coords"), err, sizeof err);
+    json_decref(pr);
+    if (mx) {
+        st->matrix = mx;
+        return;
+    }
+    fx_log(FX_LOG_WARN, "round %lld: osrm: %s; coordinates at %g km/h used instead", (long long)st->round_id, err,
+           st->speed);
+    m->warnings = json_array();
+    char w[700];
+    snprintf(w, sizeof w, "osrm: %s; travel times come from the coordinates at speed_kmh instead", err);
+    json_array_append_new(m->warnings, json_string(w));
+}
+
 static int make_first(const dsp_setup *st, long iterations, dsp_made *m, fx_err *e)
 {
     m->problem = schedule_problem(st);
@@ -660,12 +686,15 @@ int dsp_make(db_conn *c, int64_t round_id, bool replan, int64_t now, long iterat
                                        (long long)round_id, (long long)round_id)
                              : fx_fail(e, FX_EINTERNAL, "internal", "could not read the transport setup");
     }
+    resolve_travel(st, m);
     json_t *old = current_plan(c, round_id, &m->base_version);
     if (!replan || !old) {
         if (replan) {
             rc = fx_fail(e, FX_ERULE, "no_plan", "round %lld has no plan to redo; make one first", (long long)round_id);
         } else
             rc = make_first(st, iterations, m, e);
+        if (!rc && m->warnings)
+            json_object_set(m->plan, "warnings", m->warnings);
         json_decref(old);
         dsp_unload(st);
         free(st);
@@ -705,6 +734,8 @@ int dsp_make(db_conn *c, int64_t round_id, bool replan, int64_t now, long iterat
                                                                        : json_null()));
         if (w->future)
             json_object_set(m->plan, "future", w->future);
+        if (m->warnings)
+            json_object_set(m->plan, "warnings", m->warnings);
     }
     alt_free(&a);
     alt_free(&b);
@@ -721,7 +752,8 @@ void dsp_made_free(dsp_made *m)
 {
     json_decref(m->problem);
     json_decref(m->plan);
-    m->problem = m->plan = NULL;
+    json_decref(m->warnings);
+    m->problem = m->plan = m->warnings = NULL;
 }
 
 int dsp_store(db_conn *c, const actor *who, const dsp_made *m, int *version, fx_err *e)

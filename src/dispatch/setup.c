@@ -219,7 +219,7 @@ int dsp_round_check(db_conn *c, const actor *who, int64_t round_id, fx_round *r,
 int dsp_setup_put(db_conn *c, const actor *who, int64_t round_id, const json_t *body, fx_err *e)
 {
     static const char *const fields[] = {"hub", "hub_lat", "hub_lng", "matrix", "speed_kmh", "deadline_min",
-                                         "service_min", "lead_min", "replan_min", "vehicles", "pickups", NULL};
+                                         "service_min", "lead_min", "replan_min", "vehicles", "pickups", "osrm", NULL};
     fx_round r;
     int rc = dsp_round_check(c, who, round_id, &r, e);
     if (rc)
@@ -239,17 +239,25 @@ int dsp_setup_put(db_conn *c, const actor *who, int64_t round_id, const json_t *
         return field_err(e, "hub_lat: the hub's hub_lat and hub_lng (WGS-84 degrees) are needed without a matrix");
     if (sp && (!json_is_number(sp) || !(json_number_value(sp) > 0) || json_number_value(sp) > 300))
         return field_err(e, "speed_kmh: expected a number above 0 and at most 300");
+    const json_t *os = json_object_get(body, "osrm");
+    const char *osrm = json_string_value(os);
+    if (os && !json_is_null(os) &&
+        (!osrm || (strncmp(osrm, "http://", 7) && strncmp(osrm, "https://", 8)) || strlen(osrm) >= 512 ||
+         strpbrk(osrm, " ?#\r\n")))
+        return field_err(e, "osrm: expected the OSRM service's address, http://host:port or https://… (no query)");
+    if (osrm && m)
+        return field_err(e, "osrm: only used without a matrix (travel times from the sites' coordinates)");
     char *mtext = m ? json_dumps(m, JSON_COMPACT) : NULL;
     db_stmt *s = db_prepare(c, "DELETE FROM transport_vehicles WHERE round_id = $1");
     db_stmt *s2 = db_prepare(c, "DELETE FROM transport_pickups WHERE round_id = $1");
     db_stmt *s3 = db_prepare(
         c, "INSERT INTO transport_setups (round_id, hub, hub_lat, hub_lng, matrix, speed_kmh, deadline_min, service_min,"
-           " lead_min, replan_min, day0, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,"
-           " $12, $13) ON CONFLICT (round_id) DO UPDATE SET hub = excluded.hub, hub_lat = excluded.hub_lat,"
+           " lead_min, replan_min, day0, updated_by, updated_at, osrm) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,"
+           " $11, $12, $13, $14) ON CONFLICT (round_id) DO UPDATE SET hub = excluded.hub, hub_lat = excluded.hub_lat,"
            " hub_lng = excluded.hub_lng, matrix = excluded.matrix, speed_kmh = excluded.speed_kmh,"
            " deadline_min = excluded.deadline_min, service_min = excluded.service_min, lead_min = excluded.lead_min,"
            " replan_min = excluded.replan_min, day0 = excluded.day0, updated_by = excluded.updated_by,"
-           " updated_at = excluded.updated_at");
+           " updated_at = excluded.updated_at, osrm = excluded.osrm");
     rc = s && s2 && s3 ? 0 : FX_EINTERNAL;
     if (!rc) {
         db_bind_i64(s, 1, round_id);
@@ -267,6 +275,7 @@ int dsp_setup_put(db_conn *c, const actor *who, int64_t round_id, const json_t *
         db_bind_i64(s3, 11, iso_day0(r.start_at));
         db_bind_text(s3, 12, who->log.name);
         db_bind_i64(s3, 13, fx_now());
+        osrm ? db_bind_text(s3, 14, osrm) : db_bind_null(s3, 14);
         if (db_step(s) != DB_DONE || db_step(s2) != DB_DONE || db_step(s3) != DB_DONE)
             rc = fx_fail(e, FX_EINTERNAL, "internal", "could not store the transport setup");
     }
@@ -291,7 +300,7 @@ int dsp_load(db_conn *c, int64_t round_id, dsp_setup *o)
 {
     memset(o, 0, sizeof *o);
     db_stmt *s = db_prepare(c, "SELECT hub, COALESCE(hub_lat, 0), COALESCE(hub_lng, 0), matrix, speed_kmh, deadline_min,"
-                               " service_min, lead_min, replan_min, day0, seen_box_id FROM transport_setups"
+                               " service_min, lead_min, replan_min, day0, seen_box_id, COALESCE(osrm, '') FROM transport_setups"
                                " WHERE round_id = $1");
     if (!s)
         return DB_ERR;
@@ -310,6 +319,7 @@ int dsp_load(db_conn *c, int64_t round_id, dsp_setup *o)
         o->replan = (int)db_col_i64(s, 8);
         o->day0 = db_col_i64(s, 9);
         o->seen_box_id = db_col_i64(s, 10);
+        fx_copy(o->osrm, sizeof o->osrm, db_col_text(s, 11));
     }
     db_done(s);
     if (rc != DB_ROW)
@@ -373,6 +383,7 @@ json_t *dsp_setup_get(db_conn *c, int64_t round_id)
     else {
         json_object_set_new(j, "hub_lat", json_real(st->hub_lat));
         json_object_set_new(j, "hub_lng", json_real(st->hub_lng));
+        json_object_set_new(j, "osrm", st->osrm[0] ? json_string(st->osrm) : json_null());
     }
     json_t *vs = json_array(), *ps = json_array();
     for (int i = 0; i < st->nveh; i++)

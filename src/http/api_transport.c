@@ -5,6 +5,7 @@
  * so a large problem cannot take the server's threads. */
 #include "http/api.h"
 
+#include "transport/osrm.h"
 #include "transport/transport.h"
 #include "util/fx_str.h"
 
@@ -37,9 +38,16 @@ static int plan_transport(http_req *r)
     if (!query_num(r, "seconds", 0.01, MAX_SECONDS, &seconds) || !query_num(r, "iterations", 1, 1e7, &iterations) ||
         !query_num(r, "seed", 0, 1e15, &seed))
         return HTTP_DONE;
-    char err[400];
+    char err[600];
     tp_problem p;
-    int rc = tp_parse(r->json, &limits, &p, err, sizeof err);
+    /* travel times from an OSRM service when the problem or the server names one */
+    json_t *pr = json_deep_copy(r->json), *warnings = json_array();
+    int rc = pr && warnings ? tp_osrm_apply(pr, warnings, err, sizeof err) : TP_NOMEM;
+    if (!rc)
+        rc = tp_parse(pr, &limits, &p, err, sizeof err);
+    json_decref(pr);
+    if (rc)
+        json_decref(warnings);
     if (rc == TP_TOO_LARGE)
         return http_error(r, 413, "problem_too_large", "%s", err);
     if (rc == TP_NOMEM)
@@ -49,6 +57,7 @@ static int plan_transport(http_req *r)
     if (atomic_fetch_add(&running, 1) >= MAX_AT_ONCE) {
         atomic_fetch_sub(&running, 1);
         tp_free(&p);
+        json_decref(warnings);
         http_header(r, "Retry-After", "%d", 5);
         return http_error(r, 503, "busy", "%d plans are being made; try again in a few seconds", MAX_AT_ONCE);
     }
@@ -56,6 +65,9 @@ static int plan_transport(http_req *r)
     json_t *plan = tp_plan(&p, &o);
     atomic_fetch_sub(&running, 1);
     tp_free(&p);
+    if (plan && json_array_size(warnings))
+        json_object_set(plan, "warnings", warnings);
+    json_decref(warnings);
     if (!plan)
         return http_error(r, 503, "busy", "not enough memory for this problem now; try again");
     return http_json(r, 200, plan);

@@ -556,6 +556,80 @@ static void replan_frees_run_that_makes_a_box_late(void)
     check_current(r3);
 }
 
+/* A setup without a matrix naming an OSRM service: the plan's travel times are the
+ * service's (the receiver answering in OSRM's format); a bad answer: a warning and
+ * the coordinates at speed. */
+static long long coord_site(const char *name, double lat, double lng)
+{
+    char body[300];
+    snprintf(body, sizeof body, "{\"name\":\"%s\",\"area\":\"HKG-YH-IT-W12\",\"lat\":%.4f,\"lng\":%.4f,\"tables\":1}",
+             name, lat, lng);
+    fxt_resp r = req("POST", "/api/v1/sites", officer, body);
+    CHECKF(r.status == 201, "site: %d %s", r.status, r.body ? r.body : "");
+    long long id = json_integer_value(json_object_get(r.json, "id"));
+    fxt_free(&r);
+    return id;
+}
+
+static void osrm_round_setup(void)
+{
+    CHECK(rfx_open(srv.db) == 0);
+    long long round = rfx_round("HKG-YH", AT(420), AT(1200));
+    rfx_close();
+    long long a = coord_site("东点", 34.51, 113.81), b = coord_site("西点", 34.52, 113.79);
+    char body[2000], path[80];
+    snprintf(body, sizeof body,
+             "{\"hub\":\"LAB\",\"hub_lat\":34.5,\"hub_lng\":113.8,\"speed_kmh\":30,\"osrm\":\"http://127.0.0.1:%d/\","
+             "\"vehicles\":[{\"id\":\"V9\",\"shift_start\":%lld,\"shift_end\":%lld,\"capacity\":10}],"
+             "\"pickups\":[{\"site\":%lld,\"first_seal\":%lld,\"every_min\":60,\"last_seal\":%lld},"
+             "{\"site\":%lld,\"first_seal\":%lld,\"every_min\":60,\"last_seal\":%lld}]}",
+             rv.port, AT(420), AT(1080), a, AT(480), AT(600), b, AT(480), AT(600));
+    snprintf(path, sizeof path, "/api/v1/rounds/%lld/transport", round);
+    fxt_resp r = req("PUT", path, officer, body);
+    CHECKF(r.status == 200, "setup: %d %s", r.status, r.body ? r.body : "");
+    fxt_free(&r);
+    r = req("GET", path, officer, NULL);
+    CHECK(r.body && strstr(r.body, "\"osrm\""));
+    fxt_free(&r);
+    rcv_reply(&rv, "/table/v1/driving/", 200,
+              "{\"code\":\"Ok\",\"durations\":[[0,1790,1200],[1790,0,299],[1200,299,0]],"
+              "\"distances\":[[0,21000,15000],[21000,0,2500],[15000,2500,0]]}");
+    snprintf(path, sizeof path, "/api/v1/rounds/%lld/transport/plan", round);
+    int before = rcv_count(&rv);
+    r = req("POST", path, officer, NULL);
+    CHECKF(r.status == 201, "plan: %d %s", r.status, r.body ? r.body : "");
+    CHECK(json_object_get(json_object_get(r.json, "plan"), "warnings") == NULL);
+    CHECK(rcv_wait(&rv, "/table/v1/driving/113.800000,34.500000;", 1, 100) && rcv_count(&rv) >= before + 1);
+    fxt_free(&r);
+    /* the stored problem carries the service's matrix: 1790 s → 30 min, 21 km */
+    r = req("GET", path, officer, NULL);
+    json_t *m = json_object_get(json_object_get(r.json, "problem"), "matrix");
+    CHECK(m != NULL);
+    CHECK_EQ_INT(json_integer_value(json_array_get(json_array_get(json_object_get(m, "minutes"), 0), 1)), 30);
+    CHECK(json_real_value(json_array_get(json_array_get(json_object_get(m, "km"), 0), 1)) == 21.0);
+    fxt_free(&r);
+    check_current(round);
+    /* the service fails: planned from the coordinates, with the warning */
+    rcv_reply(&rv, "/table/v1/driving/", 200, "{\"code\":\"NoTable\",\"message\":\"no table\"}");
+    r = req("POST", path, officer, NULL);
+    CHECKF(r.status == 201, "plan: %d %s", r.status, r.body ? r.body : "");
+    const char *w = json_string_value(json_array_get(json_object_get(json_object_get(r.json, "plan"), "warnings"), 0));
+    CHECKF(w && strstr(w, "code \"NoTable\"") && strstr(w, "coordinates"), "warning: %s", w ? w : "(none)");
+    fxt_free(&r);
+    r = req("GET", path, officer, NULL);
+    CHECK(json_object_get(json_object_get(r.json, "problem"), "coords") != NULL);
+    fxt_free(&r);
+    check_current(round);
+    /* a bad address is refused by name */
+    snprintf(path, sizeof path, "/api/v1/rounds/%lld/transport", round);
+    r = req("PUT", path, officer, "{\"hub\":\"LAB\",\"hub_lat\":34.5,\"hub_lng\":113.8,\"osrm\":\"gopher://x\","
+                                  "\"vehicles\":[],\"pickups\":[]}");
+    CHECK_EQ_INT(r.status, 400);
+    CHECK(r.body && strstr(r.body, "osrm: expected"));
+    fxt_free(&r);
+    rcv_reply(&rv, "", 0, NULL);
+}
+
 int main(void)
 {
     th_init();
@@ -579,6 +653,7 @@ int main(void)
     RUN(pending_survives_restart);
     RUN(replan_keeps_current_run);
     RUN(replan_frees_run_that_makes_a_box_late);
+    RUN(osrm_round_setup);
     fxt_teardown(&srv);
     rcv_stop(&rv);
     free(officer), free(driver), free(staff);

@@ -2,6 +2,7 @@
  * as an operator types them, and POST /api/v1/transport/plan as the web UI
  * calls it. Every plan made here is verified with `plan check`. */
 #include "lib/fxt.h"
+#include "lib/receiver.h"
 #include "lib/testhelp.h"
 
 #include <stdarg.h>
@@ -180,6 +181,128 @@ static void http_refusals(void)
     fxt_free(&r);
 }
 
+/* ---- travel times from a fake OSRM on a loopback port ---- */
+static rcv osrm;
+
+#define SITES_VEH                                                                                          \
+    "\"hub\":\"LAB\",\"deadline_min\":60,\"service_min\":3,"                                                 \
+    "\"sites\":[{\"id\":\"A\",\"first_seal\":420,\"every_min\":45,\"last_seal\":690},"                   \
+    "{\"id\":\"B\",\"first_seal\":430,\"every_min\":45,\"last_seal\":690}],"                               \
+    "\"vehicles\":[{\"id\":\"V1\",\"start\":390,\"end\":1080,\"capacity\":20}],"
+#define COORDS "\"coords\":{\"LAB\":[34.5,113.8],\"A\":[34.51,113.81],\"B\":[34.52,113.79]}"
+/* OSRM's documented answer: seconds and metres, rows and columns in the request's order */
+static const char table_ok[] = "{\"code\":\"Ok\",\"durations\":[[0,600,601],[600,0,299],[601,299,0]],"
+                               "\"distances\":[[0,1000,1500],[1000,0,2500],[1500,2500,0]],"
+                               "\"sources\":[],\"destinations\":[]}";
+/* the same travel as a matrix: seconds → minutes rounded up, metres → km */
+static const char osrm_as_matrix[] =
+    "{" SITES_VEH "\"matrix\":{\"ids\":[\"LAB\",\"A\",\"B\"],\"minutes\":[[0,10,11],[10,0,5],[11,5,0]],"
+    "\"km\":[[0,1,1.5],[1,0,2.5],[1.5,2.5,0]]}}";
+
+static char *osrm_problem(bool speed, const char *url)
+{
+    char *p = malloc(2048);
+    snprintf(p, 2048, "{" SITES_VEH COORDS "%s,\"osrm\":\"%s\"}", speed ? ",\"speed_kmh\":30" : "", url);
+    return p;
+}
+
+static void osrm_matrix_used(void)
+{
+    char url[64];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d", osrm.port);
+    rcv_reply(&osrm, "/table/v1/driving/", 200, table_ok);
+    char *pb = osrm_problem(false, url);
+    int before = rcv_count(&osrm);
+    fxt_resp r = fxt_req(&srv, "POST", "/api/v1/transport/plan?iterations=300", officer, pb);
+    CHECKF(r.status == 200, "status %d: %s", r.status, r.body ? r.body : "");
+    CHECK(json_object_get(r.json, "warnings") == NULL);
+    /* one GET in OSRM's format: lng,lat;… with both annotations */
+    CHECK_EQ_INT(rcv_count(&osrm), before + 1);
+    CHECK_STR(osrm.req[before].target, "/table/v1/driving/113.800000,34.500000;113.810000,34.510000;"
+                                       "113.790000,34.520000?annotations=duration,distance");
+    /* the plan follows the service's times and distances, not the coordinates' */
+    put("osrm-matrix.json", osrm_as_matrix);
+    put("osrm-plan.json", r.body ? r.body : "");
+    CHECK_EQ_INT(sh("cd %s && %s plan check osrm-matrix.json osrm-plan.json > /dev/null", srv.dir, bin), 0);
+    fxt_free(&r);
+    /* the command line: --osrm for a problem with coords */
+    char cli[1024];
+    snprintf(cli, sizeof cli, "{" SITES_VEH COORDS ",\"speed_kmh\":30}");
+    put("coords.json", cli);
+    CHECK_EQ_INT(sh("cd %s && %s plan transport coords.json --osrm %s --iterations 300 > cli-plan.json 2> err.txt",
+                    srv.dir, bin, url),
+                 0);
+    CHECK_EQ_INT(sh("cd %s && %s plan check osrm-matrix.json cli-plan.json > /dev/null", srv.dir, bin), 0);
+    char *err = get("err.txt");
+    CHECKF(err[0] == '\0', "stderr: %s", err);
+    free(err);
+    free(pb);
+}
+
+static void osrm_bad_answers(void)
+{
+    char url[64];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d", osrm.port);
+    char *with = osrm_problem(true, url), *without = osrm_problem(false, url);
+    /* OSRM's error answer: refused by name, the plan made from the coordinates with a warning */
+    rcv_reply(&osrm, "/table/v1/driving/", 400, "{\"code\":\"InvalidQuery\",\"message\":\"Query string malformed\"}");
+    fxt_resp r = fxt_req(&srv, "POST", "/api/v1/transport/plan?iterations=200", officer, with);
+    CHECK_EQ_INT(r.status, 200);
+    const char *w = json_string_value(json_array_get(json_object_get(r.json, "warnings"), 0));
+    CHECKF(w && strstr(w, "answered HTTP 400") && strstr(w, "code \"InvalidQuery\"") &&
+               strstr(w, "coordinates at speed_kmh"),
+           "warning: %s", w ? w : "(none)");
+    fxt_free(&r);
+    /* nothing to fall back on: 400 naming the service's failure */
+    r = fxt_req(&srv, "POST", "/api/v1/transport/plan?iterations=200", officer, without);
+    CHECK_EQ_INT(r.status, 400);
+    CHECK_STR(fxt_err(&r), "invalid_problem");
+    CHECKF(r.body && strstr(r.body, "osrm: ") && strstr(r.body, "InvalidQuery") && strstr(r.body, "no speed_kmh"),
+           "body: %s", r.body ? r.body : "");
+    fxt_free(&r);
+    /* Ok, but the wrong size */
+    rcv_reply(&osrm, "/table/v1/driving/", 200, "{\"code\":\"Ok\",\"durations\":[[0,1],[1,0]],\"distances\":[[0,1],[1,0]]}");
+    r = fxt_req(&srv, "POST", "/api/v1/transport/plan?iterations=200", officer, with);
+    CHECK_EQ_INT(r.status, 200);
+    w = json_string_value(json_array_get(json_object_get(r.json, "warnings"), 0));
+    CHECKF(w && strstr(w, "durations must be 3 rows"), "warning: %s", w ? w : "(none)");
+    fxt_free(&r);
+    /* a pair with no route (null) */
+    rcv_reply(&osrm, "/table/v1/driving/", 200, "{\"code\":\"Ok\",\"durations\":[[0,1,2],[1,0,null],[2,3,0]],"
+                                                "\"distances\":[[0,1,2],[1,0,3],[2,3,0]]}");
+    r = fxt_req(&srv, "POST", "/api/v1/transport/plan?iterations=200", officer, with);
+    w = json_string_value(json_array_get(json_object_get(r.json, "warnings"), 0));
+    CHECKF(w && strstr(w, "durations[1][2] is null: no route from A to B"), "warning: %s", w ? w : "(none)");
+    fxt_free(&r);
+    /* not JSON */
+    rcv_reply(&osrm, "/table/v1/driving/", 200, "<html>gateway</html>");
+    r = fxt_req(&srv, "POST", "/api/v1/transport/plan?iterations=200", officer, with);
+    w = json_string_value(json_array_get(json_object_get(r.json, "warnings"), 0));
+    CHECKF(w && strstr(w, "not a JSON object"), "warning: %s", w ? w : "(none)");
+    fxt_free(&r);
+    /* unreachable: a port nobody listens on */
+    free(with);
+    with = osrm_problem(true, "http://127.0.0.1:1");
+    r = fxt_req(&srv, "POST", "/api/v1/transport/plan?iterations=200", officer, with);
+    CHECK_EQ_INT(r.status, 200);
+    w = json_string_value(json_array_get(json_object_get(r.json, "warnings"), 0));
+    CHECKF(w && strstr(w, "http://127.0.0.1:1 is unreachable"), "warning: %s", w ? w : "(none)");
+    fxt_free(&r);
+    /* a malformed address, and osrm beside a matrix */
+    r = fxt_req(&srv, "POST", "/api/v1/transport/plan", officer, "{" SITES_VEH COORDS ",\"speed_kmh\":30,\"osrm\":\"ftp://x\"}");
+    CHECK_EQ_INT(r.status, 400);
+    CHECK(r.body && strstr(r.body, "osrm: must be the service's address"));
+    fxt_free(&r);
+    r = fxt_req(&srv, "POST", "/api/v1/transport/plan", officer,
+                "{\"hub\":\"LAB\",\"deadline_min\":60,\"service_min\":3,\"sites\":[{\"id\":\"A\",\"first_seal\":420,"
+                "\"every_min\":45,\"last_seal\":690}],\"vehicles\":[{\"id\":\"V1\",\"start\":390,\"end\":1080,"
+                "\"capacity\":20}]," MATRIX ",\"osrm\":\"http://127.0.0.1:9\"}");
+    CHECK_EQ_INT(r.status, 400);
+    CHECK(r.body && strstr(r.body, "osrm: only used with coords"));
+    fxt_free(&r);
+    free(with), free(without);
+}
+
 int main(void)
 {
     th_init();
@@ -190,6 +313,12 @@ int main(void)
     RUN(cli_bad_input);
     RUN(http_officer_plans);
     RUN(http_refusals);
+    if (rcv_start(&osrm) == 0) {
+        RUN(osrm_matrix_used);
+        RUN(osrm_bad_answers);
+        rcv_stop(&osrm);
+    } else
+        CHECK(!"the fake OSRM could not start");
     free(admin), free(officer), free(staff), free(driver);
     fxt_teardown(&srv);
     return th_done("api_plan");

@@ -39,6 +39,11 @@ static void serve_one(rcv *r, int c)
     char *sp0 = strchr(buf, ' ');
     bool match = sp0 && strncmp(sp0 + 1, r->fail_prefix, strlen(r->fail_prefix)) == 0;
     int status = match && r->fail != 0 ? 500 : 200;
+    char *custom = NULL;
+    if (status == 200 && r->reply && sp0 && strncmp(sp0 + 1, r->reply_prefix, strlen(r->reply_prefix)) == 0) {
+        custom = strdup(r->reply);
+        status = r->reply_status;
+    }
     if (match && r->fail > 0)
         r->fail--;
     if (r->n < RCV_MAX) {
@@ -51,13 +56,13 @@ static void serve_one(rcv *r, int c)
         q->answered = status;
     }
     pthread_mutex_unlock(&r->mu);
-    const char *ok = "{\"errcode\":0,\"errmsg\":\"ok\"}";
+    const char *ok = custom ? custom : status == 200 ? "{\"errcode\":0,\"errmsg\":\"ok\"}" : "{}";
     char out[256];
     int n = snprintf(out, sizeof out, "HTTP/1.1 %d %s\r\nContent-Type: application/json\r\nContent-Length: %zu\r\n"
-                                      "Connection: close\r\n\r\n%s", status, status == 200 ? "OK" : "Internal Server Error",
-                     status == 200 ? strlen(ok) : (size_t)2, status == 200 ? ok : "{}");
-    if (write(c, out, (size_t)n) < 0)
+                                      "Connection: close\r\n\r\n", status, status == 200 ? "OK" : "Error", strlen(ok));
+    if (write(c, out, (size_t)n) < 0 || write(c, ok, strlen(ok)) < 0)
         perror("receiver: write");
+    free(custom);
 }
 
 static void *loop(void *arg)
@@ -97,6 +102,7 @@ void rcv_stop(rcv *r)
     close(r->fd);
     for (int i = 0; i < r->n; i++)
         free(r->req[i].body);
+    free(r->reply);
     pthread_mutex_destroy(&r->mu);
 }
 
@@ -105,6 +111,16 @@ void rcv_fail(rcv *r, const char *prefix, int n)
     pthread_mutex_lock(&r->mu);
     r->fail = n;
     snprintf(r->fail_prefix, sizeof r->fail_prefix, "%s", prefix);
+    pthread_mutex_unlock(&r->mu);
+}
+
+void rcv_reply(rcv *r, const char *prefix, int status, const char *body)
+{
+    pthread_mutex_lock(&r->mu);
+    free(r->reply);
+    r->reply = body ? strdup(body) : NULL;
+    r->reply_status = status;
+    snprintf(r->reply_prefix, sizeof r->reply_prefix, "%s", prefix);
     pthread_mutex_unlock(&r->mu);
 }
 

@@ -1,6 +1,6 @@
 /* receiver.h — a tiny HTTP receiver on a loopback port for tests of outgoing
  * webhooks: it records every request and answers 200 {"errcode":0,"errmsg":"ok"},
- * or 500 while told to fail. */
+ * or 500 while told to fail, or a set answer (rcv_reply: a fake OSRM /table). */
 #ifndef RECEIVER_H
 #define RECEIVER_H
 #include <pthread.h>
@@ -22,6 +22,9 @@ typedef struct rcv {
     volatile bool stop;
     int fail;           /* answer 500 to this many more requests to fail_prefix; < 0: to all */
     char fail_prefix[64];
+    char reply_prefix[64]; /* requests to it get reply_status and reply (owned), e.g. a fake OSRM */
+    int reply_status;
+    char *reply;
     int n;
     rcv_req req[RCV_MAX];
 } rcv;
@@ -30,6 +33,8 @@ int rcv_start(rcv *r);   /* 0 or -1 */
 void rcv_stop(rcv *r);
 /* Requests whose target starts with prefix get 500, n more times (< 0: until told otherwise). */
 void rcv_fail(rcv *r, const char *prefix, int n);
+/* Requests whose target starts with prefix get status and body (copied) instead. */
+void rcv_reply(rcv *r, const char *prefix, int status, const char *body);
 int rcv_count(rcv *r);
 /* Waits until at least n requests whose target starts with prefix (NULL: any) came in. */
 bool rcv_wait(rcv *r, const char *prefix, int n, int timeout_ms);
