@@ -18,6 +18,7 @@ export const NAV = [
   { href: '#/merchants', key: 'nav.merchants', roles: STAFF },
   { href: '#/rounds', key: 'nav.rounds', roles: STAFF },
   { href: '#/print', key: 'nav.print', roles: STAFF },
+  { href: '#/isolation', key: 'nav.isolation', roles: STAFF },
 ];
 
 export function navFor(role) { return NAV.filter((n) => n.roles.includes(role)); }

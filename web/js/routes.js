@@ -30,6 +30,7 @@ export const ROUTES = [
   { path: '/rounds/:id', load: S('round'), roles: STAFF },
   { path: '/rounds/:id/:tab', load: S('round'), roles: STAFF },
   { path: '/print', load: S('print'), roles: STAFF },
+  { path: '/isolation', load: S('isolation'), roles: STAFF },
 ];
 
 const compiled = ROUTES.map((r) => {
