@@ -68,8 +68,7 @@ test('staff see the lists without a release button; English; a phone', async () 
   await noHorizontalScroll(page);
   await shot(page, 'phone-isolation');
   await page.selectOption('#lang-select', 'en');
-  await settled(page);
-  await page.locator('#iso-cases tbody tr').first().waitFor();
+  await page.locator('#iso-cases tbody tr', { hasText: 'Close contact' }).waitFor();
   assert.match(await page.locator('#main h1').textContent(), /Isolation/);
   assert.match(await page.locator('#iso-worklist').textContent(), /Home isolation.*Day 1/s);
   assert.match(await page.locator('#iso-cases').textContent(), /Close contact/);

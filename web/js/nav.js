@@ -19,6 +19,7 @@ export const NAV = [
   { href: '#/rounds', key: 'nav.rounds', roles: STAFF },
   { href: '#/print', key: 'nav.print', roles: STAFF },
   { href: '#/isolation', key: 'nav.isolation', roles: STAFF },
+  { href: '#/alarms', key: 'nav.alarms', roles: STAFF },
 ];
 
 export function navFor(role) { return NAV.filter((n) => n.roles.includes(role)); }

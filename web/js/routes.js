@@ -31,6 +31,7 @@ export const ROUTES = [
   { path: '/rounds/:id/:tab', load: S('round'), roles: STAFF },
   { path: '/print', load: S('print'), roles: STAFF },
   { path: '/isolation', load: S('isolation'), roles: STAFF },
+  { path: '/alarms', load: S('alarms'), roles: STAFF },
 ];
 
 const compiled = ROUTES.map((r) => {
