@@ -20,6 +20,7 @@ export const NAV = [
   { href: '#/print', key: 'nav.print', roles: STAFF },
   { href: '#/isolation', key: 'nav.isolation', roles: STAFF },
   { href: '#/alarms', key: 'nav.alarms', roles: STAFF },
+  { href: '#/zones', key: 'nav.zones', roles: STAFF },
 ];
 
 export function navFor(role) { return NAV.filter((n) => n.roles.includes(role)); }

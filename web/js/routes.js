@@ -32,6 +32,7 @@ export const ROUTES = [
   { path: '/print', load: S('print'), roles: STAFF },
   { path: '/isolation', load: S('isolation'), roles: STAFF },
   { path: '/alarms', load: S('alarms'), roles: STAFF },
+  { path: '/zones', load: S('zones'), roles: STAFF },
 ];
 
 const compiled = ROUTES.map((r) => {
