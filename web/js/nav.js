@@ -21,6 +21,7 @@ export const NAV = [
   { href: '#/isolation', key: 'nav.isolation', roles: STAFF },
   { href: '#/alarms', key: 'nav.alarms', roles: STAFF },
   { href: '#/zones', key: 'nav.zones', roles: STAFF },
+  { href: '#/requests', key: 'nav.requests', roles: STAFF },
 ];
 
 export function navFor(role) { return NAV.filter((n) => n.roles.includes(role)); }

@@ -33,6 +33,7 @@ export const ROUTES = [
   { path: '/isolation', load: S('isolation'), roles: STAFF },
   { path: '/alarms', load: S('alarms'), roles: STAFF },
   { path: '/zones', load: S('zones'), roles: STAFF },
+  { path: '/requests', load: S('requests'), roles: STAFF },
 ];
 
 const compiled = ROUTES.map((r) => {
