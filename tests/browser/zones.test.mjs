@@ -19,6 +19,8 @@ after(async () => { await browser?.close(); await srv?.stop(); });
 test('an officer sees the countdown, and lifting refused in words', async () => {
   const page = await newPage(browser);
   await login(page, srv, 'cuizhengbo');
+  await page.locator('#panel-isolation .tile').first().waitFor();
+  assert.equal(await page.locator('#panel-isolation .tile[data-count="active_zones"] .n').textContent(), '1');
   await page.locator('#nav-list a', { hasText: '封控管控区' }).click();
   await settled(page);
   assert.deepEqual(await unlabelledControls(page), []);
