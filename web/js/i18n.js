@@ -4,7 +4,7 @@
 // fallback for a key missing in another catalogue.
 export const LANGS = ['zh-CN', 'en'];
 const STORE_KEY = 'fx.lang';
-const TIME_ZONE = 'Asia/Shanghai'; // the server's default display zone (contract: Time)
+export const TIME_ZONE = 'Asia/Shanghai'; // the server's default display zone (contract: Time)
 
 let lang = 'zh-CN';
 let cat = {};

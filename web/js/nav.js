@@ -18,6 +18,10 @@ export const NAV = [
   { href: '#/merchants', key: 'nav.merchants', roles: STAFF },
   { href: '#/rounds', key: 'nav.rounds', roles: STAFF },
   { href: '#/print', key: 'nav.print', roles: STAFF },
+  { href: '#/isolation', key: 'nav.isolation', roles: STAFF },
+  { href: '#/alarms', key: 'nav.alarms', roles: STAFF },
+  { href: '#/zones', key: 'nav.zones', roles: STAFF },
+  { href: '#/requests', key: 'nav.requests', roles: STAFF },
 ];
 
 export function navFor(role) { return NAV.filter((n) => n.roles.includes(role)); }

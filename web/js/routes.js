@@ -30,6 +30,10 @@ export const ROUTES = [
   { path: '/rounds/:id', load: S('round'), roles: STAFF },
   { path: '/rounds/:id/:tab', load: S('round'), roles: STAFF },
   { path: '/print', load: S('print'), roles: STAFF },
+  { path: '/isolation', load: S('isolation'), roles: STAFF },
+  { path: '/alarms', load: S('alarms'), roles: STAFF },
+  { path: '/zones', load: S('zones'), roles: STAFF },
+  { path: '/requests', load: S('requests'), roles: STAFF },
 ];
 
 const compiled = ROUTES.map((r) => {

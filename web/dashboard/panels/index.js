@@ -2,3 +2,4 @@
 import './population.js';
 import './imports.js';
 import './rounds.js';
+import './isolation.js';
