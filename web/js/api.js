@@ -63,7 +63,8 @@ export async function api(method, path, { body, params, headers = {}, quiet401 =
   let data = null;
   const type = res.headers.get('Content-Type') || '';
   if (type.includes('json')) {
-    try { data = await res.json(); } catch { data = null; }
+    // a navigation that aborts the request while its body is read is an abort, not an empty answer
+    try { data = await res.json(); } catch (e) { if (e.name === 'AbortError') throw e; data = null; }
   }
   if (!res.ok) {
     const e = data && data.error ? data.error : {};
