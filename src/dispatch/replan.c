@@ -827,10 +827,26 @@ json_t *dsp_current(db_conn *c, int64_t round_id)
     return j;
 }
 
+/* A site's name from its id in a plan ("123"), else the id itself. */
+static json_t *site_name_of(db_conn *c, const char *id)
+{
+    char *end;
+    long long sid = strtoll(id, &end, 10);
+    json_t *name = NULL;
+    db_stmt *s = *id && !*end ? db_prepare(c, "SELECT name FROM sites WHERE id = $1") : NULL;
+    if (s) {
+        db_bind_i64(s, 1, sid);
+        if (db_step(s) == DB_ROW)
+            name = json_string(db_col_text(s, 0));
+        db_done(s);
+    }
+    return name ? name : json_string(id);
+}
+
 json_t *dsp_driver_runs(db_conn *c, const char *username)
 {
     json_t *items = json_array();
-    db_stmt *s = db_prepare(c, "SELECT v.round_id, v.vehicle, t.day0 FROM transport_vehicles v"
+    db_stmt *s = db_prepare(c, "SELECT v.round_id, v.vehicle, t.day0, t.hub FROM transport_vehicles v"
                                " JOIN rounds r ON r.id = v.round_id JOIN transport_setups t ON t.round_id = v.round_id"
                                " WHERE v.driver = $1 AND r.status = 'open' ORDER BY v.round_id, v.vehicle");
     if (!s)
@@ -838,7 +854,7 @@ json_t *dsp_driver_runs(db_conn *c, const char *username)
     db_bind_text(s, 1, username);
     while (db_step(s) == DB_ROW) {
         int64_t round = db_col_i64(s, 0), day0 = db_col_i64(s, 2);
-        const char *veh = db_col_text(s, 1);
+        const char *veh = db_col_text(s, 1), *hub = db_col_text(s, 3);
         json_t *cur = dsp_current(c, round), *runs = json_array();
         size_t k, i;
         json_t *j, *st;
@@ -855,6 +871,11 @@ json_t *dsp_driver_runs(db_conn *c, const char *username)
                                     json_integer(day0 + 60 * json_integer_value(json_object_get(st, "arrive"))));
                 json_object_set_new(st, "depart_at",
                                     json_integer(day0 + 60 * json_integer_value(json_object_get(st, "depart"))));
+                /* the driver reads place names, not ids: the hub is marked, a site named */
+                const char *at = json_string_value(json_object_get(st, "at"));
+                bool is_hub = at && hub && strcmp(at, hub) == 0;
+                json_object_set_new(st, "hub", json_boolean(is_hub));
+                json_object_set_new(st, "name", is_hub || !at ? json_string(at ? at : "") : site_name_of(c, at));
             }
             json_array_append_new(runs, run);
         }

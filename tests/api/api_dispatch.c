@@ -177,6 +177,18 @@ static void setup_and_first_plans(void)
     json_t *runs = json_object_get(json_array_get(items, 0), "runs");
     CHECK(json_array_size(runs) >= 1);
     CHECK(json_integer_value(json_object_get(json_array_get(runs, 0), "depart_at")) > D0);
+    /* each stop named: the site's name, the hub's id at the hub */
+    size_t si;
+    json_t *sj;
+    json_array_foreach(json_object_get(json_array_get(runs, 0), "stops"), si, sj)
+    {
+        const char *nm = json_string_value(json_object_get(sj, "name"));
+        CHECK(nm != NULL);
+        if (json_is_true(json_object_get(sj, "hub")))
+            CHECK(nm && strcmp(nm, "LAB") == 0);
+        else
+            CHECKF(nm && (strcmp(nm, "港城公寓核酸点") == 0 || strcmp(nm, "新港学校核酸点") == 0), "stop name %s", nm ? nm : "");
+    }
     fxt_free(&r);
     r = req("GET", "/api/v1/transport/my-runs", staff, NULL);
     CHECK_EQ_INT(r.status, 403);

@@ -92,7 +92,7 @@ test('a driver lands on their runs', async () => {
   await login(page, srv, 'lijianhua');
   assert.match(page.url(), /#\/runs$/);
   assert.equal((await page.locator('#main h1').textContent()).trim(), '我的转运');
-  assert.deepEqual(await navTexts(page), ['我的转运即将上线']);
+  assert.deepEqual(await navTexts(page), ['我的转运']);
   noProblems(page);
   await page.context().close();
 });

@@ -80,6 +80,16 @@ export function fmtTime(epoch) {
   }).format(new Date(epoch * 1000));
 }
 
+/** Hours and minutes (HH:MM, 24-hour) of an epoch time, in the display zone. */
+export function fmtHM(epoch) {
+  if (epoch == null) return '';
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone: TIME_ZONE, hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+  }).formatToParts(new Date(epoch * 1000));
+  const get = (type) => parts.find((x) => x.type === type).value;
+  return `${get('hour')}:${get('minute')}`;
+}
+
 export function fmtBytes(n) {
   if (n == null) return '';
   const units = ['B', 'KB', 'MB', 'GB'];

@@ -8,7 +8,7 @@ export const STAFF = ['admin', 'officer', 'staff'];
 export const NAV = [
   { href: '#/dashboard', key: 'nav.dashboard', roles: STAFF },
   { href: '#/collect', key: 'nav.collect', roles: ['registrar'], soon: true },
-  { href: '#/runs', key: 'nav.runs', roles: ['driver'], soon: true },
+  { href: '#/runs', key: 'nav.runs', roles: ['driver'] },
   { href: '#/lab', key: 'nav.lab', roles: ['lab'], soon: true },
   { href: '#/tasks', key: 'nav.tasks', roles: ['volunteer'], soon: true },
   { href: '#/areas', key: 'nav.areas', roles: STAFF },

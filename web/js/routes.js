@@ -22,7 +22,7 @@ export const ROUTES = [
   { path: '/merchants/new', load: S('merchant-form'), roles: STAFF },
   { path: '/merchants/:id', load: S('merchant'), roles: STAFF },
   { path: '/collect', load: S('soon'), roles: ['registrar', 'admin', 'officer'], soon: 'collect' },
-  { path: '/runs', load: S('soon'), roles: ['driver', 'admin', 'officer'], soon: 'runs' },
+  { path: '/runs', load: S('runs'), roles: ['driver', 'admin', 'officer'] },
   { path: '/lab', load: S('soon'), roles: ['lab', 'admin'], soon: 'lab' },
   { path: '/tasks', load: S('soon'), roles: ['volunteer', 'admin', 'officer', 'staff'], soon: 'tasks' },
   { path: '/forbidden', load: S('forbidden'), roles: ALL },
