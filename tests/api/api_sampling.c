@@ -314,6 +314,30 @@ static void exemptions_and_untested(void)
     CHECK(out && strncmp(out, "\xef\xbb\xbf", 3) == 0);
     CHECK_EQ_INT(lines, untested + 1);
     free(out);
+    /* the same download over HTTP, as the round screen offers it; a driver may not */
+    snprintf(path, sizeof path, "/api/v1/rounds/%lld/untested/export?area=HKG-YH-IT-W12-XR-B1-U1&format=csv", round_id);
+    r = fxt_req(&srv, "GET", path, staff, NULL);
+    CHECK_EQ_INT(r.status, 200);
+    lines = 0;
+    for (const char *p = r.body; p && *p; p++)
+        lines += *p == '\n';
+    CHECK(r.body && strncmp(r.body, "\xef\xbb\xbf", 3) == 0);
+    CHECK_EQ_INT(lines, untested + 1);
+    fxt_free(&r);
+    r = fxt_req(&srv, "GET", path, driver, NULL);
+    CHECK_EQ_INT(r.status, 403);
+    fxt_free(&r);
+    /* the dashboard's summary carries the same counters as the coverage */
+    snprintf(path, sizeof path, "/api/v1/rounds/%lld/summary?area=HKG-YH-IT-W12-XR-B1-U1", round_id);
+    r = fxt_req(&srv, "GET", path, staff, NULL);
+    CHECK_EQ_INT(r.status, 200);
+    json_t *unit = coverage("HKG-YH-IT-W12-XR-B1-U1");
+    CHECK_EQ_INT(ifield(r.json, "untested"), untested);
+    CHECK_EQ_INT(ifield(r.json, "in_scope"), ifield(unit, "in_scope"));
+    CHECK_EQ_INT(ifield(r.json, "sampled"), ifield(unit, "sampled"));
+    json_decref(unit);
+    CHECK(json_is_integer(json_object_get(r.json, "open_discrepancies")));
+    fxt_free(&r);
 
     /* withdrawn */
     snprintf(path, sizeof path, "/api/v1/rounds/%lld/exemptions/%lld", round_id, pid[4]);
