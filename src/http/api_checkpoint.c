@@ -228,6 +228,18 @@ static int list_arrivals(http_req *r)
     return HTTP_DONE;
 }
 
+struct returnees_dl {
+    db_conn *c;
+    const char *scope;
+    const export_opts *o;
+};
+
+static int returnees_download(void *arg, FILE *csv, const char *path, long *rows, fx_err *err)
+{
+    struct returnees_dl *d = arg;
+    return arrival_export(d->c, d->scope, d->o, csv, path, rows, err);
+}
+
 /* GET /api/v1/exports/returnees?area=CODE&format=csv|xlsx — the register as a download. */
 static int export_returnees(http_req *r)
 {
@@ -243,30 +255,8 @@ static int export_returnees(http_req *r)
     const char *scope = register_scope(r, c, &a);
     if (!scope)
         return HTTP_DONE;
-    char tmpl[] = "/tmp/fangxian-returnees-XXXXXX";
-    int fd = mkstemp(tmpl);
-    if (fd < 0)
-        return http_error(r, 500, "internal", "could not prepare the download");
-    FILE *f = o.xlsx ? NULL : fdopen(dup(fd), "w");
-    long rows = 0;
-    fx_err err = {0};
-    int rc = arrival_export(c, scope, &o, f, tmpl, &rows, &err);
-    if (f)
-        fclose(f);
-    unlink(tmpl);
-    off_t size = lseek(fd, 0, SEEK_END);
-    if (rc != 0 || size < 0 || lseek(fd, 0, SEEK_SET) != 0) {
-        close(fd);
-        return rc ? http_fail(r, &err) : http_error(r, 500, "internal", "could not write the download");
-    }
-    r->status = 200;
-    r->resp_fd = fd;
-    r->resp_fd_len = (size_t)size;
-    r->content_type_out = o.xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-                                 : "text/csv; charset=utf-8";
-    http_header(r, "Content-Disposition", "attachment; filename=\"returnees.%s\"", o.xlsx ? "xlsx" : "csv");
-    http_header(r, "X-Rows", "%ld", rows);
-    return HTTP_DONE;
+    struct returnees_dl dl = {c, scope, &o};
+    return http_send_download(r, o.xlsx, "returnees", returnees_download, &dl);
 }
 
 /* ---- risk areas ---- */

@@ -260,6 +260,18 @@ static int get_rejects(http_req *r)
     return HTTP_DONE;
 }
 
+struct persons_dl {
+    db_conn *c;
+    const person_query *q;
+    const export_opts *o;
+};
+
+static int persons_download(void *arg, FILE *csv, const char *path, long *rows, fx_err *err)
+{
+    struct persons_dl *d = arg;
+    return export_persons(d->c, d->q, d->o, csv, path, rows, err);
+}
+
 /* GET /api/v1/exports/persons?area=CODE|q=…&format=csv|xlsx — a download. */
 static int export_list(http_req *r)
 {
@@ -282,32 +294,10 @@ static int export_list(http_req *r)
     } else if (!q.q && !q.name && !q.phone && !q.address && !q.id_number) {
         q.area_path = r->who.area_id ? r->who.area_path : "/";
     }
-    /* Written to an unnamed file first, then sent from it: memory stays small. */
-    char tmpl[] = "/tmp/fangxian-export-XXXXXX";
-    int fd = mkstemp(tmpl);
-    if (fd < 0)
-        return http_error(r, 500, "internal", "could not prepare the download");
-    FILE *f = o.xlsx ? NULL : fdopen(dup(fd), "w");
-    long rows = 0;
-    fx_err err = {0};
-    int rc = export_persons(c, &q, &o, f, tmpl, &rows, &err);
-    if (f)
-        fclose(f);
-    unlink(tmpl);
-    off_t size = lseek(fd, 0, SEEK_END);
-    if (rc != 0 || size < 0 || lseek(fd, 0, SEEK_SET) != 0) {
-        close(fd);
-        return rc ? http_fail(r, &err) : http_error(r, 500, "internal", "could not write the download");
-    }
-    r->status = 200;
-    r->resp_fd = fd;
-    r->resp_fd_len = (size_t)size;
-    r->content_type_out = o.xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-                                 : "text/csv; charset=utf-8";
-    http_header(r, "Content-Disposition", "attachment; filename=\"persons-%s.%s\"",
-                area_code ? area_code : "search", o.xlsx ? "xlsx" : "csv");
-    http_header(r, "X-Rows", "%ld", rows);
-    return HTTP_DONE;
+    struct persons_dl dl = {c, &q, &o};
+    char name[96];
+    snprintf(name, sizeof name, "persons-%s", area_code ? area_code : "search");
+    return http_send_download(r, o.xlsx, name, persons_download, &dl);
 }
 
 const route api_import_routes[] = {

@@ -34,10 +34,10 @@ static bool fd_write(void *closure, const unsigned char *data, size_t len)
 
 static int temp_fd(void)
 {
-    char tmpl[] = "/tmp/fangxian-print-XXXXXX";
-    int fd = mkstemp(tmpl);
+    char path[512];
+    int fd = http_temp_file("print", path, sizeof path);
     if (fd >= 0)
-        unlink(tmpl); /* gone from the directory; the open file lives until it is sent */
+        unlink(path); /* gone from the directory; the open file lives until it is sent */
     return fd;
 }
 

@@ -256,6 +256,19 @@ static int get_untested(http_req *r)
     return HTTP_DONE;
 }
 
+struct untested_dl {
+    db_conn *c;
+    int64_t round_id;
+    const char *area_path;
+    const export_opts *o;
+};
+
+static int untested_download(void *arg, FILE *csv, const char *path, long *rows, fx_err *err)
+{
+    struct untested_dl *d = arg;
+    return export_untested(d->c, d->round_id, d->area_path, d->o, csv, path, rows, err);
+}
+
 /* GET /rounds/{id}/untested/export?area=&format=csv|xlsx&lang=en — the untested list as a
  * download, masked like the persons export (export_untested, as `fangxian export untested`). */
 static int export_untested_list(http_req *r)
@@ -270,32 +283,10 @@ static int export_untested_list(http_req *r)
     area a;
     if (!c || !load_round(r, c, &rd) || !load_area(r, c, &rd, &a))
         return HTTP_DONE;
-    /* Written to an unnamed file first, then sent from it: memory stays small. */
-    char tmpl[] = "/tmp/fangxian-untested-XXXXXX";
-    int fd = mkstemp(tmpl);
-    if (fd < 0)
-        return http_error(r, 500, "internal", "could not prepare the download");
-    FILE *f = o.xlsx ? NULL : fdopen(dup(fd), "w");
-    long rows = 0;
-    fx_err err = {0};
-    int rc = export_untested(c, rd.id, a.path, &o, f, tmpl, &rows, &err);
-    if (f)
-        fclose(f);
-    unlink(tmpl);
-    off_t size = lseek(fd, 0, SEEK_END);
-    if (rc != 0 || size < 0 || lseek(fd, 0, SEEK_SET) != 0) {
-        close(fd);
-        return rc ? http_fail(r, &err) : http_error(r, 500, "internal", "could not write the download");
-    }
-    r->status = 200;
-    r->resp_fd = fd;
-    r->resp_fd_len = (size_t)size;
-    r->content_type_out = o.xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-                                 : "text/csv; charset=utf-8";
-    http_header(r, "Content-Disposition", "attachment; filename=\"untested-%lld-%s.%s\"", (long long)rd.id, a.code,
-                o.xlsx ? "xlsx" : "csv");
-    http_header(r, "X-Rows", "%ld", rows);
-    return HTTP_DONE;
+    struct untested_dl dl = {c, rd.id, a.path, &o};
+    char name[96];
+    snprintf(name, sizeof name, "untested-%lld-%s", (long long)rd.id, a.code);
+    return http_send_download(r, o.xlsx, name, untested_download, &dl);
 }
 
 /* GET /rounds/{id}/summary?area= — the dashboard's numbers: the area's coverage counters

@@ -11,6 +11,7 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -88,6 +89,17 @@ int http_error(http_req *r, int status, const char *code, const char *fmt, ...) 
 int http_fail(http_req *r, const fx_err *e);
 int http_status_for(int fx_kind);
 void http_header(http_req *r, const char *name, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* A file made and unlinked in $TMPDIR (else /tmp) for an answer too big for memory: its fd,
+ * or -1. The path is kept in path (an XLSX writer opens the file by name) until the caller
+ * has written it; http_send_download unlinks it. */
+int http_temp_file(const char *tag, char *path, size_t cap);
+
+/* A CSV or XLSX download: fn writes it into a temporary file (CSV to the stream csv, XLSX to
+ * the file at path; csv is NULL then), counting rows; the answer is sent from that file, so
+ * memory stays small whatever the size. name is the file name without its extension. */
+typedef int (*http_download_fn)(void *arg, FILE *csv, const char *path, long *rows, fx_err *err);
+int http_send_download(http_req *r, bool xlsx, const char *name, http_download_fn fn, void *arg);
 
 /* Lists: {"items":[…], "next_cursor": "<id>" or null}. */
 int http_list(http_req *r, json_t *items, int64_t next_cursor);

@@ -320,3 +320,42 @@ void http_req_cleanup(http_req *r)
         r->ctx_free(r->ctx);
     r->ctx = NULL;
 }
+
+int http_temp_file(const char *tag, char *path, size_t cap)
+{
+    const char *dir = getenv("TMPDIR");
+    if (!dir || !*dir)
+        dir = "/tmp";
+    if (snprintf(path, cap, "%s/fangxian-%s-XXXXXX", dir, tag) >= (int)cap)
+        return -1;
+    return mkstemp(path);
+}
+
+int http_send_download(http_req *r, bool xlsx, const char *name, http_download_fn fn, void *arg)
+{
+    char path[512];
+    int fd = http_temp_file("download", path, sizeof path);
+    if (fd < 0)
+        return http_error(r, 500, "internal", "could not prepare the download");
+    FILE *f = xlsx ? NULL : fdopen(dup(fd), "w");
+    long rows = 0;
+    fx_err err = {0};
+    int rc = !xlsx && !f ? fx_fail(&err, FX_EINTERNAL, "internal", "could not prepare the download")
+                         : fn(arg, f, path, &rows, &err);
+    if (f)
+        fclose(f);
+    unlink(path);
+    off_t size = lseek(fd, 0, SEEK_END);
+    if (rc != 0 || size < 0 || lseek(fd, 0, SEEK_SET) != 0) {
+        close(fd);
+        return rc ? http_fail(r, &err) : http_error(r, 500, "internal", "could not write the download");
+    }
+    r->status = 200;
+    r->resp_fd = fd;
+    r->resp_fd_len = (size_t)size;
+    r->content_type_out = xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                               : "text/csv; charset=utf-8";
+    http_header(r, "Content-Disposition", "attachment; filename=\"%s.%s\"", name, xlsx ? "xlsx" : "csv");
+    http_header(r, "X-Rows", "%ld", rows);
+    return HTTP_DONE;
+}

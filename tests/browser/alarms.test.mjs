@@ -75,7 +75,8 @@ test('on a phone and in English', async () => {
   await noHorizontalScroll(page);
   await shot(page, 'phone-alarms');
   await page.selectOption('#lang-select', 'en');
-  await page.locator('#alarms tbody tr', { hasText: 'Battery low' }).waitFor();
+  // the language switch draws the screen again: wait for the redrawn list, not the first one
+  await page.waitForFunction(() => /Battery low[\s\S]*Open/.test(document.querySelector('#alarms')?.textContent || ''));
   assert.match(await page.locator('#alarms').textContent(), /Battery low.*Open/s);
   assert.ok(await page.getByLabel('Outcome').isVisible());
   noProblems(page);
