@@ -29,6 +29,10 @@ static const char *const action_names[ACT__COUNT] = {
     [ACT_TRANSPORT_SETUP] = "transport.setup",
     [ACT_TRANSPORT_READ] = "transport.read", [ACT_TRANSPORT_RUNS] = "transport.runs",
     [ACT_CHANNEL_ADMIN] = "channel.admin",
+    [ACT_SWEEP_READ] = "sweep.read", [ACT_SWEEP_WRITE] = "sweep.write", [ACT_SWEEP_VISIT] = "sweep.visit",
+    [ACT_TEAM_READ] = "team.read", [ACT_TEAM_WRITE] = "team.write",
+    [ACT_SUPPLY_READ] = "supply.read", [ACT_SUPPLY_WRITE] = "supply.write",
+    [ACT_DISINFECT_READ] = "disinfect.read", [ACT_DISINFECT_WRITE] = "disinfect.write",
 };
 
 /* The role-by-action table (contract.md, "Roles and what they may do"). */
@@ -46,19 +50,26 @@ static const uint64_t role_actions[ROLE__COUNT] = {
                      A(ACT_CHECKPOINT_WRITE) | A(ACT_ARRIVAL) | A(ACT_ARRIVAL_READ) | A(ACT_RISK_WRITE) |
                      A(ACT_WO_READ) | A(ACT_WO_ROUTE) | A(ACT_WO_HANDLE) | A(ACT_DEVICE_ADMIN) |
                      A(ACT_ALARM) | A(ACT_SERVICE) | A(ACT_COUNSEL) | A(ACT_TRANSPORT_SETUP) |
-                     A(ACT_TRANSPORT_READ) | A(ACT_TRANSPORT_RUNS) | A(ACT_CHANNEL_ADMIN),
+                     A(ACT_TRANSPORT_READ) | A(ACT_TRANSPORT_RUNS) | A(ACT_CHANNEL_ADMIN) |
+                     A(ACT_SWEEP_READ) | A(ACT_SWEEP_WRITE) | A(ACT_SWEEP_VISIT) | A(ACT_TEAM_READ) |
+                     A(ACT_TEAM_WRITE) | A(ACT_SUPPLY_READ) | A(ACT_SUPPLY_WRITE) | A(ACT_DISINFECT_READ) |
+                     A(ACT_DISINFECT_WRITE),
     [ROLE_STAFF] = A(ACT_PUBLIC) | A(ACT_SESSION) | A(ACT_AREA_READ) | A(ACT_AREA_WRITE) | A(ACT_PERSON_LOOKUP) |
                    A(ACT_PERSON_READ) | A(ACT_PERSON_WRITE) | A(ACT_PERSON_UNMASK) | A(ACT_IMPORT) |
                    A(ACT_ROUND_READ) | A(ACT_EXEMPT) | A(ACT_SITE_REPORT) | A(ACT_SAMPLING) | A(ACT_CUSTODY) | A(ACT_PRINT) |
                    A(ACT_ISO_READ) | A(ACT_ISO_CHECKIN) | A(ACT_CHECKPOINT_WRITE) | A(ACT_ARRIVAL) |
                    A(ACT_ARRIVAL_READ) | A(ACT_WO_READ) | A(ACT_WO_HANDLE) | A(ACT_DEVICE_ADMIN) | A(ACT_ALARM) |
-                   A(ACT_SERVICE) | A(ACT_TRANSPORT_READ),
+                   A(ACT_SERVICE) | A(ACT_TRANSPORT_READ) | A(ACT_SWEEP_READ) | A(ACT_SWEEP_WRITE) |
+                   A(ACT_SWEEP_VISIT) | A(ACT_TEAM_READ) | A(ACT_SUPPLY_READ) | A(ACT_SUPPLY_WRITE) |
+                   A(ACT_DISINFECT_READ) | A(ACT_DISINFECT_WRITE),
     [ROLE_REGISTRAR] = A(ACT_PUBLIC) | A(ACT_SESSION) | A(ACT_AREA_READ) | A(ACT_PERSON_LOOKUP) | A(ACT_SITE_REPORT) |
                        A(ACT_SAMPLING),
     [ROLE_DRIVER] = A(ACT_PUBLIC) | A(ACT_SESSION) | A(ACT_AREA_READ) | A(ACT_CUSTODY) | A(ACT_TRANSPORT_RUNS),
     [ROLE_LAB] = A(ACT_PUBLIC) | A(ACT_SESSION) | A(ACT_AREA_READ) | A(ACT_CUSTODY) | A(ACT_RESULT_POST),
-    /* volunteers see and work only the service requests assigned to them (core/service.c) */
-    [ROLE_VOLUNTEER] = A(ACT_PUBLIC) | A(ACT_SESSION) | A(ACT_AREA_READ) | A(ACT_SERVICE),
+    /* volunteers see and work only the service requests assigned to them (core/service.c), their own
+     * team's sweep list and their own shifts */
+    [ROLE_VOLUNTEER] = A(ACT_PUBLIC) | A(ACT_SESSION) | A(ACT_AREA_READ) | A(ACT_SERVICE) | A(ACT_SWEEP_READ) |
+                       A(ACT_SWEEP_VISIT) | A(ACT_TEAM_READ),
     /* Systems reach only their own endpoints, which later capabilities declare. */
     [ROLE_DEVICE] = A(ACT_PUBLIC) | A(ACT_DEVICE_EVENT),
     [ROLE_PARTNER] = A(ACT_PUBLIC) | A(ACT_WO_PUSH) | A(ACT_WO_READ),

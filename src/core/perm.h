@@ -72,6 +72,15 @@ enum fx_action {
     ACT_TRANSPORT_READ,  /* a round's stored plan and its outbox */
     ACT_TRANSPORT_RUNS,  /* one's own runs as a driver */
     ACT_CHANNEL_ADMIN,   /* message channels (webhooks and their secrets) */
+    ACT_SWEEP_READ,   /* door-to-door campaigns, their team lists and progress (volunteers: their own team's) */
+    ACT_SWEEP_WRITE,  /* create campaigns and question sets, split households among teams */
+    ACT_SWEEP_VISIT,  /* record visit outcomes (volunteers: on their own team's list) */
+    ACT_TEAM_READ,    /* teams, members, mentor pairs, posts and rosters (volunteers: their own shifts) */
+    ACT_TEAM_WRITE,   /* teams, members, mentor pairs and visit logs, posts, shifts */
+    ACT_SUPPLY_READ,  /* supply items, stock, forecasts, pick lists */
+    ACT_SUPPLY_WRITE, /* receipts, transfers, consumption, items and warehouses */
+    ACT_DISINFECT_READ,  /* disinfection schedules, treatments, overdue places */
+    ACT_DISINFECT_WRITE, /* schedules and the treatment log */
     ACT__COUNT
 };
 
