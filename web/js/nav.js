@@ -22,6 +22,8 @@ export const NAV = [
   { href: '#/alarms', key: 'nav.alarms', roles: STAFF },
   { href: '#/zones', key: 'nav.zones', roles: STAFF },
   { href: '#/requests', key: 'nav.requests', roles: STAFF },
+  { href: '#/garbage', key: 'nav.garbage', roles: STAFF },
+  { href: '#/devices', key: 'nav.devices', roles: STAFF },
 ];
 
 export function navFor(role) { return NAV.filter((n) => n.roles.includes(role)); }

@@ -34,6 +34,13 @@ export const ROUTES = [
   { path: '/alarms', load: S('alarms'), roles: STAFF },
   { path: '/zones', load: S('zones'), roles: STAFF },
   { path: '/requests', load: S('requests'), roles: STAFF },
+  { path: '/isolation/new', load: S('isolation-new'), roles: ['admin', 'officer'] },
+  { path: '/isolation/gaps', load: S('isolation-gaps'), roles: STAFF },
+  { path: '/isolation/:id', load: S('isolation-case'), roles: STAFF },
+  { path: '/zones/:id', load: S('zone'), roles: STAFF },
+  { path: '/garbage', load: S('garbage'), roles: STAFF },
+  { path: '/garbage/:id', load: S('garbage'), roles: STAFF },
+  { path: '/devices', load: S('devices'), roles: STAFF },
 ];
 
 const compiled = ROUTES.map((r) => {
