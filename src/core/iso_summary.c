@@ -18,11 +18,22 @@ static int index_of(const char *const *names, int n, const char *s)
     return -1;
 }
 
+/* A statement over the subtree [lo, hi) of area paths, bound as $1 and $2. */
+static db_stmt *scoped(db_conn *c, const char *sql, const char *lo, const char *hi)
+{
+    db_stmt *s = db_prepare(c, sql);
+    if (s) {
+        db_bind_text(s, 1, lo);
+        db_bind_text(s, 2, hi);
+    }
+    return s;
+}
+
 /* The worklist's flags (iso_worklist's work_fill) as sums: day N of a case is
  * (now - day0) / DAY + 1; the last test day is the largest of the policy's. */
 static int cases(db_conn *c, const char *lo, const char *hi, int64_t now, iso_summary *out)
 {
-    db_stmt *s = db_prepare(
+    db_stmt *s = scoped(
         c, "SELECT i.type, COUNT(*), SUM(i.planned_end <= $4 + 86400),"
            " SUM((SELECT COUNT(*) FROM isolation_checkins k WHERE k.isolation_id = i.id AND k.at >= $4)"
            " < p.checkins_per_day),"
@@ -32,11 +43,10 @@ static int cases(db_conn *c, const char *lo, const char *hi, int64_t now, iso_su
            " ON r.tube_id = s.tube_id WHERE s.person_id = i.person_id AND r.result = 'negative' AND s.taken_at >="
            " i.day0 + ((SELECT MAX(CAST(value AS INTEGER)) FROM json_each('[' || p.test_days || ']')) - 1) * 86400))"
            " FROM areas a JOIN isolations i ON i.area_id = a.id AND i.status = 'active'"
-           " JOIN isolation_policies p ON p.id = i.policy_id WHERE a.path >= $1 AND a.path < $2 GROUP BY i.type");
+           " JOIN isolation_policies p ON p.id = i.policy_id WHERE a.path >= $1 AND a.path < $2 GROUP BY i.type",
+        lo, hi);
     if (!s)
         return DB_ERR;
-    db_bind_text(s, 1, lo);
-    db_bind_text(s, 2, hi);
     db_bind_i64(s, 3, now);
     db_bind_i64(s, 4, iso_day0(now));
     int rc;
@@ -56,12 +66,11 @@ static int cases(db_conn *c, const char *lo, const char *hi, int64_t now, iso_su
 
 static int alarms(db_conn *c, const char *lo, const char *hi, iso_summary *out)
 {
-    db_stmt *s = db_prepare(c, "SELECT al.kind, COUNT(*) FROM areas a JOIN alarms al ON al.area_id = a.id"
-                               " AND al.status = 'open' WHERE a.path >= $1 AND a.path < $2 GROUP BY al.kind");
+    db_stmt *s = scoped(c, "SELECT al.kind, COUNT(*) FROM areas a JOIN alarms al ON al.area_id = a.id"
+                           " AND al.status = 'open' WHERE a.path >= $1 AND a.path < $2 GROUP BY al.kind",
+                        lo, hi);
     if (!s)
         return DB_ERR;
-    db_bind_text(s, 1, lo);
-    db_bind_text(s, 2, hi);
     int rc;
     while ((rc = db_step(s)) == DB_ROW) {
         int k = index_of(isum_alarm_names, ISUM_ALARM_KINDS, db_col_text(s, 0));
@@ -76,16 +85,15 @@ static int alarms(db_conn *c, const char *lo, const char *hi, iso_summary *out)
  * (zone_evaluate's quiet_until); its negative round is not known in advance. */
 static int zones(db_conn *c, const char *lo, const char *hi, iso_summary *out)
 {
-    db_stmt *s = db_prepare(c, "SELECT z.kind, z.status, COUNT(*), COALESCE(MIN(CASE WHEN z.status = 'active'"
-                               " THEN z.count_from + st.quiet_days * 86400 END), 0)"
-                               " FROM areas a JOIN zones z ON z.area_id = a.id"
-                               " AND (z.status = 'proposed' OR z.status = 'active')"
-                               " LEFT JOIN zone_rule_stages st ON st.rule_id = z.rule_id AND st.step = z.stage"
-                               " WHERE a.path >= $1 AND a.path < $2 GROUP BY z.kind, z.status");
+    db_stmt *s = scoped(c, "SELECT z.kind, z.status, COUNT(*), COALESCE(MIN(CASE WHEN z.status = 'active'"
+                           " THEN z.count_from + st.quiet_days * 86400 END), 0)"
+                           " FROM areas a JOIN zones z ON z.area_id = a.id"
+                           " AND (z.status = 'proposed' OR z.status = 'active')"
+                           " LEFT JOIN zone_rule_stages st ON st.rule_id = z.rule_id AND st.step = z.stage"
+                           " WHERE a.path >= $1 AND a.path < $2 GROUP BY z.kind, z.status",
+                        lo, hi);
     if (!s)
         return DB_ERR;
-    db_bind_text(s, 1, lo);
-    db_bind_text(s, 2, hi);
     int rc;
     while ((rc = db_step(s)) == DB_ROW) {
         int k = index_of(isum_zone_names, ISUM_ZONE_KINDS, db_col_text(s, 0));
