@@ -30,7 +30,7 @@ static db_stmt *scoped(db_conn *c, const char *sql, const char *lo, const char *
 }
 
 /* The worklist's flags (iso_worklist's work_fill) as sums: day N of a case is
- * (now - day0) / DAY + 1; the last test day is the largest of the policy's. */
+ * (now - day0) / DAY + 1; the last test day is the last of the policy's ascending list "1,4,7". */
 static int cases(db_conn *c, const char *lo, const char *hi, int64_t now, iso_summary *out)
 {
     db_stmt *s = scoped(
@@ -41,7 +41,7 @@ static int cases(db_conn *c, const char *lo, const char *hi, int64_t now, iso_su
            " AND NOT EXISTS (SELECT 1 FROM samples s WHERE s.person_id = i.person_id AND s.taken_at >= $4)),"
            " SUM($3 >= i.day0 + (p.days - 1) * 86400 AND EXISTS (SELECT 1 FROM samples s JOIN results r"
            " ON r.tube_id = s.tube_id WHERE s.person_id = i.person_id AND r.result = 'negative' AND s.taken_at >="
-           " i.day0 + ((SELECT MAX(CAST(value AS INTEGER)) FROM json_each('[' || p.test_days || ']')) - 1) * 86400))"
+           " i.day0 + (CAST(substr(p.test_days, length(rtrim(p.test_days, '0123456789')) + 1) AS INTEGER) - 1) * 86400))"
            " FROM areas a JOIN isolations i ON i.area_id = a.id AND i.status = 'active'"
            " JOIN isolation_policies p ON p.id = i.policy_id WHERE a.path >= $1 AND a.path < $2 GROUP BY i.type",
         lo, hi);
