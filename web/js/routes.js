@@ -34,6 +34,7 @@ export const ROUTES = [
   { path: '/alarms', load: S('alarms'), roles: STAFF },
   { path: '/zones', load: S('zones'), roles: STAFF },
   { path: '/requests', load: S('requests'), roles: STAFF },
+  { path: '/transport', load: S('transport'), roles: STAFF },
 ];
 
 const compiled = ROUTES.map((r) => {
