@@ -333,6 +333,7 @@ test('the dashboard counts boxes at risk across open rounds and links to the lis
   for (const k of ['planned_late', 'at_risk', 'overdue']) {
     assert.equal((await panel.locator(`[data-count=${k}] .n`).textContent()).trim(), String(sum.data[k]), k);
   }
+  await panel.scrollIntoViewIfNeeded();
   await shot(page, 'dashboard-transport');
   await panel.locator('[data-count=planned_late]').click();
   await settled(page);

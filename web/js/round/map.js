@@ -25,9 +25,10 @@ function headingTo(next) {
   return by;
 }
 
-function schematic(pts, heading) {
+function schematic(pts, heading, width) {
   const all = pts.hub ? [...pts.sites, pts.hub] : pts.sites;
-  const W = 640; const H = 420; const pad = 48;
+  // drawn for the box's width, so that the names keep their size on a phone
+  const W = Math.round(Math.max(300, Math.min(900, width || 640))); const H = Math.round(Math.max(260, W * 0.6)); const pad = 40;
   const lat0 = (all.reduce((s, p) => s + p.lat, 0) / all.length) * (Math.PI / 180);
   const xs = all.map((p) => p.lng * Math.cos(lat0)); const ys = all.map((p) => -p.lat);
   const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
@@ -45,7 +46,7 @@ function schematic(pts, heading) {
       h('svg:title', { text: [p.name, ...going.map((x) => t('rmap.next_here', { vehicle: x.vehicle, time: fmtHM(x.stop.arrive_at) }))].join(' · ') }));
     if (going.length) g.append(h('svg:circle', { class: 'rm-next', cx, cy, r: 13 }));
     g.append(p.hub ? h('svg:rect', { class: 'rm-dot', x: cx - 8, y: cy - 8, width: 16, height: 16 }) : h('svg:circle', { class: 'rm-dot', cx, cy, r: 7 }));
-    const right = cx < W - 160;
+    const right = cx < W - Math.min(200, W / 2);
     g.append(h('svg:text', { class: 'rm-label', x: right ? cx + 16 : cx - 16, y: cy + 5, 'text-anchor': right ? 'start' : 'end', text: p.name }));
     if (going.length) g.append(h('svg:text', { class: 'rm-vehicles', x: right ? cx + 16 : cx - 16, y: cy + 22, 'text-anchor': right ? 'start' : 'end', text: going.map((x) => `▶ ${x.vehicle} ${fmtHM(x.stop.arrive_at)}`).join('  ') }));
     svg.append(g);
@@ -112,7 +113,7 @@ export default async function roundMap(el, round, ctx) {
     if (pts.unplaced) say('rmap.unplaced', { n: pts.unplaced });
     card.append(nextList(setup, next));
     if (!pts.sites.length && !pts.hub) { box.append(h('p', { class: 'empty', i18n: 'rmap.nothing_placed' })); return; }
-    const plain = (key) => { say(key); box.replaceChildren(schematic(pts, heading)); };
+    const plain = (key) => { say(key); box.replaceChildren(schematic(pts, heading, box.clientWidth)); };
     if (!setup.tiles) { plain('rmap.no_tiles'); return; }
     try {
       map = await leaflet(box, setup.tiles, pts, heading, () => plain('rmap.tiles_failed'));

@@ -9,6 +9,7 @@ import { errorBox } from '../errors.js';
 import { badge } from './common.js';
 import { REFRESH_MS } from './turnaround.js';
 
+const hm = (t) => h('span', { class: 'nowrap', text: fmtHM(t) });
 const TONE = { late: 'fail', overdue: 'fail', at_risk: 'masked' };
 
 /** How late, or how long is left, in words. */
@@ -37,13 +38,13 @@ export default async function risk(el, round, ctx) {
       } else {
         body.append(h('p', { class: 'risk-count', i18n: 'atrisk.count', vars: { n: r.items.length } }), table([
           { key: 'atrisk.box', cell: boxCell },
-          { key: 'atrisk.site', cell: (b) => h('span', null, h('span', { text: b.site_name }), b.area ? h('span', { class: 'small muted', text: ` ${b.area}` }) : null) },
+          { key: 'atrisk.site', cell: (b) => b.site_name },
           { key: 'common.status', cell: (b) => badge(`atrisk.status.${b.status}`, TONE[b.status] || 'run') },
-          { key: 'atrisk.sealed', cell: (b) => fmtHM(b.sealed_at) },
-          { key: 'atrisk.deadline', cell: (b) => fmtHM(b.deadline_at) },
-          { key: 'atrisk.expected', cell: (b) => (b.expected_at ? fmtHM(b.expected_at) : h('span', { class: 'muted', i18n: 'atrisk.not_planned' })) },
+          { key: 'atrisk.sealed', cell: (b) => hm(b.sealed_at) },
+          { key: 'atrisk.deadline', cell: (b) => hm(b.deadline_at) },
+          { key: 'atrisk.expected', cell: (b) => (b.expected_at ? hm(b.expected_at) : h('span', { class: 'muted', i18n: 'atrisk.not_planned' })) },
           { key: 'atrisk.margin', cell: margin },
-          { key: 'atrisk.vehicle', cell: (b) => (b.vehicle ? h('span', { class: 'mono', text: b.vehicle }) : h('span', { class: 'muted', i18n: 'atrisk.no_vehicle' })) },
+          { key: 'atrisk.vehicle', cell: (b) => (b.vehicle ? h('span', { class: 'mono nowrap', text: b.vehicle }) : h('span', { class: 'muted', i18n: 'atrisk.no_vehicle' })) },
         ], r.items, { caption: 'atrisk.title' }));
       }
       stamp.dataset.i18n = 'turn.updated';

@@ -98,7 +98,9 @@ function timeline(setup, cur, runs, detailEl) {
   const scroll = h('div', { class: 'tl-scroll', tabindex: '0', role: 'region', 'aria-labelledby': 'tl-h' });
   const spanMin = Math.max(60, (t1 - t0) / 60);
   const avail = Math.max(200, (detailEl.parentElement?.clientWidth || 900) - LABEL_PX - 32);
-  const ppm = Math.max(1.2, avail / spanMin); // a 30-minute run stays at least 36 px wide
+  // fit the day in the box, unless that makes the shortest run too narrow to read its time
+  const shortest = Math.max(10, Math.min(...runs.map((r) => (r.end_at - r.depart_at) / 60)));
+  const ppm = Math.min(6, Math.max(avail / spanMin, 52 / shortest));
   const W = Math.round(spanMin * ppm);
   const x = (t) => Math.round(((t - t0) / 60) * ppm);
   const px = (el, prop, v) => { el.style[prop] = `${v}px`; return el; }; // CSSOM: the CSP allows no style attributes
