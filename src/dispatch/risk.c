@@ -68,6 +68,7 @@ static const site_info *site_of(db_conn *c, site_info **cache, int *n, const cha
     memset(si, 0, sizeof *si);
     fx_copy(si->id, sizeof si->id, id);
     fx_copy(si->name, sizeof si->name, id);
+    si->in_scope = !scope; /* a site the store does not know is shown only to those who see everything */
     char *end;
     long long sid = strtoll(id, &end, 10);
     db_stmt *s = *id && !*end ? db_prepare(c, "SELECT s.name, a.code, a.path FROM sites s JOIN areas a ON a.id = s.area_id"

@@ -1,7 +1,6 @@
 // A round's stored transport plan as the screens read it: times in epoch seconds
-// (plans count minutes from day0), places by name, and each vehicle's next stop.
+// (plans count minutes from day0) and each vehicle's next stop.
 import { get } from '../api.js';
-import { t } from '../i18n.js';
 
 /** GET a path, answering null for the 404 codes that mean "not there yet". */
 export async function getOrNull(path, codes, signal) {
@@ -18,13 +17,6 @@ export async function loadTransport(roundId, signal) {
   const setup = await getOrNull(`/rounds/${roundId}/transport`, ['no_transport_setup'], signal);
   const cur = setup ? await getOrNull(`/rounds/${roundId}/transport/plan`, ['no_plan'], signal) : null;
   return { setup, cur };
-}
-
-/** A place's name: the hub in words, a site by its name from the setup, else its id. */
-export function placeName(setup, at) {
-  if (at === setup.hub) return t('tp.hub', { id: at });
-  const p = setup.pickups.find((x) => String(x.site) === String(at));
-  return p ? p.name : at;
 }
 
 /** The plan's runs with epoch times: run.depart_at, run.end_at, stops' arrive_at/depart_at. */
