@@ -167,14 +167,23 @@ test('done, under way and planned runs differ in pattern and words, not only col
   await page.context().close();
 });
 
-test('staff read the plan but make none; a round without transport says so', async () => {
-  const { round } = await transportRound(srv, { name: '转运只读轮' });
-  const bare = await (await apiAs(srv, 'cuizhengbo'))('POST', '/rounds', { name: '无转运轮', areas: ['HKG-YH'], start: now() - 3600, deadline: now() + 86400 });
+test('staff read the plan but make none, and see a plan made elsewhere when it lands; a round without transport says so', async () => {
+  const { round, officer } = await transportRound(srv, { name: '转运只读轮' });
+  const bare = await officer('POST', '/rounds', { name: '无转运轮', areas: ['HKG-YH'], start: now() - 3600, deadline: now() + 86400 });
   const page = await newPage(browser);
+  await page.clock.install();
   await login(page, srv, 'panpeng');
   await open(page, srv, `/rounds/${round.id}/transport`);
   await page.locator('.tl-bar').first().waitFor();
   assert.equal(await page.locator('button[data-act]').count(), 0);
+  assert.match(await page.locator('#tp-plan-line').textContent(), /第 1 版/);
+  // an officer re-plans; within a minute the screen shows it
+  const again = await officer('POST', `/rounds/${round.id}/transport/replan`);
+  assert.equal(again.status, 201, JSON.stringify(again.data));
+  const made = (await storedPlan(officer, round.id)).made_at;
+  await page.clock.fastForward(61000);
+  await page.locator('#tp-status', { hasText: `计划已于 ${hm(made)} 更新为第 ${again.data.version} 版` }).waitFor();
+  assert.match(await page.locator('#tp-plan-line').textContent(), new RegExp(`第 ${again.data.version} 版 · 按实际情况重排`));
   await open(page, srv, `/rounds/${bare.data.id}/transport`);
   assert.match(await page.locator('#tp-none').textContent(), /本轮还没有转运设置。/);
   noProblems(page);

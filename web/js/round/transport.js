@@ -9,10 +9,11 @@ import { fmtHM, fmtTime, fmtNum } from '../i18n.js';
 import { post, enc } from '../api.js';
 import { errorBox } from '../errors.js';
 import { canRunRounds } from './common.js';
-import { loadTransport, epochRuns } from './plan.js';
+import { loadTransport, epochRuns, getOrNull } from './plan.js';
 
 const nowS = () => Math.floor(Date.now() / 1000);
 const LABEL_PX = 112; // the sticky vehicle column (7rem at 16 px)
+export const REFRESH_MS = 60000; // the sender thread re-plans by itself after a deviation
 
 /** A place, in words: the hub by its id, a site by its name. */
 function place(setup, at) {
@@ -163,9 +164,12 @@ function legend() {
 export default async function transport(el, round, ctx) {
   const area = h('div', { 'aria-live': 'polite' });
   el.append(area);
+  let shown = null; // the version on screen
+  let busy = false;
   const draw = async (message) => {
     const { setup, cur } = await loadTransport(round.id, ctx.signal);
     if (ctx.stale()) return;
+    shown = cur ? cur.version : null;
     clear(area);
     if (!setup) {
       area.append(h('div', { class: 'card', id: 'tp-none' }, h('p', { class: 'empty', i18n: 'tp.no_setup' }), h('p', { class: 'muted', i18n: 'tp.no_setup_next' })));
@@ -183,6 +187,7 @@ export default async function transport(el, round, ctx) {
       const redo = cur ? act('tp.replan', 'replan') : null;
       const run = async (btn) => {
         for (const b of [make, redo]) if (b) b.disabled = true;
+        busy = true;
         card.setAttribute('aria-busy', 'true');
         errors.replaceChildren();
         status.replaceChildren(h('progress', { class: 'tp-progress', 'aria-hidden': 'true' }), ' ', h('span', { i18n: btn === make ? 'tp.making' : 'tp.replanning' }));
@@ -196,6 +201,7 @@ export default async function transport(el, round, ctx) {
           errors.replaceChildren(errorBox(e));
           for (const b of [make, redo]) if (b) b.disabled = false;
         } finally {
+          busy = false;
           card.removeAttribute('aria-busy');
         }
       };
@@ -222,4 +228,13 @@ export default async function transport(el, round, ctx) {
   } catch (e) {
     if (e.name !== 'AbortError') area.replaceChildren(errorBox(e));
   }
+  // a plan made elsewhere (another officer, or a re-plan after a deviation) is drawn when it lands
+  const timer = setInterval(async () => {
+    if (busy || shown == null) return;
+    try {
+      const cur = await getOrNull(`/rounds/${enc(round.id)}/transport/plan`, ['no_plan'], ctx.signal);
+      if (cur && cur.version !== shown && !busy) await draw(h('span', { i18n: 'tp.newer', vars: { v: cur.version, at: fmtHM(cur.made_at) } }));
+    } catch { /* the next look tries again; the plan on screen stays */ }
+  }, REFRESH_MS);
+  ctx.onCleanup(() => clearInterval(timer));
 }
