@@ -14,9 +14,9 @@ const TONE = { late: 'fail', overdue: 'fail', at_risk: 'masked' };
 
 /** How late, or how long is left, in words. */
 function margin(b) {
-  if (b.status === 'overdue') return h('span', { class: 'risk-margin risk-bad', i18n: 'atrisk.overdue_by', vars: { n: b.late_min } });
-  if (b.status === 'late') return h('span', { class: 'risk-margin risk-bad', i18n: 'atrisk.late_by', vars: { n: b.late_min } });
-  return h('span', { class: 'risk-margin', i18n: 'atrisk.left', vars: { n: Math.max(0, b.left_min) } });
+  if (b.status === 'overdue') return h('span', { class: 'risk-margin risk-bad nowrap', i18n: 'atrisk.overdue_by', vars: { n: b.late_min } });
+  if (b.status === 'late') return h('span', { class: 'risk-margin risk-bad nowrap', i18n: 'atrisk.late_by', vars: { n: b.late_min } });
+  return h('span', { class: 'risk-margin nowrap', i18n: 'atrisk.left', vars: { n: Math.max(0, b.left_min) } });
 }
 
 function boxCell(b) {
