@@ -265,6 +265,7 @@ test('the map: Leaflet with the configured tiles, the hub, the sites and each ve
   assert.equal(await page.locator('.leaflet-interactive.rm-site').count(), 2);
   assert.equal(await page.locator('.leaflet-interactive.rm-hub').count(), 1);
   assert.equal(await page.locator('.leaflet-interactive.rm-next').count(), 1);
+  assert.equal((await page.locator('.rm-next-tip').textContent()).trim(), `▶ 豫A12345 ${hm(next.arrive_at)}`);
   await page.waitForFunction(() => document.querySelector('.leaflet-tile-loaded'));
   assert.ok(tileHits > before, 'tiles came from the configured server');
   assert.match(await page.locator('#rmap-leaflet').textContent(), /港城公寓核酸点.*新港学校核酸点|新港学校核酸点.*港城公寓核酸点/);

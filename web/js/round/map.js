@@ -47,7 +47,8 @@ function schematic(pts, heading, width) {
     if (going.length) g.append(h('svg:circle', { class: 'rm-next', cx, cy, r: 13 }));
     g.append(p.hub ? h('svg:rect', { class: 'rm-dot', x: cx - 8, y: cy - 8, width: 16, height: 16 }) : h('svg:circle', { class: 'rm-dot', cx, cy, r: 7 }));
     const right = cx < W - Math.min(200, W / 2);
-    g.append(h('svg:text', { class: 'rm-label', x: right ? cx + 16 : cx - 16, y: cy + 5, 'text-anchor': right ? 'start' : 'end', text: p.name }));
+    const label = p.hub ? { i18n: 'tp.hub', vars: { id: p.id } } : { text: p.name }; // the hub's words follow the language
+    g.append(h('svg:text', { class: 'rm-label', x: right ? cx + 16 : cx - 16, y: cy + 5, 'text-anchor': right ? 'start' : 'end', ...label }));
     if (going.length) g.append(h('svg:text', { class: 'rm-vehicles', x: right ? cx + 16 : cx - 16, y: cy + 22, 'text-anchor': right ? 'start' : 'end', text: going.map((x) => `▶ ${x.vehicle} ${fmtHM(x.stop.arrive_at)}`).join('  ') }));
     svg.append(g);
   }
@@ -64,7 +65,11 @@ async function leaflet(box, tiles, pts, heading, onFail) {
   for (const p of all) {
     const going = heading[p.id] || [];
     const popup = [p.name, ...going.map((x) => t('rmap.next_here', { vehicle: x.vehicle, time: fmtHM(x.stop.arrive_at) }))].join(' · ').replace(/[<>&"]/g, '');
-    if (going.length) L.circleMarker([p.lat, p.lng], { radius: 15, className: 'rm-next', color: '#c2410c', weight: 3, fill: false }).addTo(map);
+    if (going.length) {
+      L.circleMarker([p.lat, p.lng], { radius: 15, className: 'rm-next', color: '#c2410c', weight: 3, fill: false })
+        .bindTooltip(going.map((x) => `\u25b6 ${x.vehicle} ${fmtHM(x.stop.arrive_at)}`).join(' ').replace(/[<>&"]/g, ''), { permanent: true, direction: 'left', offset: [-14, 0], className: 'rm-next-tip' })
+        .addTo(map);
+    }
     L.circleMarker([p.lat, p.lng], { radius: p.hub ? 11 : 8, className: p.hub ? 'rm-hub' : 'rm-site', color: '#fff', weight: 2, fillColor: p.hub ? '#0d2d52' : '#0b5cad', fillOpacity: 0.95 })
       .bindTooltip(p.name.replace(/[<>&"]/g, ''), { permanent: true, direction: 'right', offset: [10, 0] })
       .bindPopup(popup).addTo(map);
