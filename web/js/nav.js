@@ -24,6 +24,7 @@ export const NAV = [
   { href: '#/requests', key: 'nav.requests', roles: STAFF },
   { href: '#/garbage', key: 'nav.garbage', roles: STAFF },
   { href: '#/devices', key: 'nav.devices', roles: STAFF },
+  { href: '#/transport', key: 'nav.transport', roles: STAFF },
 ];
 
 export function navFor(role) { return NAV.filter((n) => n.roles.includes(role)); }

@@ -41,6 +41,7 @@ export const ROUTES = [
   { path: '/garbage', load: S('garbage'), roles: STAFF },
   { path: '/garbage/:id', load: S('garbage'), roles: STAFF },
   { path: '/devices', load: S('devices'), roles: STAFF },
+  { path: '/transport', load: S('transport'), roles: STAFF },
 ];
 
 const compiled = ROUTES.map((r) => {
