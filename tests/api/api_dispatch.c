@@ -713,7 +713,9 @@ static void boxes_at_risk(void)
     it = risk_item(items, "AR1");
     CHECK(it != NULL);
     CHECK_STR(json_string_value(json_object_get(it, "status")), "at_risk");
-    CHECK_EQ_INT(json_integer_value(json_object_get(it, "left_min")), 15);
+    /* the server's clock may have passed a minute boundary since now_s was read */
+    long long left = json_integer_value(json_object_get(it, "left_min"));
+    CHECK(left == 15 || left == 14);
     CHECK_EQ_INT(json_integer_value(json_object_get(it, "deadline_at")), now_s + 15 * 60);
     CHECK_STR(json_string_value(json_object_get(it, "vehicle")), "V1");
     CHECK_STR(json_string_value(json_object_get(it, "site_name")), "远郊甲点");

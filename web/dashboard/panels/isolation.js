@@ -1,6 +1,6 @@
 // Isolation, door sensors and zones at a glance for the dashboard's area, from one
 // summary (GET /isolations/summary?area=CODE: counts on index ranges, right at any
-// scale): cases by type and today's due work, 应隔尽隔, open alarms by kind, zones by
+// scale): cases by type and today's due work, people to isolate without a case, open alarms by kind, zones by
 // kind with the nearest next stage; each tile a link to its screen.
 import { registerPanel } from '../registry.js';
 import { h } from '../../js/dom.js';

@@ -16,7 +16,7 @@ export function mayCounsel() {
   return !!u && u.role !== 'admin' && (u.role === 'officer' || !!u.counsellor);
 }
 
-/** "居家隔离 第 2 版：7 天，第 1、4、7 天检测，每天登记 2 次" */
+/** e.g. "home isolation v2: 7 days, tests on days 1, 4 and 7, 2 check-ins a day" (in the user's language) */
 export function policyWords(p) {
   return t('iso.policy_words', { type: t(`iso.type.${p.type}`), v: p.version, days: p.days, tests: p.test_days.join(t('iso.list_sep')), n: p.checkins_per_day });
 }

@@ -1,4 +1,4 @@
-// Door sensors (门磁): register a device to a household (its token is shown this
+// Door sensors: register a device to a household (its token is shown this
 // once, for the installer to put into the device), the devices with their door and
 // last contact, disabling one; and approved door-opening windows (garbage, delivery,
 // a medical trip) for a household.

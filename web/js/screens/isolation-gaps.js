@@ -1,4 +1,4 @@
-// 应隔尽隔: people who should be isolated and have no case (members of positive
+// Isolation gaps (ying ge jin ge): people who should be isolated and have no case (members of positive
 // pools, red-code arrivals). Officers open a home-isolation case in one click
 // (the reason follows the source) or choose the type and reason on the full form.
 import { h, clear, pageHead, table, loading, toast } from '../dom.js';

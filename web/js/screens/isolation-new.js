@@ -79,7 +79,7 @@ export default {
     main.append(pageHead('iso.new', null, h('a', { class: 'btn btn-secondary', href: '#/isolation', i18n: 'iso.back' })),
       h('section', { class: 'card' }, h('h2', { i18n: 'iso.step_person' }), searchForm, found),
       h('section', { class: 'card' }, h('h2', { i18n: 'iso.step_case' }), form));
-    // from the 应隔尽隔 list: the person and the reason are known
+    // from the isolation-gaps list: the person and the reason are known
     const pid = ctx.query.get('person');
     if (pid) {
       try { choose(await get(`/persons/${enc(pid)}`, null, { signal: ctx.signal })); } catch (err) { msg.append(errorBox(err)); }

@@ -2,7 +2,7 @@
 // today (check-ins, a test, the end, release, a transfer), and the list of
 // cases by status. Officers release a case; a refusal names each unmet condition.
 // A row opens its case; check-ins are recorded in the worklist; officers open a case
-// here or from the 应隔尽隔 list.
+// here or from the isolation-gaps list.
 import { h, clear, pageHead, table, loading, toast } from '../dom.js';
 import { t, fmtNum } from '../i18n.js';
 import { get, post, enc } from '../api.js';
