@@ -25,6 +25,20 @@ int64_t roster_day_start(int64_t t)
     return t - (tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec);
 }
 
+void roster_span_text(int64_t from, int64_t to, char *out, size_t n)
+{
+    char a[24], b[24];
+    fx_time_local(from, a, sizeof a);
+    fx_time_local(to, b, sizeof b);
+    bool same_day = strncmp(a, b, 10) == 0;
+    if (!same_day && roster_day_start(from) + 86400 == to) /* up to midnight: 24:00 of that day */
+        snprintf(out, n, "%.5s %.5s–24:00", a + 5, a + 11);
+    else if (same_day)
+        snprintf(out, n, "%.5s %.5s–%.5s", a + 5, a + 11, b + 11);
+    else
+        snprintf(out, n, "%.5s %.5s–%.5s %.5s", a + 5, a + 11, b + 5, b + 11);
+}
+
 static int audit_text(db_conn *c, const actor *who, const char *action, const char *entity, int64_t id,
                       const char *json)
 {

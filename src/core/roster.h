@@ -13,6 +13,7 @@
 #include "util/fx_err.h"
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define ROSTER_SHIFT_MAX_S (48 * 3600)   /* no shift is longer: longer input is an error */
@@ -138,5 +139,7 @@ int roster_export(db_conn *c, const shift_query *q, const export_opts *o, FILE *
 
 /* Local midnight (configured zone) of the day holding t. */
 int64_t roster_day_start(int64_t t);
+/* "12-05 03:00–07:00", "12-05 22:00–24:00", "12-05 22:00–12-06 02:00" in the configured zone. */
+void roster_span_text(int64_t from, int64_t to, char *out, size_t n);
 
 #endif
