@@ -65,22 +65,23 @@ static int check_text(const char *field, const char *s, size_t max, bool require
 
 /* Resolves a user or person to its display name; field names the JSON field for errors.
  * A user must belong to area_path's subtree or lie above it; a person to the actor's scope. */
-static int resolve_who(db_conn *c, const actor *who, const char *field, const team_who *w, const char *area_path,
+static int resolve_who(db_conn *c, const actor *who, const char *field, team_who *w, const char *area_path,
                        char name[256], bool *party, fx_err *err)
 {
-    if (!!w->user_id == !!w->person_id)
-        return fx_fail(err, FX_EINVAL, "invalid_field", "%s: give exactly one of user or person", field);
-    if (w->user_id) {
+    if (!!w->user_id + !!w->person_id + !!w->username != 1)
+        return fx_fail(err, FX_EINVAL, "invalid_field", "%s: give exactly one of user, username or person", field);
+    if (w->user_id || w->username) {
         user u;
-        int rc = user_get_id(c, w->user_id, &u);
+        int rc = w->user_id ? user_get_id(c, w->user_id, &u) : user_get(c, w->username, &u, NULL);
         if (rc < 0)
             return DB_FAIL(err, "read the user");
         size_t lu = strlen(u.area_path), la = strlen(area_path);
         bool related = strncmp(u.area_path, area_path, lu < la ? lu : la) == 0;
         if (rc != DB_ROW || u.disabled || !related)
-            return fx_fail(err, FX_EINVAL, "user_not_found", "%s: user %lld does not exist in this area", field,
-                           (long long)w->user_id);
+            return fx_fail(err, FX_EINVAL, "user_not_found", "%s: user %s does not exist in this area", field,
+                           w->username ? w->username : "");
         fx_copy(name, 256, u.display_name[0] ? u.display_name : u.username);
+        w->user_id = u.id; /* callers store the id */
         *party = false;
         return 0;
     }
@@ -242,7 +243,7 @@ static int scoped_team(db_conn *c, const actor *who, int64_t id, team *t, fx_err
     return 0;
 }
 
-int member_add(db_conn *c, const actor *who, int64_t team_id, const team_who *m, const char *role,
+int member_add(db_conn *c, const actor *who, int64_t team_id, team_who *m, const char *role,
                team_member *out, fx_err *err)
 {
     team t;
@@ -376,8 +377,7 @@ int mentor_list(db_conn *c, const char *scope_path, int64_t before_id, mentor_pa
     return rc < 0 ? rc : n;
 }
 
-int mentor_create(db_conn *c, const actor *who, const char *area_code, const team_who *mentor,
-                  const team_who *mentee, const char *note, mentor_pair *out, fx_err *err)
+int mentor_create(db_conn *c, const actor *who, const char *area_code, team_who *mentor, team_who *mentee, const char *note, mentor_pair *out, fx_err *err)
 {
     area a;
     int rc = scoped_area(c, who, area_code, &a, err);

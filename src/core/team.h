@@ -14,9 +14,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* Someone on a team or in a pair: exactly one of the two ids is set. */
+/* Someone on a team or in a pair: exactly one of user_id, username and person_id is given
+ * (a username is resolved to its user). */
 typedef struct team_who {
     int64_t user_id, person_id;
+    const char *username;
 } team_who;
 
 typedef struct team {
@@ -38,8 +40,9 @@ typedef struct team_member {
 } team_member;
 
 /* role: staff, volunteer or party_member. A user must lie within the team's area or above it
- * (an officer helping out); a person within the actor's scope. The same one twice is 409. */
-int member_add(db_conn *c, const actor *who, int64_t team_id, const team_who *m, const char *role,
+ * (an officer helping out); a person within the actor's scope. The same one twice is 409.
+ * m->user_id is filled in when m names a username. */
+int member_add(db_conn *c, const actor *who, int64_t team_id, team_who *m, const char *role,
                team_member *out, fx_err *err);
 /* Refused (409) while the member has shifts: the roster would lose who stood there. */
 int member_remove(db_conn *c, const actor *who, int64_t team_id, int64_t member_id, fx_err *err);
@@ -53,7 +56,7 @@ typedef struct mentor_pair {
     char mentor_name[256], mentee_name[256], note[401], area_code[65], area_path[192], created_by[64];
 } mentor_pair;
 
-int mentor_create(db_conn *c, const actor *who, const char *area, const team_who *mentor, const team_who *mentee,
+int mentor_create(db_conn *c, const actor *who, const char *area, team_who *mentor, team_who *mentee,
                   const char *note, mentor_pair *out, fx_err *err);
 int mentor_get(db_conn *c, int64_t id, mentor_pair *out);
 int mentor_list(db_conn *c, const char *scope_path, int64_t before_id, mentor_pair *out, int max);

@@ -8,6 +8,7 @@
 #include "util/fx_clock.h"
 #include "util/fx_str.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -213,7 +214,8 @@ static int read_shift_item(http_req *r, int i, json_t *o, shift_input *x)
     int64_t *dst[] = {&x->post_id, &x->member_id, &x->starts_at, &x->ends_at};
     for (int j = 0; j < 4; j++) {
         json_t *n = json_object_get(o, keys[j]);
-        if (!json_is_integer(n) || json_integer_value(n) < 1 || json_integer_value(n) > 4102444800LL * 1000)
+        json_int_t max = j < 2 ? INT64_MAX : 4102444800LL;
+        if (!json_is_integer(n) || json_integer_value(n) < 1 || json_integer_value(n) > max)
             return http_error(r, 400, n ? "invalid_field" : "missing_field", "shifts[%d].%s: expected %s", i, keys[j],
                               j < 2 ? "an id" : "epoch seconds"),
                    -1;

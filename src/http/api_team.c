@@ -28,18 +28,22 @@ static json_t *who_json(int64_t user_id, int64_t person_id, const char *name)
     return j;
 }
 
-/* {"user":ID} or {"person":ID} under prefix ("" for a member, "mentor_"/"mentee_" for a pair). */
+/* {"user":ID}, {"username":…} or {"person":ID} under prefix ("" for a member, "mentor_" or
+ * "mentee_" for a pair). */
 static int read_who(http_req *r, const char *prefix, team_who *w)
 {
-    char ku[32], kp[32];
+    char ku[32], kn[32], kp[32];
     long long u = 0, p = 0;
     bool hu = false, hp = false;
     snprintf(ku, sizeof ku, "%suser", prefix);
+    snprintf(kn, sizeof kn, "%susername", prefix);
     snprintf(kp, sizeof kp, "%sperson", prefix);
-    if (http_int(r, ku, false, 1, INT64_MAX, &u, &hu) || http_int(r, kp, false, 1, INT64_MAX, &p, &hp))
+    if (http_int(r, ku, false, 1, INT64_MAX, &u, &hu) || http_str(r, kn, false, 32, &w->username) ||
+        http_int(r, kp, false, 1, INT64_MAX, &p, &hp))
         return -1;
-    if (hu == hp) {
-        http_error(r, 400, "missing_field", "%s or %s: give exactly one (a user id or a registry person id)", ku, kp);
+    if (hu + hp + !!w->username != 1) {
+        http_error(r, 400, "missing_field", "%s, %s or %s: give exactly one (a user id, a username or a registry person id)",
+                   ku, kn, kp);
         return -1;
     }
     w->user_id = u, w->person_id = p;
@@ -180,7 +184,7 @@ static int member_added(http_req *r, int rc)
 
 static int post_member(http_req *r)
 {
-    static const char *const fields[] = {"user", "person", "role", NULL};
+    static const char *const fields[] = {"user", "username", "person", "role", NULL};
     struct team_op *op = team_op_new(r);
     if (!op)
         return HTTP_DONE;
@@ -265,8 +269,9 @@ static int pair_created(http_req *r, int rc)
 
 static int post_pair(http_req *r)
 {
-    static const char *const fields[] = {"area", "mentor_user", "mentor_person", "mentee_user", "mentee_person",
-                                         "note", NULL};
+    static const char *const fields[] = {"area",          "mentor_user",   "mentor_username", "mentor_person",
+                                         "mentee_user",   "mentee_username", "mentee_person", "note",
+                                         NULL};
     struct pair_op *op = calloc(1, sizeof *op);
     if (!op)
         return http_error(r, 500, "internal", "out of memory");
