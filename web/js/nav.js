@@ -22,6 +22,9 @@ export const NAV = [
   { href: '#/alarms', key: 'nav.alarms', roles: STAFF },
   { href: '#/zones', key: 'nav.zones', roles: STAFF },
   { href: '#/requests', key: 'nav.requests', roles: STAFF },
+  { href: '#/teams', key: 'nav.teams', roles: STAFF },
+  { href: '#/roster', key: 'nav.roster', roles: STAFF },
+  { href: '#/my-shifts', key: 'nav.my_shifts', roles: ['volunteer'] },
 ];
 
 export function navFor(role) { return NAV.filter((n) => n.roles.includes(role)); }

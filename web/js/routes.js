@@ -34,6 +34,11 @@ export const ROUTES = [
   { path: '/alarms', load: S('alarms'), roles: STAFF },
   { path: '/zones', load: S('zones'), roles: STAFF },
   { path: '/requests', load: S('requests'), roles: STAFF },
+  { path: '/teams', load: S('teams'), roles: STAFF },
+  { path: '/teams/:id', load: S('teams'), roles: STAFF },
+  { path: '/mentors', load: S('mentors'), roles: STAFF },
+  { path: '/roster', load: S('roster'), roles: STAFF },
+  { path: '/my-shifts', load: S('my-shifts'), roles: ALL },
 ];
 
 const compiled = ROUTES.map((r) => {
