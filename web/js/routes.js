@@ -38,7 +38,7 @@ export const ROUTES = [
   { path: '/teams/:id', load: S('teams'), roles: STAFF },
   { path: '/mentors', load: S('mentors'), roles: STAFF },
   { path: '/roster', load: S('roster'), roles: STAFF },
-  { path: '/my-shifts', load: S('my-shifts'), roles: ALL },
+  { path: '/my-shifts', load: S('my-shifts'), roles: [...STAFF, 'volunteer'] },
 ];
 
 const compiled = ROUTES.map((r) => {
