@@ -300,7 +300,7 @@ int shift_add(db_conn *c, const actor *who, const shift_input *in, int n, int64_
             rc = fx_fail(err, FX_EINVAL, "post_not_found", "shifts[%d].post: post %lld does not exist in your area", i,
                          (long long)x->post_id);
         } else if (member_get(c, x->member_id, &m) != DB_ROW || (p.team_id && m.team_id != p.team_id))
-            rc = fx_fail(err, FX_EINVAL, "member_not_found", "shifts[%d].member: member %lld is not on %s", i,
+            rc = fx_fail(err, FX_EINVAL, "team_member_not_found", "shifts[%d].member: member %lld is not on %s", i,
                          (long long)x->member_id, p.team_id ? p.team_name : "any team");
         else if (x->starts_at <= 0)
             rc = fx_fail(err, FX_EINVAL, "invalid_field", "shifts[%d].start: expected epoch seconds", i);
@@ -316,7 +316,7 @@ int shift_add(db_conn *c, const actor *who, const shift_input *in, int n, int64_
         if (!p.team_id) { /* a post without a team: the member's team must at least be in scope */
             team t;
             if (team_get(c, m.team_id, &t) != DB_ROW || !actor_in_scope(who, t.area_path)) {
-                rc = fx_fail(err, FX_EINVAL, "member_not_found", "shifts[%d].member: member %lld is not in your area",
+                rc = fx_fail(err, FX_EINVAL, "team_member_not_found", "shifts[%d].member: member %lld is not in your area",
                              i, (long long)x->member_id);
                 break;
             }

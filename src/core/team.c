@@ -289,7 +289,7 @@ int member_remove(db_conn *c, const actor *who, int64_t team_id, int64_t member_
     if (rc)
         return rc;
     if (member_get(c, member_id, &m) != DB_ROW || m.team_id != team_id)
-        return fx_fail(err, FX_ENOTFOUND, "member_not_found", "member %lld is not on team %s", (long long)member_id,
+        return fx_fail(err, FX_ENOTFOUND, "team_member_not_found", "member %lld is not on team %s", (long long)member_id,
                        t.name);
     int64_t shifts = 0;
     db_stmt *s = db_prepare(c, "SELECT COUNT(*) FROM shifts WHERE member_id = $1");

@@ -80,17 +80,21 @@ static int query_id(http_req *r, const char *name, int64_t *out)
     return 0;
 }
 
-/* The scope path of ?area=CODE (in the caller's scope), else the caller's own. NULL: answered. */
-static const char *area_scope(http_req *r, db_conn *c, area *a)
+/* The read connection, with *scope the path of ?area=CODE (in the caller's scope) or else the
+ * caller's own. NULL: answered (503, or 404 for an area outside). */
+static db_conn *scoped_reader(http_req *r, area *a, const char **scope)
 {
     const char *code = http_query(r, "area");
-    if (!code)
-        return api_scope(r);
+    db_conn *c = http_reader_or_503(r);
+    *scope = api_scope(r);
+    if (!c || !code)
+        return c;
     if (area_get(c, code, a) != DB_ROW || !perm_in_scope(&r->who, a->path)) {
         http_error(r, 404, "area_not_found", "area: %.64s does not exist in your area", code);
         return NULL;
     }
-    return a->path;
+    *scope = a->path;
+    return c;
 }
 
 /* ---- posts ---- */
@@ -142,10 +146,10 @@ static int list_posts(http_req *r)
     int64_t team_id;
     if (api_team_refuse_volunteer(r) || query_id(r, "team", &team_id))
         return HTTP_DONE;
-    db_conn *c = http_reader_or_503(r);
     area a;
-    const char *scope = c ? area_scope(r, c, &a) : NULL;
-    if (!scope)
+    const char *scope;
+    db_conn *c = scoped_reader(r, &a, &scope);
+    if (!c)
         return HTTP_DONE;
     post *rows = malloc(sizeof *rows * POSTS_MAX);
     if (!rows)
@@ -310,11 +314,9 @@ static int list_shifts(http_req *r)
     if (api_team_refuse_volunteer(r) || query_id(r, "post", &q.post_id) || query_id(r, "team", &q.team_id) ||
         read_period(r, &q.from, &q.to))
         return HTTP_DONE;
-    db_conn *c = http_reader_or_503(r);
     area a;
-    if (!c || !(q.scope_path = area_scope(r, c, &a)))
-        return HTTP_DONE;
-    return answer_shifts(r, c, &q);
+    db_conn *c = scoped_reader(r, &a, &q.scope_path);
+    return c ? answer_shifts(r, c, &q) : HTTP_DONE;
 }
 
 /* GET /api/v1/my/shifts: the caller's own shifts, whatever the role (volunteers: only these). */
@@ -401,10 +403,10 @@ static int run_check(http_req *r, int64_t from, int64_t to, bool gaps_only)
     int64_t team_id, post_id;
     if (query_id(r, "team", &team_id) || query_id(r, "post", &post_id))
         return HTTP_DONE;
-    db_conn *c = http_reader_or_503(r);
     area a;
-    const char *scope = c ? area_scope(r, c, &a) : NULL;
-    if (!scope)
+    const char *scope;
+    db_conn *c = scoped_reader(r, &a, &scope);
+    if (!c)
         return HTTP_DONE;
     roster_report rep;
     db_read_begin(c);
@@ -466,9 +468,9 @@ static int export_roster(http_req *r)
         return HTTP_DONE;
     export_opts o = {.xlsx = !fmt || strcmp(fmt, "xlsx") == 0,
                      .english = http_query(r, "lang") && strcmp(http_query(r, "lang"), "en") == 0};
-    db_conn *c = http_reader_or_503(r);
     area a;
-    if (!c || !(q.scope_path = area_scope(r, c, &a)))
+    db_conn *c = scoped_reader(r, &a, &q.scope_path);
+    if (!c)
         return HTTP_DONE;
     struct roster_dl dl = {c, &q, &o};
     return http_send_download(r, o.xlsx, "roster", roster_download, &dl);
@@ -533,12 +535,10 @@ static int get_settings(http_req *r)
 {
     if (api_team_refuse_volunteer(r))
         return HTTP_DONE;
-    db_conn *c = http_reader_or_503(r);
     area a = {0};
-    const char *scope = c ? area_scope(r, c, &a) : NULL;
-    if (!scope)
-        return HTTP_DONE;
-    return settings_json(r, c, scope, a.code[0] ? a.code : "");
+    const char *scope;
+    db_conn *c = scoped_reader(r, &a, &scope);
+    return c ? settings_json(r, c, scope, a.code) : HTTP_DONE;
 }
 
 const route api_roster_routes[] = {
