@@ -82,9 +82,12 @@ test('a mentor pair with its visit log; a visit needs its place', async () => {
   await pair.locator('[role=alert]').waitFor();
   assert.match(await pair.locator('[role=alert]').textContent(), /要写明地点/);
   await pair.getByLabel('走访地点').fill('翟庄村卡口');
+  const today = new Date((D - 86400 + OFF) * 1000).toISOString().slice(0, 10);
+  await pair.getByLabel('走访时间（不填为现在）').fill(`${today}T07:30`);
   await pair.getByRole('button', { name: '记一笔' }).click();
   await page.locator('#pairs .visit-log li').first().waitFor();
-  assert.match(await page.locator('#pairs .pair').first().textContent(), /共同走访 1 次.*共同走访.*翟庄村卡口.*查看返乡人员登记/s);
+  const when = `${today.replaceAll('-', '/')} 07:30`;
+  assert.match(await page.locator('#pairs .pair').first().textContent(), new RegExp(`共同走访 1 次.*共同走访 ${when}.*翟庄村卡口.*查看返乡人员登记`, 's'));
   await shot(page, 'mentors');
   noProblems(page);
   await page.context().close();

@@ -7,7 +7,7 @@ import { get, post, enc } from '../api.js';
 import { errorBox } from '../errors.js';
 import { state } from '../state.js';
 import { badge } from '../round/common.js';
-import { canEditTeams } from '../ops/roster.js';
+import { canEditTeams, dayStart, hmToMin } from '../ops/roster.js';
 
 const field = (id, key, input) => h('div', { class: 'field' }, h('label', { for: id, i18n: key }), input);
 
@@ -42,22 +42,26 @@ function logForm(pair, onDone) {
   const id = uid('log');
   const kind = h('select', { id: `${id}-k`, name: 'kind' }, h('option', { value: 'visit', i18n: 'mentor.kind.visit' }), h('option', { value: 'guidance', i18n: 'mentor.kind.guidance' }));
   const place = h('input', { type: 'text', id: `${id}-p`, name: 'place', maxlength: 200, autocomplete: 'off' });
+  const when = h('input', { type: 'datetime-local', id: `${id}-t`, name: 'at' });
   const note = h('input', { type: 'text', id: `${id}-n`, name: 'note', maxlength: 1000, autocomplete: 'off' });
   const msg = h('div', { 'aria-live': 'assertive' });
   const btn = h('button', { type: 'submit', class: 'btn btn-small' }, h('span', { i18n: 'mentor.log_add' }));
   const placeField = field(`${id}-p`, 'mentor.place', place);
-  kind.addEventListener('change', () => { placeField.hidden = kind.value !== 'visit'; });
+  const whenField = field(`${id}-t`, 'mentor.when', when);
+  kind.addEventListener('change', () => { placeField.hidden = kind.value !== 'visit'; whenField.hidden = placeField.hidden; });
   const form = h('form', { class: 'row-form log-form', novalidate: true },
-    field(`${id}-k`, 'mentor.log_kind', kind), placeField, field(`${id}-n`, 'mentor.note', note), msg, btn);
+    field(`${id}-k`, 'mentor.log_kind', kind), placeField, whenField, field(`${id}-n`, 'mentor.note', note), msg, btn);
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     clear(msg);
     const visit = kind.value === 'visit';
     if (visit && !place.value.trim()) { msg.append(h('p', { class: 'field-msg error', role: 'alert', i18n: 'mentor.place_required' })); place.focus(); return; }
     if (!visit && !note.value.trim()) { msg.append(h('p', { class: 'field-msg error', role: 'alert', i18n: 'mentor.note_required' })); note.focus(); return; }
+    // the visit's time in the display zone; empty: now
+    const at = visit && when.value ? dayStart(when.value.slice(0, 10)) + hmToMin(when.value.slice(11, 16)) * 60 : undefined;
     btn.disabled = true;
     try {
-      await post(`/mentor-pairs/${enc(pair.id)}/logs`, { kind: kind.value, place: visit ? place.value.trim() : undefined, note: note.value.trim() || undefined });
+      await post(`/mentor-pairs/${enc(pair.id)}/logs`, { kind: kind.value, place: visit ? place.value.trim() : undefined, at, note: note.value.trim() || undefined });
       toast(visit ? 'mentor.visit_logged' : 'mentor.note_logged');
       await onDone();
     } catch (err) { msg.append(errorBox(err)); btn.disabled = false; }

@@ -21,7 +21,12 @@ function place(from, to, d0) {
 }
 
 /** Positions a bar through CSSOM (the page's CSP allows no inline style attributes). */
-function placed(el, at) { el.style.left = `${at[0]}%`; el.style.width = `${at[1]}%`; return el; }
+function placed(el, at, lane) {
+  el.style.left = `${at[0]}%`;
+  el.style.width = `${at[1]}%`;
+  if (lane) el.style.top = `${lane * 1.8}rem`;
+  return el;
+}
 
 function coverText(p) {
   return p.cover_from === 0 && p.cover_to === 1440 ? t('roster.cover_24h', { n: p.persons })
@@ -38,16 +43,21 @@ function grid(posts, days, shifts, check) {
     h('th', { scope: 'row' }, h('span', { class: 'post-name', text: p.name }), h('span', { class: 'muted small', text: ` ${t(`roster.kind.${p.kind}`)} · ${coverText(p)}` })),
     days.map((d0) => {
       const track = h('div', { class: 'track' });
+      const laneEnds = []; // shifts at once (a post for two, an overlap) go in lanes one below the other
       for (const s of shifts.filter((x) => x.post === p.id)) {
         const at = place(s.start, s.end, d0);
         if (!at) continue;
+        let lane = laneEnds.findIndex((end) => end <= s.start);
+        if (lane < 0) lane = laneEnds.push(0) - 1;
+        laneEnds[lane] = s.end;
         const o = flagged.get(s.id);
         const cls = `bar${o ? ' bar-overlap' : ''}${long.has(s.id) ? ' bar-long' : ''}`;
         track.append(placed(h('div', { class: cls, dataset: { shift: s.id },
           title: `${s.name} ${fmtHM(s.start)}–${fmtHM(s.end)}${o ? ` · ${t('roster.flag_overlap', { text: o.text })}` : ''}` },
         o ? h('span', { class: 'flag', 'aria-hidden': 'true', text: '⚠' }) : null,
-        h('span', { text: `${s.name} ${fmtHM(s.start)}–${fmtHM(s.end)}` })), at));
+        h('span', { text: `${s.name} ${fmtHM(s.start)}–${fmtHM(s.end)}` })), at, lane));
       }
+      track.classList.add(`lanes-${Math.min(laneEnds.length, 4)}`);
       for (const g of check.gaps.filter((x) => x.post === p.id)) {
         const at = place(g.from, g.to, d0);
         if (!at) continue;
