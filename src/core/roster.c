@@ -387,9 +387,13 @@ int shift_delete(db_conn *c, const actor *who, int64_t id, fx_err *err)
 
 /* ---- settings ---- */
 
+static int default_limit = ROSTER_LIMIT_DEFAULT_MIN; /* written once at start-up, before any thread reads it */
+
+void roster_set_default_limit(int minutes) { default_limit = minutes; }
+
 int roster_settings_for(db_conn *c, const char *area_path, roster_settings *out)
 {
-    *out = (roster_settings){.shift_limit_min = ROSTER_LIMIT_DEFAULT_MIN, .lead_min = ROSTER_LEAD_DEFAULT_MIN};
+    *out = (roster_settings){.shift_limit_min = default_limit, .lead_min = ROSTER_LEAD_DEFAULT_MIN};
     /* the nearest ancestor with a row: the longest path that prefixes area_path */
     db_stmt *s = db_prepare(c, "SELECT r.shift_limit_min, r.lead_min, a.code FROM roster_settings r"
                                " JOIN areas a ON a.id = r.area_id WHERE substr($1, 1, length(a.path)) = a.path"
@@ -569,7 +573,7 @@ static int post_limit(const setting_row *rows, int n, const char *path)
         if (l > bl && strncmp(rows[i].path, path, l) == 0)
             best = i, bl = l;
     }
-    return best < 0 ? ROSTER_LIMIT_DEFAULT_MIN : rows[best].limit;
+    return best < 0 ? default_limit : rows[best].limit;
 }
 
 static int post_index(const post *p, int n, int64_t id, int hint)

@@ -17,7 +17,7 @@
 #include <stdint.h>
 
 #define ROSTER_SHIFT_MAX_S (48 * 3600)   /* no shift is longer: longer input is an error */
-#define ROSTER_LIMIT_DEFAULT_MIN (12 * 60)
+#define ROSTER_LIMIT_DEFAULT_MIN (12 * 60) /* unless the server sets another */
 #define ROSTER_LEAD_DEFAULT_MIN 60
 #define ROSTER_BATCH_MAX 500             /* shifts per bulk add (a week of a big team) */
 
@@ -69,6 +69,8 @@ typedef struct roster_settings {
     int shift_limit_min, lead_min;
     char area_code[65]; /* where they were set; "" for the defaults */
 } roster_settings;
+/* The server's limit where no area sets one (serve --shift-limit-h; 12 h). Set before serving. */
+void roster_set_default_limit(int minutes);
 /* The settings that apply at area_path (the nearest ancestor's, else the defaults). */
 int roster_settings_for(db_conn *c, const char *area_path, roster_settings *out);
 int roster_settings_put(db_conn *c, const actor *who, const char *area, int shift_limit_min, int lead_min,

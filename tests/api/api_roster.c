@@ -335,8 +335,9 @@ static void reminder_once(void)
         }
     pthread_mutex_unlock(&rv.mu);
     CHECK_EQ_INT(seen, 1);
-    /* a restart a minute later sends nothing again */
+    /* a restart a minute later sends nothing again (and the server's own limit is 13 h) */
     CHECK_EQ_INT(fxt_stop(&srv), 0);
+    srv.extra[2] = "--shift-limit-h", srv.extra[3] = "13", srv.extra[4] = NULL;
     snprintf(srv.now, sizeof srv.now, "%lld", H(7) + 60);
     CHECK(fxt_start(&srv) == 0);
     login_all();
@@ -347,6 +348,17 @@ static void reminder_once(void)
         seen += strncmp(rv.req[i].target, "/team", 5) == 0;
     pthread_mutex_unlock(&rv.mu);
     CHECK_EQ_INT(seen, 1);
+    /* where no area sets a limit, the server's applies; HKG-YH keeps its own 12 h */
+    char *admin = fxt_login(&srv, "admin", pw);
+    CHECK_EQ_INT(call("GET", "/api/v1/roster/settings?area=HKG", admin, NULL, &r), 200);
+    CHECK_EQ_INT(json_integer_value(json_object_get(r.json, "shift_limit_min")), 780);
+    CHECK(json_is_null(json_object_get(r.json, "set_at")));
+    fxt_free(&r);
+    CHECK_EQ_INT(call("GET", "/api/v1/roster/settings?area=HKG-YH-IT-W12", officer, NULL, &r), 200);
+    CHECK_EQ_INT(json_integer_value(json_object_get(r.json, "shift_limit_min")), 720);
+    CHECK_STR(json_string_value(json_object_get(r.json, "set_at")), "HKG-YH");
+    fxt_free(&r);
+    free(admin);
 }
 
 int main(void)
