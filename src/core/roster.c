@@ -28,15 +28,14 @@ int64_t roster_day_start(int64_t t)
 void roster_span_text(int64_t from, int64_t to, char *out, size_t n)
 {
     char a[24], b[24];
+    bool midnight = to > from && roster_day_start(to) == to; /* ends at 24:00 of the day before */
     fx_time_local(from, a, sizeof a);
-    fx_time_local(to, b, sizeof b);
-    bool same_day = strncmp(a, b, 10) == 0;
-    if (!same_day && roster_day_start(from) + 86400 == to) /* up to midnight: 24:00 of that day */
-        snprintf(out, n, "%.5s %.5s–24:00", a + 5, a + 11);
-    else if (same_day)
-        snprintf(out, n, "%.5s %.5s–%.5s", a + 5, a + 11, b + 11);
+    fx_time_local(midnight ? to - 1 : to, b, sizeof b);
+    const char *end = midnight ? "24:00" : b + 11;
+    if (strncmp(a, b, 10) == 0)
+        snprintf(out, n, "%.5s %.5s–%.5s", a + 5, a + 11, end);
     else
-        snprintf(out, n, "%.5s %.5s–%.5s %.5s", a + 5, a + 11, b + 5, b + 11);
+        snprintf(out, n, "%.5s %.5s–%.5s %.5s", a + 5, a + 11, b + 5, end);
 }
 
 static int audit_text(db_conn *c, const actor *who, const char *action, const char *entity, int64_t id,

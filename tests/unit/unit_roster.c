@@ -36,6 +36,19 @@ static void day_start_is_local_midnight(void)
     CHECK_EQ_INT(roster_day_start(D0 - 1), D0 - 86400);
 }
 
+static void gaps_in_words(void)
+{
+    char t[64];
+    roster_span_text(H(3), H(7), t, sizeof t);
+    CHECK_STR(t, "12-05 03:00–07:00");
+    roster_span_text(H(22), H(24), t, sizeof t);
+    CHECK_STR(t, "12-05 22:00–24:00");
+    roster_span_text(H(22), H(26), t, sizeof t);
+    CHECK_STR(t, "12-05 22:00–12-06 02:00");
+    roster_span_text(H(27), H(72), t, sizeof t);
+    CHECK_STR(t, "12-06 03:00–12-07 24:00");
+}
+
 static void gap_at_day_start_and_end(void)
 {
     rs_cover all_day = {0, 1440, 1};
@@ -272,6 +285,7 @@ int main(void)
     th_init();
     fx_tz_set("Asia/Shanghai");
     RUN(day_start_is_local_midnight);
+    RUN(gaps_in_words);
     RUN(gap_at_day_start_and_end);
     RUN(touching_shifts_are_no_gap);
     RUN(midnight_crossing);
