@@ -778,7 +778,7 @@ static int export_next(void *arg, const char **cells, fx_err *err)
     return 1;
 }
 
-#define EXPORT_SHIFTS_MAX 50000
+#define EXPORT_SHIFTS_MAX 20000 /* two months of 60 posts, 4 shifts a day, with room */
 
 int roster_export(db_conn *c, const shift_query *q, const export_opts *o, FILE *csv, const char *xlsx_path,
                   long *rows, fx_err *err)

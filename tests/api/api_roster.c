@@ -167,6 +167,20 @@ static void posts_and_shifts(void)
     CHECK_EQ_INT(call("POST", "/api/v1/posts", officer, body, &r), 201);
     gate_post = id_of(&r);
     fxt_free(&r);
+    /* a post linked to the checkpoint it staffs, and one of the wrong kind for it */
+    CHECK_EQ_INT(call("POST", "/api/v1/checkpoints", officer, "{\"name\":\"翟庄村入口\",\"area\":\"HKG-YH-IT-W12\"}", &r), 201);
+    long long ck = id_of(&r);
+    fxt_free(&r);
+    snprintf(body, sizeof body, "{\"area\":\"HKG-YH-IT-W12\",\"name\":\"入口岗\",\"kind\":\"checkpoint\",\"ref\":%lld,"
+             "\"cover_from\":1320,\"cover_to\":360,\"persons\":2}", ck);
+    CHECK_EQ_INT(call("POST", "/api/v1/posts", officer, body, &r), 201);
+    CHECK_STR(json_string_value(json_object_get(r.json, "ref_name")), "翟庄村入口");
+    CHECK_EQ_INT(json_integer_value(json_object_get(r.json, "persons")), 2);
+    fxt_free(&r);
+    snprintf(body, sizeof body, "{\"area\":\"HKG-YH-IT-W12\",\"name\":\"z\",\"kind\":\"site_table\",\"ref\":%lld}", ck);
+    bad("POST", "/api/v1/posts", body, "ref");
+    bad("POST", "/api/v1/posts", "{\"area\":\"HKG-YH-IT-W12\",\"name\":\"z\",\"kind\":\"gate\",\"building\":\"HKG-YH-IT-W12-XR-B1\"}",
+        "building");
     bad("POST", "/api/v1/posts", "{\"area\":\"HKG-YH-IT-W12\",\"name\":\"z\",\"kind\":\"checkpoint\",\"cover_from\":1500}",
         "cover_from");
     bad("POST", "/api/v1/posts", "{\"area\":\"HKG-YH-IT-W12\",\"name\":\"z\",\"kind\":\"tent\"}", "kind");
@@ -249,11 +263,24 @@ static void checks_show_the_gap(void)
     fxt_free(&r);
     CHECK_EQ_INT(call("PUT", "/api/v1/roster/settings", officer, "{\"area\":\"HKG-YH\",\"shift_limit_min\":720}", NULL),
                  200);
-    /* the dashboard's next 24 h from 07:00: 07:00-08:00 and 03:00-07:00 next day */
+    /* the dashboard's next 24 h from 07:00: the checkpoint 07:00-08:00 and 03:00-07:00 next day, the
+     * night post (nobody on it) 22:00-06:00; the gate is covered */
     CHECK_EQ_INT(call("GET", "/api/v1/roster/gaps", officer, NULL, &r), 200);
     gaps = json_object_get(r.json, "gaps");
-    CHECK_EQ_INT(json_array_size(gaps), 2);
-    CHECK_STR(json_string_value(json_object_get(json_array_get(gaps, 1), "text")), "12-06 03:00–07:00");
+    CHECK_EQ_INT(json_array_size(gaps), 3);
+    const char *texts[3] = {0};
+    int nck = 0;
+    for (size_t i = 0; i < json_array_size(gaps); i++) {
+        json_t *x = json_array_get(gaps, i);
+        if (json_integer_value(json_object_get(x, "post")) == checkpoint_post && nck < 2)
+            texts[nck++] = json_string_value(json_object_get(x, "text"));
+        else if (json_integer_value(json_object_get(x, "post")) != gate_post)
+            texts[2] = json_string_value(json_object_get(x, "text"));
+    }
+    CHECK_EQ_INT(nck, 2);
+    CHECK_STR(texts[0], "12-05 07:00–08:00");
+    CHECK_STR(texts[1], "12-06 03:00–07:00");
+    CHECK_STR(texts[2], "12-05 22:00–12-06 06:00");
     CHECK(json_object_get(r.json, "overlaps") == NULL);
     fxt_free(&r);
     CHECK_EQ_INT(call("GET", "/api/v1/roster/check", volunteer, NULL, NULL), 403);
