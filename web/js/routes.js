@@ -42,6 +42,11 @@ export const ROUTES = [
   { path: '/garbage/:id', load: S('garbage'), roles: STAFF },
   { path: '/devices', load: S('devices'), roles: STAFF },
   { path: '/transport', load: S('transport'), roles: STAFF },
+  { path: '/teams', load: S('teams'), roles: STAFF },
+  { path: '/teams/:id', load: S('teams'), roles: STAFF },
+  { path: '/mentors', load: S('mentors'), roles: STAFF },
+  { path: '/roster', load: S('roster'), roles: STAFF },
+  { path: '/my-shifts', load: S('my-shifts'), roles: [...STAFF, 'volunteer'] },
 ];
 
 const compiled = ROUTES.map((r) => {

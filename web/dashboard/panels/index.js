@@ -4,3 +4,4 @@ import './imports.js';
 import './rounds.js';
 import './isolation.js';
 import './transport.js';
+import './roster.js';
