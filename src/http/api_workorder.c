@@ -4,6 +4,7 @@
 #include "http/api.h"
 
 #include "core/workorder.h"
+#include "dispatch/dispatch.h"
 #include "util/fx_clock.h"
 #include "util/fx_csv.h"
 #include "util/fx_str.h"
@@ -320,6 +321,8 @@ static int get_order(http_req *r)
         return http_error(r, 404, "work_order_not_found", "work order %.24s does not exist in your area", r->param[0]);
     json_t *j = wo_json(&o);
     json_object_set_new(j, "history", history_json(c, id));
+    if (r->who.role != ROLE_PARTNER) /* feedback deliveries and alarms, with their outcome */
+        json_object_set_new(j, "messages", dsp_order_outbox(c, id));
     return http_json(r, 200, j);
 }
 
