@@ -379,7 +379,7 @@ int risk_csv_read(int fd, risk_row **rows, int *n, fx_err *err)
         for (int i = 0; i < 4; i++)
             v[i] = col[i] < row.nfields ? row.fields[col[i]] : "";
         fx_text_normalize(v[0], r->name, sizeof r->name);
-        char from[32], to[32];
+        char from[32], to[32], q[20];
         fx_text_normalize(v[1], r->level, sizeof r->level);
         fx_text_normalize(v[2], from, sizeof from);
         fx_text_normalize(v[3], to, sizeof to);
@@ -390,14 +390,14 @@ int risk_csv_read(int fd, risk_row **rows, int *n, fx_err *err)
         else if (!r->name[0] || fx_utf8_len(r->name) > 100)
             fx_fail(&r->err, FX_EINVAL, "invalid_name", "row %ld, name: expected 1 to 100 characters", r->row);
         else if (strcmp(r->level, "high") && strcmp(r->level, "medium") && strcmp(r->level, "low"))
-            fx_fail(&r->err, FX_EINVAL, "invalid_level", "row %ld, level: expected high, medium or low, not \"%.16s\"",
-                    r->row, v[1]);
+            fx_fail(&r->err, FX_EINVAL, "invalid_level", "row %ld, level: expected high, medium or low, not \"%s\"",
+                    r->row, fx_text_quote(v[1], q, sizeof q));
         else if (r->valid_from < 0)
             fx_fail(&r->err, FX_EINVAL, "invalid_valid_from",
-                    "row %ld, valid_from: expected a date YYYY-MM-DD or epoch seconds, not \"%.24s\"", r->row, from);
+                    "row %ld, valid_from: expected a date YYYY-MM-DD or epoch seconds, not \"%s\"", r->row, from);
         else if (last < 0)
             fx_fail(&r->err, FX_EINVAL, "invalid_valid_to",
-                    "row %ld, valid_to: expected a date YYYY-MM-DD or epoch seconds, not \"%.24s\"", r->row, to);
+                    "row %ld, valid_to: expected a date YYYY-MM-DD or epoch seconds, not \"%s\"", r->row, to);
         else if (last < r->valid_from)
             fx_fail(&r->err, FX_EINVAL, "invalid_valid_to", "row %ld, valid_to: before valid_from", r->row);
         /* a date names its whole day; epoch seconds are an exact end */
@@ -655,8 +655,8 @@ static int hardship_request(db_conn *c, const actor *who, int64_t arrival_id, co
 {
     int64_t household_id = in->household_id ? in->household_id : p->household_id, request_id = 0;
     if (household_id) {
-        char desc[600];
-        snprintf(desc, sizeof desc, "卡口登记（%.100s）：%.400s", k->name, in->hardship);
+        char desc[1000]; /* both are at most 100 characters */
+        snprintf(desc, sizeof desc, "卡口登记（%s）：%s", k->name, in->hardship);
         request_input ri = {.household_id = household_id,
                             .person_id = p->household_id == household_id ? p->id : 0,
                             .deadline = now + HARDSHIP_FOLLOW_UP_S,

@@ -414,6 +414,18 @@ static void routing_by_address_and_to_triage(void)
     CHECK_EQ_INT(status_of("GET", path, officer, NULL, code), 200);
     CHECK_EQ_INT(status_of("GET", path, staff, NULL, code), 404);
     CHECK_EQ_INT(status_of("GET", path, officer_zz, NULL, code), 404);
+    /* the triage queue holds what no workstation matched; the status filter what is new */
+    r = fxt_req(&srv, "GET", "/api/v1/work-orders?triage=1", officer, NULL);
+    CHECK_EQ_INT(json_array_size(items(&r)), 1);
+    CHECK_EQ_INT(ifield(json_array_get(items(&r), 0), "id"), order_triage);
+    fxt_free(&r);
+    r = fxt_req(&srv, "GET", "/api/v1/work-orders?status=new", officer, NULL);
+    CHECK_EQ_INT(json_array_size(items(&r)), 3);
+    fxt_free(&r);
+    r = fxt_req(&srv, "GET", "/api/v1/work-orders?status=done", officer, NULL);
+    CHECK_EQ_INT(json_array_size(items(&r)), 0);
+    fxt_free(&r);
+    CHECK_EQ_INT(status_of("GET", "/api/v1/work-orders?status=finished", officer, NULL, code), 400);
     /* the officer routes the triage order by hand */
     snprintf(path, sizeof path, "/api/v1/work-orders/%lld/assign", order_triage);
     r = fxt_req(&srv, "POST", path, officer, "{\"area\":\"HKG-YH-IT-W12\"}");
