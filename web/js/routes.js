@@ -34,6 +34,8 @@ export const ROUTES = [
   { path: '/alarms', load: S('alarms'), roles: STAFF },
   { path: '/zones', load: S('zones'), roles: STAFF },
   { path: '/requests', load: S('requests'), roles: STAFF },
+  { path: '/workorders', load: S('workorders'), roles: STAFF },
+  { path: '/workorders/:id', load: S('workorders'), roles: STAFF },
 ];
 
 const compiled = ROUTES.map((r) => {
