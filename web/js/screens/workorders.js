@@ -1,4 +1,4 @@
-// Work orders from the city platform (工单/转办): the list with its filters (status,
+// Work orders from the city platform (gongdan): the list with its filters (status,
 // overdue, mine), the triage queue officers route from, and one order with its full
 // history, the messages sent about it, and the handler's next step with written
 // feedback (accept, start, done, return).
