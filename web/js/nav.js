@@ -23,6 +23,7 @@ export const NAV = [
   { href: '#/zones', key: 'nav.zones', roles: STAFF },
   { href: '#/requests', key: 'nav.requests', roles: STAFF },
   { href: '#/workorders', key: 'nav.workorders', roles: STAFF },
+  { href: '#/checkpoints', key: 'nav.checkpoints', roles: STAFF },
 ];
 
 export function navFor(role) { return NAV.filter((n) => n.roles.includes(role)); }

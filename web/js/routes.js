@@ -36,6 +36,7 @@ export const ROUTES = [
   { path: '/requests', load: S('requests'), roles: STAFF },
   { path: '/workorders', load: S('workorders'), roles: STAFF },
   { path: '/workorders/:id', load: S('workorders'), roles: STAFF },
+  { path: '/checkpoints', load: S('checkpoints'), roles: STAFF },
 ];
 
 const compiled = ROUTES.map((r) => {
