@@ -8,6 +8,7 @@
  * it starts (or at it, for epoch seconds). */
 #include "core/checkpoint.h"
 #include "core/workorder.h"
+#include "util/fx_text.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -18,28 +19,14 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define MUST(cond)                                                                                          \
-    do {                                                                                                    \
-        if (!(cond)) {                                                                                      \
-            fprintf(stderr, "fuzz_field_csv: %s:%d: %s\n", __FILE__, __LINE__, #cond);                     \
-            abort();                                                                                        \
-        }                                                                                                   \
-    } while (0)
-
-static bool utf8_ok(const char *s)
+static void must(bool ok, const char *what, int line)
 {
-    const unsigned char *p = (const unsigned char *)s;
-    while (*p) {
-        int n = *p < 0x80 ? 0 : (*p & 0xE0) == 0xC0 ? 1 : (*p & 0xF0) == 0xE0 ? 2 : (*p & 0xF8) == 0xF0 ? 3 : -1;
-        if (n < 0)
-            return false;
-        p++;
-        for (int i = 0; i < n; i++, p++)
-            if ((*p & 0xC0) != 0x80)
-                return false;
+    if (!ok) {
+        fprintf(stderr, "fuzz_field_csv: line %d: %s\n", line, what);
+        abort();
     }
-    return true;
 }
+#define MUST(cond) must((cond), #cond, __LINE__)
 
 static int memfd(const uint8_t *data, size_t size)
 {
@@ -54,7 +41,7 @@ static void rejected_ok(const fx_err *e, long row)
 {
     char want[32];
     snprintf(want, sizeof want, "row %ld", row);
-    MUST(e->code[0] && strstr(e->msg, want) && utf8_ok(e->msg));
+    MUST(e->code[0] && strstr(e->msg, want) && fx_utf8_valid(e->msg, strlen(e->msg)));
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

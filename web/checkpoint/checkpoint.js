@@ -3,12 +3,13 @@
 // "awaiting decision", and decided by the server's rules when it reaches the server
 // (POST /checkpoints/{id}/entries, the entry's client id making a resend harmless;
 // `at` is when it happened, so a late entry is judged by the rules of its time).
-import { setLang, preferredLang, t, applyI18n, fmtHM, onLangChange } from '../js/i18n.js';
-import { get, post, setCsrf, ApiError } from '../js/api.js';
+import { setLang, preferredLang, fmtHM } from '../js/i18n.js';
+import { get, post, ApiError } from '../js/api.js';
 import { h, replace } from '../js/dom.js';
 import { describe } from '../js/errors.js';
 import { halfWidth, looksLikeId, checkIdNumber, checkPhone } from '../js/validate.js';
 import { createQueue } from '../js/offline/queue.js';
+import { renderStatus, showSyncProblem, wireLogin, wireLang, wireSync, startWorker } from '../js/offline/page.js';
 
 // The service worker's scope is /checkpoint/: the page lives there.
 if (location.pathname === '/checkpoint') location.replace(`/checkpoint/${location.search}${location.hash}`);
@@ -74,15 +75,7 @@ async function renderLog() {
 }
 
 let online = navigator.onLine;
-async function renderCount() {
-  const n = await queue.pendingCount();
-  $('unsynced').textContent = String(n);
-  $('sync').classList.toggle('has-pending', n > 0);
-  const net = $('net');
-  net.dataset.i18n = online ? 'gate.online' : 'gate.offline';
-  net.className = `net ${online ? 'net-on' : 'net-off'}`;
-  applyI18n(net);
-}
+async function renderCount() { renderStatus('gate', online, await queue.pendingCount()); }
 
 async function render() {
   const cp = load(CP_KEY, null);
@@ -127,13 +120,7 @@ async function trySync() {
   } catch (err) {
     if (!(err instanceof ApiError)) throw err;
     if (err.status === 0) online = false;
-    if (err.status === 401) {
-      replace($('sync-error'), h('div', { class: 'alert alert-warn', role: 'alert' }, h('p', { i18n: 'gate.login_to_send' }),
-        h('button', { type: 'button', class: 'btn', i18n: 'gate.login_again', onclick: () => show('login-view') })));
-    } else if (err.status !== 0) {
-      const d = describe(err);
-      replace($('sync-error'), h('div', { class: 'alert alert-warn', role: 'alert' }, h('p', { text: d.what }), d.next ? h('p', { text: d.next }) : null));
-    }
+    showSyncProblem('gate', err, () => show('login-view'));
     retryTimer = setTimeout(trySync, err.retryAfter ? err.retryAfter * 1000 : backoff);
     backoff = Math.min(backoff * 2, 30000);
   }
@@ -246,23 +233,8 @@ async function start() {
 }
 
 function wire() {
-  $('lang-select').value = preferredLang();
-  $('lang-select').addEventListener('change', (e) => setLang(e.target.value));
-  onLangChange(() => render());
-  $('login-form').addEventListener('submit', async (e) => {
-    e.preventDefault();
-    replace($('login-error'));
-    try {
-      const resp = await post('/session', { username: $('login-user').value.trim(), password: $('login-pass').value }, { quiet401: true });
-      setCsrf(resp.csrf);
-      $('login-pass').value = '';
-      await start();
-      trySync();
-    } catch (err) {
-      const d = describe(err);
-      replace($('login-error'), h('div', { class: 'alert alert-error', role: 'alert' }, h('p', { text: d.what }), d.next ? h('p', { text: d.next }) : null));
-    }
-  });
+  wireLang(render);
+  wireLogin(async () => { await start(); trySync(); });
   $('setup-form').addEventListener('submit', async (e) => {
     e.preventDefault();
     const k = load(LIST_KEY, []).find((x) => String(x.id) === $('setup-cp').value);
@@ -276,18 +248,14 @@ function wire() {
   $('e-walkin').addEventListener('change', () => { $('walkin-fields').hidden = !$('e-walkin').checked; });
   $('change-btn').addEventListener('click', () => { fillSetup(load(LIST_KEY, [])); show('setup-view'); });
   queue.onChange(() => render());
-  window.addEventListener('online', () => { online = true; trySync(); });
-  window.addEventListener('offline', () => { online = false; renderCount(); });
-  setInterval(trySync, 5000);
+  wireSync(trySync, (on) => { online = on; renderCount(); });
 }
 
 async function boot() {
   await setLang(preferredLang(), { remember: false });
   wire();
   queue.prune(3 * 86400 * 1000);
-  if ('serviceWorker' in navigator && window.isSecureContext) {
-    navigator.serviceWorker.register('/checkpoint/sw.js', { scope: '/checkpoint/' }).catch(() => { /* works without, online */ });
-  }
+  startWorker('/checkpoint/');
   await start();
   document.body.classList.remove('booting');
   trySync();

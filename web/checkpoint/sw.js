@@ -5,7 +5,7 @@ self.fxOfflineShell({
   cache: 'fx-checkpoint-v1',
   page: '/checkpoint/',
   files: [
-    '/checkpoint/checkpoint.js', '/checkpoint/checkpoint.css', '/collect/collect.css', '/js/offline/queue.js',
+    '/checkpoint/checkpoint.js', '/checkpoint/checkpoint.css', '/collect/collect.css', '/js/offline/queue.js', '/js/offline/page.js',
     '/js/i18n.js', '/js/api.js', '/js/dom.js', '/js/errors.js', '/js/validate.js',
     '/i18n/zh-CN.json', '/i18n/en.json', '/img/logo.svg',
   ],
