@@ -9,7 +9,7 @@ import { h, replace } from '../js/dom.js';
 import { describe } from '../js/errors.js';
 import { halfWidth, looksLikeId, checkIdNumber, checkPhone } from '../js/validate.js';
 import { createQueue } from '../js/offline/queue.js';
-import { renderStatus, showSyncProblem, wireLogin, wireLang, wireSync, startWorker } from '../js/offline/page.js';
+import { renderStatus, showSyncProblem, wireLogin, wireLang, wireSync, startWorker, wireCamera } from '../js/offline/page.js';
 
 // The service worker's scope is /checkpoint/: the page lives there.
 if (location.pathname === '/checkpoint') location.replace(`/checkpoint/${location.search}${location.hash}`);
@@ -245,6 +245,7 @@ function wire() {
     await render();
   });
   $('entry-form').addEventListener('submit', record);
+  wireCamera((v) => { $('e-person').value = v; $('e-person').focus(); }, () => feedback('error', 'collect.camera_denied'));
   $('e-walkin').addEventListener('change', () => { $('walkin-fields').hidden = !$('e-walkin').checked; });
   $('change-btn').addEventListener('click', () => { fillSetup(load(LIST_KEY, [])); show('setup-view'); });
   queue.onChange(() => render());

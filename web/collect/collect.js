@@ -6,7 +6,7 @@ import { get, post, ApiError } from '../js/api.js';
 import { h, replace } from '../js/dom.js';
 import { halfWidth, looksLikeId, checkIdNumber, checkPhone, checkRequired } from '../js/validate.js';
 import * as queue from './queue.js';
-import { renderStatus, showSyncProblem, wireLogin, wireLang, wireSync, startWorker } from '../js/offline/page.js';
+import { renderStatus, showSyncProblem, wireLogin, wireLang, wireSync, startWorker, wireCamera } from '../js/offline/page.js';
 
 // The service worker's scope is /collect/: the page lives there.
 if (location.pathname === '/collect') location.replace(`/collect/${location.search}${location.hash}`);
@@ -310,28 +310,6 @@ function setupBox() {
 }
 
 /* ---- a phone's camera, where the browser reads barcodes itself ---- */
-function setupCamera() {
-  if (!('BarcodeDetector' in window)) return;
-  const btn = $('camera-btn'); const dlg = $('camera-dialog'); const video = $('camera-video');
-  btn.hidden = false;
-  let stream = null; let timer = 0;
-  const stop = () => { clearInterval(timer); if (stream) stream.getTracks().forEach((tr) => tr.stop()); stream = null; if (dlg.open) dlg.close(); };
-  $('camera-close').addEventListener('click', stop);
-  btn.addEventListener('click', async () => {
-    try {
-      stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' } });
-    } catch { feedback('error', 'collect.camera_denied'); return; }
-    const detector = new BarcodeDetector({ formats: ['code_128', 'qr_code'] });
-    video.srcObject = stream;
-    dlg.showModal();
-    await video.play();
-    timer = setInterval(async () => {
-      const found = await detector.detect(video).catch(() => []);
-      if (found.length) { const v = found[0].rawValue; stop(); scanStart = performance.now(); await onScan(v); }
-    }, 250);
-  });
-}
-
 /* ---- choosing the table ---- */
 function fillSetup(ctx) {
   const st = loadState();
@@ -427,7 +405,7 @@ function wire() {
   $('change-btn').addEventListener('click', () => { fillSetup(loadCtx()); show('setup-view'); });
   setupWalkin();
   setupBox();
-  setupCamera();
+  wireCamera(async (v) => { scanStart = performance.now(); await onScan(v); }, () => feedback('error', 'collect.camera_denied'));
   queue.onChange(() => render()); // a refusal from the server changes the tube's count too
   window.addEventListener('storage', (e) => { if (e.key === STATE_KEY) render(); });
   wireSync(trySync, (on) => { online = on; renderCount(); });

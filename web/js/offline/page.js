@@ -2,7 +2,8 @@
 // header's network and pending count, the login form, the sync problem box, the
 // language switch, and starting the service worker. Each page has the same ids:
 // #net, #unsynced, #sync, #login-form, #login-user, #login-pass, #login-error,
-// #sync-error, #lang-select.
+// #sync-error, #lang-select (and, for the camera, #camera-btn, #camera-dialog,
+// #camera-video, #camera-close).
 import { setLang, preferredLang, applyI18n, onLangChange } from '../i18n.js';
 import { post, setCsrf } from '../api.js';
 import { h, replace } from '../dom.js';
@@ -70,4 +71,28 @@ export function startWorker(scope) {
   if ('serviceWorker' in navigator && window.isSecureContext) {
     navigator.serviceWorker.register(`${scope}sw.js`, { scope }).catch(() => { /* works without, online */ });
   }
+}
+
+/** Scanning with the phone's camera where the browser can read codes (BarcodeDetector):
+ *  the button shows, and each code read (Code 128 or QR) goes to onCode. */
+export function wireCamera(onCode, onDenied) {
+  if (!('BarcodeDetector' in window)) return;
+  const btn = $('camera-btn'); const dlg = $('camera-dialog'); const video = $('camera-video');
+  btn.hidden = false;
+  let stream = null; let timer = 0;
+  const stop = () => { clearInterval(timer); if (stream) stream.getTracks().forEach((tr) => tr.stop()); stream = null; if (dlg.open) dlg.close(); };
+  $('camera-close').addEventListener('click', stop);
+  btn.addEventListener('click', async () => {
+    try {
+      stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' } });
+    } catch { onDenied(); return; }
+    const detector = new BarcodeDetector({ formats: ['code_128', 'qr_code'] });
+    video.srcObject = stream;
+    dlg.showModal();
+    await video.play();
+    timer = setInterval(async () => {
+      const found = await detector.detect(video).catch(() => []);
+      if (found.length) { const v = found[0].rawValue; stop(); await onCode(v); }
+    }, 250);
+  });
 }
