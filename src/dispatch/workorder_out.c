@@ -21,17 +21,21 @@
 #define BATCH 200
 #define CH_MAX 64
 
-/* Channels of an audience whose area covers path ("": the system's triage, any of them). */
-static int channels_for(db_conn *c, const char *audience, const char *path, int64_t *ids)
+/* The channels of an audience whose area covers the path P ('': the system's triage, any of
+ * them); the condition alone picks only the messages that have somewhere to go, so those
+ * waiting for a channel never hold up the others. */
+#define COVERING(AUD, P)                                                                                     \
+    "FROM channels ch JOIN areas ca ON ca.id = ch.area_id WHERE ch.audience = '" AUD "' AND ch.disabled = 0"  \
+    " AND ch.round_id IS NULL AND ch.site_id IS NULL AND (" P " = '' OR substr(" P ", 1, length(ca.path)) = ca.path)"
+
+static int channels_for(db_conn *c, bool platform, const char *path, int64_t *ids)
 {
-    db_stmt *s = db_prepare(c, "SELECT ch.id FROM channels ch JOIN areas a ON a.id = ch.area_id WHERE ch.audience = $1"
-                               " AND ch.disabled = 0 AND ch.round_id IS NULL AND ch.site_id IS NULL AND"
-                               " ($2 = '' OR substr($2, 1, length(a.path)) = a.path) ORDER BY ch.id");
+    db_stmt *s = db_prepare(c, platform ? "SELECT ch.id " COVERING("platform", "$1") " ORDER BY ch.id"
+                                        : "SELECT ch.id " COVERING("officer", "$1") " ORDER BY ch.id");
     int n = 0;
     if (!s)
         return -1;
-    db_bind_text(s, 1, audience);
-    db_bind_text(s, 2, path);
+    db_bind_text(s, 1, path);
     while (n < CH_MAX && db_step(s) == DB_ROW)
         ids[n++] = db_col_i64(s, 0);
     db_done(s);
@@ -93,7 +97,8 @@ static int feedback_due(db_conn *c, wo_msg *m, int max)
 {
     db_stmt *s = db_prepare(c, "SELECT f.id, f.order_id, f.payload, COALESCE(a.path, '') FROM work_order_feedback f"
                                " JOIN work_orders w ON w.id = f.order_id LEFT JOIN areas a ON a.id = w.area_id"
-                               " WHERE f.queued_at IS NULL ORDER BY f.id LIMIT $1");
+                               " WHERE f.queued_at IS NULL AND EXISTS (SELECT 1 " COVERING("platform", "COALESCE(a.path, '')")
+                               ") ORDER BY f.id LIMIT $1");
     int n = 0;
     if (!s)
         return -1;
@@ -112,7 +117,7 @@ static int feedback_due(db_conn *c, wo_msg *m, int max)
     db_done(s);
     int kept = 0;
     for (int i = 0; i < n; i++) {
-        m[i].nch = channels_for(c, "platform", paths[i], m[i].ch);
+        m[i].nch = channels_for(c, true, paths[i], m[i].ch);
         if (m[i].nch > 0)
             m[kept++] = m[i];
         else
@@ -130,7 +135,7 @@ static int overdue_due(db_conn *c, int64_t now, wo_msg *m, int max)
                                " LEFT JOIN users u ON u.id = w.assignee_id"
                                " WHERE (w.status = 'new' OR w.status = 'accepted' OR w.status = 'in_progress')"
                                " AND w.deadline < $1 AND (w.overdue_alarm_for IS NULL OR w.overdue_alarm_for <> w.deadline)"
-                               " ORDER BY w.deadline LIMIT $2");
+                               " AND EXISTS (SELECT 1 " COVERING("officer", "a.path") ") ORDER BY w.deadline LIMIT $2");
     int n = 0;
     if (!s)
         return -1;
@@ -141,9 +146,8 @@ static int overdue_due(db_conn *c, int64_t now, wo_msg *m, int max)
         memset(x, 0, sizeof *x);
         x->order_id = db_col_i64(s, 0);
         x->deadline = db_col_i64(s, 1);
-        x->nch = channels_for(c, "officer", db_col_text(s, 6), x->ch);
-        if (x->nch <= 0)
-            continue; /* nobody to tell yet: looked at again next time */
+        if ((x->nch = channels_for(c, false, db_col_text(s, 6), x->ch)) <= 0)
+            continue;
         char due[24];
         fx_time_local(x->deadline, due, sizeof due);
         const char *ext = db_col_text(s, 2), *who = db_col_text(s, 5), *st = db_col_text(s, 4);
