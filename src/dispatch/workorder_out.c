@@ -172,6 +172,13 @@ int dsp_queue_orders(db *d, db_conn *c, int64_t now)
         return -1;
     int total = 0;
     for (int pass = 0; pass < 2; pass++) {
+        /* without any channel of the audience nothing can go: skip the scan (100,000 waiting
+         * rows cost it 30-60 ms, every interval) */
+        int64_t any = 0;
+        db_query_i64(c, pass == 0 ? "SELECT EXISTS (SELECT 1 " COVERING("platform", "''") ")"
+                                  : "SELECT EXISTS (SELECT 1 " COVERING("officer", "''") ")", &any);
+        if (!any)
+            continue;
         int n = pass == 0 ? feedback_due(c, m, BATCH) : overdue_due(c, now, m, BATCH);
         wo_queue_op op = {.m = m, .n = n, .now = now};
         if (n > 0 && db_write(d, queue_job, &op) == 0)
