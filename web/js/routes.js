@@ -47,6 +47,9 @@ export const ROUTES = [
   { path: '/mentors', load: S('mentors'), roles: STAFF },
   { path: '/roster', load: S('roster'), roles: STAFF },
   { path: '/my-shifts', load: S('my-shifts'), roles: [...STAFF, 'volunteer'] },
+  { path: '/workorders', load: S('workorders'), roles: STAFF },
+  { path: '/workorders/:id', load: S('workorders'), roles: STAFF },
+  { path: '/checkpoints', load: S('checkpoints'), roles: STAFF },
 ];
 
 const compiled = ROUTES.map((r) => {

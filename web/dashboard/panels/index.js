@@ -5,3 +5,4 @@ import './rounds.js';
 import './isolation.js';
 import './transport.js';
 import './roster.js';
+import './workorders.js';
