@@ -772,10 +772,10 @@ static void restart_from_best(ctx *c, sol *cur, sol *work)
     clear_dirty(c);
 }
 
-static bool spent(const plan_options *o, long it, long it0, double t0, double deadline, double share)
+static bool spent(const plan_options *o, long it, double t0, double deadline, double share)
 {
     if (o->iterations > 0)
-        return it - it0 >= (long)(share * (double)o->iterations);
+        return it >= (long)(share * (double)o->iterations);
     return mono() >= t0 + share * (deadline - t0);
 }
 
@@ -795,7 +795,7 @@ static long fleet_phase(ctx *c, sol *cur, sol *work, const plan_options *o, doub
         sync(c, work, cur);
         clear_dirty(c);
     }
-    while (!spent(o, it, 0, t0, deadline, c->best_nout ? PLACE_SHARE : FLEET_SHARE) && mono() < deadline) {
+    while (!spent(o, it, t0, deadline, c->best_nout ? PLACE_SHARE : FLEET_SHARE) && mono() < deadline) {
         ruin(c, work);
         for (int i = 0; i < work->nout; i++)
             list_add(c, work->out[i]);
@@ -873,6 +873,8 @@ int plan_solve(const plan_problem *p, const plan_options *o, plan_result *out)
 
     sol *cur = &c.a, *work = &c.b;
     long it = c.nreq > 0 ? fleet_phase(&c, cur, work, o, t0, deadline) : 0, it1 = it;
+    out->fleet_vehicles = cur->used;
+    out->fleet_unplaced = cur->nout;
     double now = mono(), t1 = now;
     /* the distance search: simulated annealing over the rest of the budget */
     while (c.nreq > 0 && (o->iterations <= 0 || it < o->iterations) && (now = mono()) < deadline) {

@@ -87,6 +87,8 @@ typedef struct plan_result {
     long iterations;     /* iterations actually run (both phases) */
     int built_vehicles;  /* vehicles the construction used … */
     int built_unplaced;  /* … and the requests it left out, before the search */
+    int fleet_vehicles;  /* the same after the fleet phase */
+    int fleet_unplaced;
     double seconds;      /* time spent */
 } plan_result;
 
