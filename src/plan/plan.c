@@ -779,13 +779,16 @@ static bool spent(const plan_options *o, long it, double t0, double deadline, do
     return mono() >= t0 + share * (deadline - t0);
 }
 
-/* Places the requests left out and, when vehicles cost, empties routes one at a
- * time while that succeeds, within a share of the budget; leaves the best
- * solution in cur and work. Returns the iterations run. */
+/* Places the requests left out (unless they may be placed late) and, when
+ * vehicles cost, empties routes one at a time while that succeeds, within a share
+ * of the budget; leaves the best solution in cur and work. Returns the iterations
+ * run. */
 static long fleet_phase(ctx *c, sol *cur, sol *work, const plan_options *o, double t0, double deadline)
 {
     bool eliminate = c->fixed > 0;
-    if (cur->nout == 0 && !(eliminate && cur->used > 1))
+    /* with place_late, requests out are late ones: a problem that cannot be met (the
+       district) is better served by annealing on its cost, many more iterations */
+    if (cur->nout ? c->p->place_late : !(eliminate && cur->used > 1))
         return 0;
     c->fleet = true;
     long it = 0;
