@@ -34,7 +34,7 @@
 #define NEAR_MAX 100     /* neighbours kept per request */
 #define EMPTY_ROUTE 0.05 /* with a vehicle cost: chance that a ruin empties a whole route instead */
 #define FLEET_SHARE 0.3  /* of the budget at most for the fleet phase when all requests are placed */
-#define PLACE_SHARE 0.6  /* … and while requests are still out */
+#define PLACE_SHARE 0.9  /* … and while requests are still out (they outrank any distance) */
 
 typedef struct nd {
     int loc, dem, req;

@@ -21,7 +21,7 @@
  *
  * Method: SISR (Christiaens & Vanden Berghe, "Slack Induction by String
  * Removals", Transportation Science 2020): string removals around a seed request,
- * greedy insertion with blinks. First a fleet phase (up to 30% of the budget, 60%
+ * greedy insertion with blinks. First a fleet phase (up to 30% of the budget, 90%
  * while requests are left out): the requests the construction left out are placed
  * (not with place_late), and, with a vehicle cost, routes are emptied one at a time
  * and their requests put back onto the others (absence-based acceptance), so a
