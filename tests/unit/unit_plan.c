@@ -224,6 +224,24 @@ static int engine_check(const plan_problem *p, const plan_result *r)
     return bad;
 }
 
+/* Solves p: the construction uses built vehicles and leaves built_out requests out;
+ * the fleet phase ends with every request placed on want vehicles, and so does the
+ * search; the plan passes engine_check. */
+static void fleet_expect(const plan_problem *p, int built, int built_out, int want)
+{
+    plan_options o = {.seed = 3, .iterations = 300, .seconds = 10};
+    plan_result r;
+    CHECK(plan_solve(p, &o, &r) == 0);
+    CHECK_EQ_INT(r.built_vehicles, built);
+    CHECK_EQ_INT(r.built_unplaced, built_out);
+    CHECK_EQ_INT(r.fleet_vehicles, want);
+    CHECK_EQ_INT(r.fleet_unplaced, 0);
+    CHECK_EQ_INT(r.unplaced, 0);
+    CHECK_EQ_INT(r.vehicles, want);
+    CHECK_EQ_INT(engine_check(p, &r), 0);
+    plan_result_free(&r);
+}
+
 /* Six loads of 3, 3, 3, 7, 7, 7 on a line 10 apart, capacity 10; the construction
  * takes them in that order (their windows open so) and packs the 3s together: four
  * vehicles, or a load left out with three. Three vehicles carry 3 + 7 each. */
@@ -243,16 +261,7 @@ static void fleet_phase_reaches_the_minimum(void)
         req[r] = (plan_request){.pickup = {r + 1, dem[r], r, 500, 1}};
     plan_problem p = {.nloc = 8, .time = t, .dist = t, .nreq = 6, .req = req, .nveh = 5, .veh = veh,
                       .vehicle_cost = 1e5};
-    plan_options o = {.seed = 3, .iterations = 300, .seconds = 10};
-    plan_result r;
-    CHECK(plan_solve(&p, &o, &r) == 0);
-    CHECK_EQ_INT(r.built_vehicles, 4);
-    CHECK_EQ_INT(r.built_unplaced, 0);
-    CHECK_EQ_INT(r.fleet_vehicles, 3);
-    CHECK_EQ_INT(r.unplaced, 0);
-    CHECK_EQ_INT(r.vehicles, 3);
-    CHECK_EQ_INT(engine_check(&p, &r), 0);
-    plan_result_free(&r);
+    fleet_expect(&p, 4, 0, 3);
     /* pairs (every pickup before every delivery at 7, so the loads add up), distance
        only, three vehicles: the construction leaves a pair out, the fleet phase places it */
     for (int r2 = 0; r2 < 6; r2++)
@@ -260,13 +269,7 @@ static void fleet_phase_reaches_the_minimum(void)
                                  .delivery = {7, -dem[r2], 200, 300, 1}, .has_delivery = true};
     p.nveh = 3;
     p.vehicle_cost = 0;
-    CHECK(plan_solve(&p, &o, &r) == 0);
-    CHECK_EQ_INT(r.built_unplaced, 1);
-    CHECK_EQ_INT(r.fleet_unplaced, 0);
-    CHECK_EQ_INT(r.unplaced, 0);
-    CHECK_EQ_INT(r.vehicles, 3);
-    CHECK_EQ_INT(engine_check(&p, &r), 0);
-    plan_result_free(&r);
+    fleet_expect(&p, 3, 1, 3);
 }
 
 /* ---- refusals name the field ---- */
