@@ -95,3 +95,24 @@ test('at 1920 px the layout uses the width with the menu beside the content', as
   noProblems(page);
   await page.context().close();
 });
+
+test('beside the desk the menu stays in view while a long page scrolls, and scrolls on its own', async () => {
+  const page = await newPage(browser, { width: 1280, height: 720 });
+  await login(page, srv, 'panpeng');
+  await page.locator('#panel-population table').waitFor();
+  const list = page.locator('#nav-list');
+  await page.mouse.move(800, 400);
+  await page.mouse.wheel(0, 1500);
+  await page.waitForFunction(() => window.scrollY > 0);
+  const box = await list.boundingBox();
+  assert.ok(box.y >= 0 && box.y + box.height <= 720, `the menu spans ${box.y}..${box.y + box.height}px of 720`);
+  // its last link is reached by scrolling the menu itself
+  const last = page.locator('#nav-list a').last();
+  await last.scrollIntoViewIfNeeded();
+  const lb = await last.boundingBox();
+  assert.ok(lb.y >= 0 && lb.y + lb.height <= 720);
+  await last.click();
+  await page.waitForURL(/#\/roster$/);
+  noProblems(page);
+  await page.context().close();
+});
