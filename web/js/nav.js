@@ -95,7 +95,8 @@ function section({ group, items }) {
   }, h('span', { i18n: group.key }));
   return [h('li', { class: 'nav-group', dataset: { group: group.id } },
     h('h2', { class: 'nav-heading' }, button),
-    h('ul', { id: list, role: 'group', 'aria-labelledby': head }, items.map(link)))];
+    // the group role on a wrapper: on the <ul> itself it would orphan the list items
+    h('div', { id: list, role: 'group', 'aria-labelledby': head }, h('ul', null, items.map(link))))];
 }
 
 // In the drawer the other groups fold to their headings, beside the desk all are open.
