@@ -2,6 +2,7 @@
  * users must not see or reach of another's, or of the system's own (admin-only) queue. */
 #include "lib/fxt.h"
 #include "lib/receiver.h"
+#include "lib/round_fixture.h"
 #include "lib/testhelp.h"
 
 #include <stdio.h>
@@ -70,6 +71,51 @@ static void triage_feedback_stays_out_of_subdistrict_channels(void)
     CHECKF(received("/zz", "TRIAGE-FEEDBACK") == 0, "张庄's own platform channel received the triage queue's feedback");
 }
 
+static long long zz_site(const char *name, double lat, double lng)
+{
+    char body[300];
+    snprintf(body, sizeof body, "{\"name\":\"%s\",\"area\":\"HKG-ZZ-ZZC\",\"lat\":%.4f,\"lng\":%.4f,\"tables\":1}",
+             name, lat, lng);
+    fxt_resp r = fxt_req(&srv, "POST", "/api/v1/sites", zz_officer, body);
+    CHECKF(r.status == 201, "site: %d %s", r.status, r.body ? r.body : "");
+    long long id = json_integer_value(json_object_get(r.json, "id"));
+    fxt_free(&r);
+    return id;
+}
+
+static int setup_with_driver(long long round, long long a, long long b, const char *driver, fxt_resp *out)
+{
+    char body[1200], path[80];
+    snprintf(body, sizeof body,
+             "{\"hub\":\"LAB\",\"hub_lat\":34.5,\"hub_lng\":113.8,\"speed_kmh\":30,"
+             "\"vehicles\":[{\"id\":\"V1\",\"shift_start\":%lld,\"shift_end\":%lld,\"capacity\":10,\"driver\":\"%s\"}],"
+             "\"pickups\":[{\"site\":%lld,\"first_seal\":%lld,\"every_min\":60,\"last_seal\":%lld},"
+             "{\"site\":%lld,\"first_seal\":%lld,\"every_min\":60,\"last_seal\":%lld}]}",
+             T0 + 3600, T0 + 36000, driver, a, T0 + 7200, T0 + 14400, b, T0 + 7200, T0 + 14400);
+    snprintf(path, sizeof path, "/api/v1/rounds/%lld/transport", round);
+    *out = fxt_req(&srv, "PUT", path, zz_officer, body);
+    return out->status;
+}
+
+/* A round's vehicles name their drivers, who then read the round's runs (GET
+ * /transport/my-runs): 张庄's officer may name 张庄's drivers, not 银河's. */
+static void round_driver_from_another_subdistrict(void)
+{
+    CHECK(rfx_open(srv.db) == 0);
+    long long round = rfx_round("HKG-ZZ", T0 + 3600, T0 + 86400);
+    rfx_close();
+    long long a = zz_site("翟庄东点", 34.51, 113.81), b = zz_site("翟庄西点", 34.52, 113.79);
+    fxt_resp r;
+    int st = setup_with_driver(round, a, b, "lijianhua", &r); /* 银河's driver */
+    const char *msg = json_string_value(json_object_get(json_object_get(r.json, "error"), "message"));
+    CHECKF(st == 400 && msg && strstr(msg, "vehicles[0].driver"), "a driver of 银河 on 张庄's round: %d %s", st,
+           r.body ? r.body : "");
+    fxt_free(&r);
+    st = setup_with_driver(round, a, b, "zzdriver", &r);
+    CHECKF(st == 200, "张庄's own driver: %d %s", st, r.body ? r.body : "");
+    fxt_free(&r);
+}
+
 int main(void)
 {
     th_init();
@@ -79,6 +125,10 @@ int main(void)
     }
     if (fxt_setup(&srv) != 0 || fxt_demo(&srv, pw) != 0) {
         fprintf(stderr, "cannot set up the server under test (%s)\n", fxt_bin());
+        return 1;
+    }
+    if (fxt_user(&srv, "zzdriver", "driver", "HKG-ZZ", pw) != 0) {
+        fprintf(stderr, "cannot add a driver\n");
         return 1;
     }
     const char *args[] = {"token", "add", "city-platform", "--kind", "partner", NULL};
@@ -100,6 +150,7 @@ int main(void)
         return 1;
     }
     RUN(triage_feedback_stays_out_of_subdistrict_channels);
+    RUN(round_driver_from_another_subdistrict);
     fxt_teardown(&srv);
     rcv_stop(&rv);
     free(admin), free(zz_officer), free(city_partner);
