@@ -123,7 +123,7 @@ static int put_vehicles(db_conn *c, int64_t round_id, const char *round_path, co
             rc = field_err(e, "%sdriver: \"%s\" is not a driver's username", where, driver);
             break;
         }
-        size_t lu = strlen(u.area_path), lr = strlen(round_path);
+        size_t lr = strlen(round_path), lu = driver[0] ? strlen(u.area_path) : 0;
         if (driver[0] && strncmp(u.area_path, round_path, lu < lr ? lu : lr) != 0) {
             rc = field_err(e, "%sdriver: \"%s\" drives for another area than the round's", where, driver);
             break;
