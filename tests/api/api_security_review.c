@@ -15,7 +15,7 @@
 static fxt_server srv;
 static rcv rv;
 static char pw[32];
-static char *admin, *zz_officer, *city_partner;
+static char *admin, *zz_officer, *yh_officer, *city_partner;
 
 /* Requests to the receiver under prefix whose body mentions text. */
 static int received(const char *prefix, const char *text)
@@ -116,6 +116,63 @@ static void round_driver_from_another_subdistrict(void)
     fxt_free(&r);
 }
 
+static long long id_of_created(const char *path, const char *token, const char *body)
+{
+    fxt_resp r = fxt_req(&srv, "POST", path, token, body);
+    CHECKF(r.status == 201, "%s: %d %s", path, r.status, r.body ? r.body : "");
+    long long id = json_integer_value(json_object_get(r.json, "id"));
+    fxt_free(&r);
+    return id;
+}
+
+/* status and error code of a request by 张庄's officer */
+static void zz_refused(const char *method, const char *path, const char *body, int status, const char *code)
+{
+    fxt_resp r = fxt_req(&srv, method, path, zz_officer, body);
+    CHECKF(r.status == status && strcmp(fxt_err(&r), code) == 0, "%s %s %s: %d %s (expected %d %s)", method, path,
+           body ? body : "", r.status, r.body ? r.body : "", status, code);
+    fxt_free(&r);
+}
+
+/* Ids in a body that point into 银河 (a team, a round, a person, a channel) are refused to 张庄's
+ * officer as if they did not exist, on the routes that bind them to something of his own. */
+static void other_subdistrict_ids_in_bodies(void)
+{
+    long long team = id_of_created("/api/v1/teams", yh_officer, "{\"area\":\"HKG-YH\",\"name\":\"银河值班队\",\"kind\":\"duty\"}");
+    char body[600], path[80];
+    snprintf(body, sizeof body, "{\"name\":\"t\",\"kind\":\"wecom\",\"audience\":\"team\",\"team\":%lld,\"url\":\"http://x/\"}",
+             team);
+    zz_refused("POST", "/api/v1/channels", body, 404, "team_not_found");
+    snprintf(body, sizeof body, "{\"area\":\"HKG-ZZ\",\"name\":\"卡口岗\",\"kind\":\"checkpoint\",\"team\":%lld}", team);
+    zz_refused("POST", "/api/v1/posts", body, 400, "team_not_found");
+    CHECK(rfx_open(srv.db) == 0);
+    long long round = rfx_round("HKG-YH", T0 + 3600, T0 + 86400);
+    rfx_close();
+    snprintf(body, sizeof body, "{\"name\":\"r\",\"kind\":\"wecom\",\"audience\":\"officer\",\"round\":%lld,\"url\":\"http://x/\"}",
+             round);
+    zz_refused("POST", "/api/v1/channels", body, 404, "round_not_found");
+    long long ch = id_of_created("/api/v1/channels", yh_officer,
+                                 "{\"name\":\"银河\",\"kind\":\"wecom\",\"audience\":\"officer\",\"area\":\"HKG-YH\","
+                                 "\"url\":\"http://x/\"}");
+    snprintf(path, sizeof path, "/api/v1/channels/%lld", ch);
+    zz_refused("PATCH", path, "{\"url\":\"http://evil/\"}", 404, "channel_not_found");
+    zz_refused("GET", path, NULL, 404, "channel_not_found");
+    /* a registry person of 银河 as a member of 张庄's team or a mentee */
+    fxt_resp r = fxt_req(&srv, "GET", "/api/v1/persons?area=HKG-YH-IT-W12-XR&limit=1", yh_officer, NULL);
+    long long person = json_integer_value(json_object_get(json_array_get(json_object_get(r.json, "items"), 0), "id"));
+    fxt_free(&r);
+    CHECK(person > 0);
+    long long zz_team = id_of_created("/api/v1/teams", zz_officer, "{\"area\":\"HKG-ZZ\",\"name\":\"张庄值班队\",\"kind\":\"duty\"}");
+    snprintf(path, sizeof path, "/api/v1/teams/%lld/members", zz_team);
+    snprintf(body, sizeof body, "{\"person\":%lld,\"role\":\"volunteer\"}", person);
+    zz_refused("POST", path, body, 400, "person_not_found");
+    snprintf(body, sizeof body, "{\"area\":\"HKG-ZZ\",\"mentor_username\":\"lijunchuan\",\"mentee_person\":%lld}", person);
+    zz_refused("POST", "/api/v1/mentor-pairs", body, 400, "person_not_found");
+    zz_refused("POST", "/api/v1/mentor-pairs",
+               "{\"area\":\"HKG-ZZ\",\"mentor_username\":\"lijunchuan\",\"mentee_username\":\"panpeng\"}", 400,
+               "user_not_found");
+}
+
 int main(void)
 {
     th_init();
@@ -145,14 +202,16 @@ int main(void)
     }
     admin = fxt_login(&srv, "admin", pw);
     zz_officer = fxt_login(&srv, "lijunchuan", pw);
-    if (!city_partner || !admin || !zz_officer) {
+    yh_officer = fxt_login(&srv, "cuizhengbo", pw);
+    if (!city_partner || !admin || !zz_officer || !yh_officer) {
         fprintf(stderr, "no partner token or logins\n");
         return 1;
     }
     RUN(triage_feedback_stays_out_of_subdistrict_channels);
     RUN(round_driver_from_another_subdistrict);
+    RUN(other_subdistrict_ids_in_bodies);
     fxt_teardown(&srv);
     rcv_stop(&rv);
-    free(admin), free(zz_officer), free(city_partner);
+    free(admin), free(zz_officer), free(yh_officer), free(city_partner);
     return th_done("api_security_review");
 }
