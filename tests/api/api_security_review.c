@@ -15,7 +15,8 @@
 static fxt_server srv;
 static rcv rv;
 static char pw[32];
-static char *admin, *zz_officer, *yh_officer, *city_partner;
+static char *admin, *zz_officer, *yh_officer, *city_partner, *zz_partner;
+static long long triage_order;
 
 /* Requests to the receiver under prefix whose body mentions text. */
 static int received(const char *prefix, const char *text)
@@ -51,7 +52,7 @@ static void triage_feedback_stays_out_of_subdistrict_channels(void)
                          "{\"external_id\":\"SEC-TRIAGE-1\",\"title\":\"核查\",\"subject\":{\"id_number\":"
                          "\"110105194912310046\",\"address\":\"无此地址\"},\"deadline\":1800086400}");
     CHECKF(r.status == 201, "push: %d %s", r.status, r.body);
-    long long id = json_integer_value(json_object_get(r.json, "id"));
+    long long id = triage_order = json_integer_value(json_object_get(r.json, "id"));
     CHECK(json_is_null(json_object_get(r.json, "queue")));
     fxt_free(&r);
     char path[80];
@@ -173,6 +174,23 @@ static void other_subdistrict_ids_in_bodies(void)
                "user_not_found");
 }
 
+/* A lab's or another platform's partner token reads back only the orders it pushed itself. */
+static void partner_reads_only_its_own_orders(void)
+{
+    char path[80];
+    snprintf(path, sizeof path, "/api/v1/work-orders/%lld", triage_order);
+    fxt_resp r = fxt_req(&srv, "GET", path, city_partner, NULL);
+    CHECK_EQ_INT(r.status, 200);
+    fxt_free(&r);
+    r = fxt_req(&srv, "GET", path, zz_partner, NULL);
+    CHECK_EQ_INT(r.status, 404);
+    fxt_free(&r);
+    r = fxt_req(&srv, "GET", "/api/v1/work-orders?external_id=SEC-TRIAGE-1", zz_partner, NULL);
+    CHECK_EQ_INT(r.status, 404);
+    CHECK(!r.body || !strstr(r.body, "110105194912310046"));
+    fxt_free(&r);
+}
+
 int main(void)
 {
     th_init();
@@ -193,6 +211,11 @@ int main(void)
     if (fxt_cli(&srv, NULL, &out, args) == 0 && out)
         out[strcspn(out, "\n")] = '\0';
     city_partner = out;
+    const char *args2[] = {"token", "add", "zz-platform", "--kind", "partner", "--area", "HKG-ZZ", NULL};
+    out = NULL;
+    if (fxt_cli(&srv, NULL, &out, args2) == 0 && out)
+        out[strcspn(out, "\n")] = '\0';
+    zz_partner = out;
     static const char *extra[] = {"--notify-interval-ms", "100", NULL};
     memcpy(srv.extra, extra, sizeof extra);
     snprintf(srv.now, sizeof srv.now, "%lld", T0);
@@ -203,15 +226,16 @@ int main(void)
     admin = fxt_login(&srv, "admin", pw);
     zz_officer = fxt_login(&srv, "lijunchuan", pw);
     yh_officer = fxt_login(&srv, "cuizhengbo", pw);
-    if (!city_partner || !admin || !zz_officer || !yh_officer) {
+    if (!city_partner || !zz_partner || !admin || !zz_officer || !yh_officer) {
         fprintf(stderr, "no partner token or logins\n");
         return 1;
     }
     RUN(triage_feedback_stays_out_of_subdistrict_channels);
+    RUN(partner_reads_only_its_own_orders);
     RUN(round_driver_from_another_subdistrict);
     RUN(other_subdistrict_ids_in_bodies);
     fxt_teardown(&srv);
     rcv_stop(&rv);
-    free(admin), free(zz_officer), free(yh_officer), free(city_partner);
+    free(admin), free(zz_officer), free(yh_officer), free(city_partner), free(zz_partner);
     return th_done("api_security_review");
 }
