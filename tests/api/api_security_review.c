@@ -167,6 +167,10 @@ static void other_subdistrict_ids_in_bodies(void)
     snprintf(path, sizeof path, "/api/v1/teams/%lld/members", zz_team);
     snprintf(body, sizeof body, "{\"person\":%lld,\"role\":\"volunteer\"}", person);
     zz_refused("POST", path, body, 400, "person_not_found");
+    fxt_resp u = fxt_req(&srv, "POST", path, zz_officer, "{\"user\":999999,\"role\":\"staff\"}");
+    CHECKF(u.status == 400 && u.body && strstr(u.body, "user 999999 does not exist"), "unknown user id: %d %s", u.status,
+           u.body ? u.body : "");
+    fxt_free(&u);
     snprintf(body, sizeof body, "{\"area\":\"HKG-ZZ\",\"mentor_username\":\"lijunchuan\",\"mentee_person\":%lld}", person);
     zz_refused("POST", "/api/v1/mentor-pairs", body, 400, "person_not_found");
     zz_refused("POST", "/api/v1/mentor-pairs",
