@@ -1009,7 +1009,8 @@ static void onboard_setup(char *out, size_t n, long long c, long long d, const c
 
 /* Boxes on board vehicles the stored plan did not send for them: a round planned for V1 alone,
  * then given V2. K1 (planned on V1's first run) was handed to V2, which has no run; K2 to V9,
- * which is not in the setup; K3 to V2 and then to V1; K4 to V1 and then to the hub. Each box
+ * which is not in the setup, K5 to a driver naming no vehicle; K3 to V2 and then to V1; K4 to
+ * V1 and then to the hub. Each box
  * still on a vehicle is in the re-plan once, on that vehicle's run; K4 is nobody's to fetch. */
 static void replan_places_boxes_on_board(void)
 {
@@ -1048,12 +1049,15 @@ static void replan_places_boxes_on_board(void)
     hand("K3", "V1", AT(540));
     box_with_handover(round, d, "K4", AT(530), AT(532));
     hand("K4", NULL, AT(545));
+    box_with_handover(round, d, "K5", AT(520), 0);
+    hand("K5", "", AT(525));
 
     json_t *plan = post_replan(round, &r);
     CHECK(plan != NULL);
     check_on_board(plan, "K1", "V2", 90);
     check_on_board(plan, "K2", "V9", 90);
     check_on_board(plan, "K3", "V1", 90);
+    check_on_board(plan, "K5", "", 90);
     /* K4 is at the hub: no stop still to make picks it up */
     json_t *k4 = NULL;
     CHECK(plan_box_count(plan, "K4", &k4) <= 1);
@@ -1064,12 +1068,16 @@ static void replan_places_boxes_on_board(void)
         if (k4 && !json_is_true(json_object_get(stop, "done")))
             CHECK(!lists(json_object_get(stop, "pickup"), json_string_value(json_object_get(k4, "id"))));
     }
-    /* the box on a vehicle nobody set up is named in the warnings */
-    bool warned = false;
+    /* the boxes on a vehicle nobody set up are named in the warnings, with their site */
+    int warned = 0;
     json_t *w;
-    json_array_foreach(json_object_get(plan, "warnings"), i, w) warned |=
-        strstr(json_string_value(w), "K2") && strstr(json_string_value(w), "\"V9\"");
-    CHECKF(warned, "no warning names K2 on V9: %s", r.body ? r.body : "");
+    json_array_foreach(json_object_get(plan, "warnings"), i, w)
+    {
+        const char *t = json_string_value(w);
+        warned += strstr(t, "K2") && strstr(t, "\"V9\"") && strstr(t, "丁点");
+        warned += strstr(t, "K5") && strstr(t, "without a vehicle") && strstr(t, "丁点");
+    }
+    CHECKF(warned == 2, "the warnings do not name K2 on V9 and K5 without a vehicle: %s", r.body ? r.body : "");
     CHECK_EQ_INT(json_integer_value(json_object_get(json_object_get(plan, "summary"), "boxes")),
                  json_array_size(json_object_get(plan, "boxes")));
     fxt_free(&r);
