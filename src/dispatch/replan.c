@@ -7,11 +7,14 @@
  *     more than that tolerance after its time is dropped (the site did not seal
  *     it; when it does, the seal is new and re-plans), one unsealed within it is
  *     expected now;
- *   - handovers: a box handed to a driver is on board that vehicle, one handed to
- *     the hub or lab is done;
- *   - runs that ended by N stay as they are; a vehicle's current run (left the hub
- *     by N, or carrying boxes) keeps its stops done by N (or holding boxes on
- *     board; else its first stop, it is on its way there);
+ *   - handovers: a box handed to a driver is on board that vehicle (the latest
+ *     one), one handed to the hub or lab is done;
+ *   - runs that ended by N stay as they are, with only the boxes they brought in;
+ *     a vehicle's current run (left the hub by N, or carrying boxes) keeps its
+ *     stops done by N (or holding boxes on board; else its first stop, it is on
+ *     its way there); boxes on board a vehicle without one (known to the setup or
+ *     not) ride on a run of it from their sites straight to the hub; nothing not
+ *     done yet happens before N;
  *   - two alternatives: A keeps the rest of every current run (times recomputed
  *     from real seals), B sends each such vehicle from its last done stop straight
  *     to the hub; everything else is planned afresh by the planner, each vehicle

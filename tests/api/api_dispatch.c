@@ -1051,6 +1051,8 @@ static void replan_places_boxes_on_board(void)
     hand("K4", NULL, AT(545));
     box_with_handover(round, d, "K5", AT(520), 0);
     hand("K5", "", AT(525));
+    box_with_handover(round, d, "K6", now_s - 75 * 60, 0); /* in the lab limit's warning window */
+    hand("K6", "", now_s - 70 * 60);
 
     json_t *plan = post_replan(round, &r);
     CHECK(plan != NULL);
@@ -1058,6 +1060,7 @@ static void replan_places_boxes_on_board(void)
     check_on_board(plan, "K2", "V9", 90);
     check_on_board(plan, "K3", "V1", 90);
     check_on_board(plan, "K5", "", 90);
+    check_on_board(plan, "K6", "", 90);
     /* K4 is at the hub: no stop still to make picks it up */
     json_t *k4 = NULL;
     CHECK(plan_box_count(plan, "K4", &k4) <= 1);
@@ -1077,11 +1080,18 @@ static void replan_places_boxes_on_board(void)
         warned += strstr(t, "K2") && strstr(t, "\"V9\"") && strstr(t, "丁点");
         warned += strstr(t, "K5") && strstr(t, "without a vehicle") && strstr(t, "丁点");
     }
-    CHECKF(warned == 2, "the warnings do not name K2 on V9 and K5 without a vehicle: %s", r.body ? r.body : "");
+    CHECKF(warned == 2 && json_array_size(json_object_get(plan, "warnings")) == 3, "the warnings do not name K2 on V9 and K5 without a vehicle: %s", r.body ? r.body : "");
     CHECK_EQ_INT(json_integer_value(json_object_get(json_object_get(plan, "summary"), "boxes")),
                  json_array_size(json_object_get(plan, "boxes")));
     fxt_free(&r);
     check_current(round);
+    /* at risk, K6 names no vehicle: neither the handover nor its run has one */
+    snprintf(path, sizeof path, "/api/v1/rounds/%lld/transport/at-risk", round);
+    r = req("GET", path, officer, NULL);
+    json_t *it = risk_item(json_object_get(r.json, "items"), "K6");
+    CHECK(it != NULL);
+    CHECK(json_is_null(json_object_get(it, "vehicle")));
+    fxt_free(&r);
 }
 
 int main(void)
