@@ -645,13 +645,13 @@ int arrival_judge(db_conn *c, const actor *who, const arrival_case_input *in, ar
                        .temperature = in->temperature, .fever = in->fever, .worst_risk = worst};
     out->v = arrival_decide(&rules, &f);
     out->rules_version = rules.version;
-    if (out->v.decision == ARR_HOME_ISOLATION || out->v.decision == ARR_HOME_MONITORING)
+    if (in->person_id && (out->v.decision == ARR_HOME_ISOLATION || out->v.decision == ARR_HOME_MONITORING))
         return open_case(c, who, in->person_id, out->v.decision, out->v.rule, in->at, in->source, &out->isolation_id,
                          err);
     return 0;
 }
 
-static bool client_id_valid(const char *s)
+bool arrival_client_id_valid(const char *s)
 {
     size_t n = s ? strlen(s) : 0;
     if (n == 0 || n > 64)
@@ -666,7 +666,7 @@ static bool client_id_valid(const char *s)
 int arrival_record(db_conn *c, const actor *who, int64_t checkpoint_id, const arrival_input *in, arrival *out,
                    fx_err *err)
 {
-    if (!client_id_valid(in->client_id))
+    if (!arrival_client_id_valid(in->client_id))
         return fx_fail(err, FX_EINVAL, "invalid_id", "id: expected the entry's client id, 1-64 of A-Z a-z 0-9 - _ . :");
     if (!in->health_code || (strcmp(in->health_code, "green") && strcmp(in->health_code, "yellow") &&
                              strcmp(in->health_code, "red")))

@@ -65,7 +65,8 @@ arrival_verdict arrival_decide(const arrival_rules *rules, const arrival_facts *
  * rules' lookback before travel_at (0: at; a return longer ago than the lookback counts
  * no place), then arrival_decide. Home isolation or monitoring opens the person's case
  * (or links their active one) in the caller's transaction, under the rules' authority;
- * source (e.g. "checkpoint entry ID") goes into the case's note. */
+ * source (e.g. "checkpoint entry ID") goes into the case's note. person_id 0: the verdict
+ * only, no case (the caller refuses a finding that names nobody). */
 typedef struct arrival_case_input {
     int64_t person_id, at, travel_at;
     const char *health_code; /* green, yellow, red, or "" when not asked */
@@ -122,6 +123,9 @@ typedef struct risk_area {
 int risk_list(db_conn *c, int64_t t, int64_t after_id, risk_area *out, int max);
 
 /* ---- entries ---- */
+/* A client id made by a phone: 1-64 of A-Z a-z 0-9 - _ . : */
+bool arrival_client_id_valid(const char *s);
+
 #define ARRIVAL_CITIES_MAX 20
 
 typedef struct arrival_input {
