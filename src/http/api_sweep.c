@@ -582,7 +582,7 @@ static void read_visit(json_t *o, size_t i, struct visit_item *it)
             return;
         }
     }
-    it->answers_json = json_dumps(answers ? answers : json_object(), JSON_COMPACT | JSON_SORT_KEYS);
+    it->answers_json = answers ? json_dumps(answers, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
     in->answers = it->answers;
     in->answers_json = it->answers_json;
     /* the whole item as sent, canonical: the same id with another body is a conflict */
