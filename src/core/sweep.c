@@ -510,7 +510,7 @@ static void read_team(db_stmt *s, sweep_team *o)
 
 int sweep_teams(db_conn *c, int64_t campaign_id, int64_t member_id, sweep_team *out, int max)
 {
-    db_stmt *s = db_prepare(c, TEAM_SELECT "WHERE t.campaign_id = $1 AND ($2 = 0 OR " MEMBER_OF("t", "$2")
+    db_stmt *s = db_prepare(c, TEAM_SELECT "WHERE ($1 = 0 OR t.campaign_id = $1) AND ($2 = 0 OR " MEMBER_OF("t", "$2")
                                            ") ORDER BY t.id LIMIT $3");
     if (!s)
         return DB_ERR;

@@ -100,7 +100,8 @@ typedef struct sweep_team {
     char campaign[404];
 } sweep_team;
 
-/* The campaign's teams by id; member_id > 0: only the ones user member_id is on. */
+/* The campaign's teams (campaign_id 0: every campaign's) by id; member_id > 0: only the
+ * ones user member_id leads or belongs to. */
 int sweep_teams(db_conn *c, int64_t campaign_id, int64_t member_id, sweep_team *out, int max);
 int sweep_team_get(db_conn *c, int64_t id, sweep_team *out);
 /* true when user_id leads or belongs to the team. */

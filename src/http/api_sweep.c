@@ -370,6 +370,25 @@ static int post_split(http_req *r)
     return http_defer(r, split_job, op, free, split_done);
 }
 
+/* GET /api/v1/sweep-teams — the teams the caller leads or is on, newest campaign first
+ * (the phone's choice of list). */
+static int my_teams(http_req *r)
+{
+    sweep_team *rows = calloc(200, sizeof *rows);
+    if (!rows)
+        return http_error(r, 500, "internal", "out of memory");
+    int n = r->who.user_id ? sweep_teams(http_reader(r), 0, r->who.user_id, rows, 200) : 0;
+    json_t *items = json_array();
+    for (int i = n - 1; i >= 0; i--)
+        json_array_append_new(items, team_json(&rows[i]));
+    free(rows);
+    if (n < 0) {
+        json_decref(items);
+        return http_error(r, 500, "internal", "could not read the teams");
+    }
+    return http_list(r, items, 0);
+}
+
 /* ---- a team's list ---- */
 
 static void household_write(fx_str *s, const sweep_household *h, const sweep_resident *res, int nres, int *ri)
@@ -681,6 +700,7 @@ const route api_sweep_routes[] = {
     {"GET", "/api/v1/sweeps", ACT_SWEEP_READ, list_sweeps, 0, 0},
     {"GET", "/api/v1/sweeps/{id}", ACT_SWEEP_READ, get_sweep, 0, 0},
     {"POST", "/api/v1/sweeps/{id}/split", ACT_SWEEP_WRITE, post_split, ROUTE_JSON, 65536},
+    {"GET", "/api/v1/sweep-teams", ACT_SWEEP_READ, my_teams, 0, 0},
     {"GET", "/api/v1/sweep-teams/{id}/households", ACT_SWEEP_READ, team_households, 0, 0},
     {"POST", "/api/v1/sweep-visits", ACT_SWEEP_VISIT, post_visits, ROUTE_JSON, (size_t)2 << 20},
     {0},
