@@ -34,6 +34,8 @@ export const ROUTES = [
   { path: '/alarms', load: S('alarms'), roles: STAFF },
   { path: '/zones', load: S('zones'), roles: STAFF },
   { path: '/requests', load: S('requests'), roles: STAFF },
+  { path: '/sweeps', load: S('sweeps'), roles: STAFF },
+  { path: '/sweeps/:id', load: S('sweeps'), roles: STAFF },
 ];
 
 const compiled = ROUTES.map((r) => {

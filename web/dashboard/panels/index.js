@@ -3,3 +3,4 @@ import './population.js';
 import './imports.js';
 import './rounds.js';
 import './isolation.js';
+import './sweeps.js';
