@@ -459,16 +459,7 @@ static int team_households(http_req *r)
     else
         fx_str_adds(&s, "],\"next_cursor\":null}");
     free(rows), free(q), free(res);
-    if (s.overflow || !s.p) {
-        fx_str_free(&s);
-        return http_error(r, 500, "internal", "the answer could not be built");
-    }
-    free(r->resp);
-    r->resp_len = s.len;
-    r->resp = fx_str_take(&s);
-    r->content_type_out = "application/json; charset=utf-8";
-    r->status = 200;
-    return HTTP_DONE;
+    return http_json_text(r, 200, &s);
 }
 
 /* ---- visits ---- */
@@ -669,15 +660,10 @@ static int visits_done(http_req *r, int rc)
 
 static int post_visits(http_req *r)
 {
-    if (http_known_fields(r, (const char *const[]){"visits", NULL}))
+    json_t *visits = http_batch(r, "visits", VISITS_MAX, "door-to-door visits");
+    if (!visits)
         return HTTP_DONE;
-    json_t *visits = json_object_get(r->json, "visits");
-    if (!json_is_array(visits))
-        return http_error(r, 400, "invalid_field", "visits: a list of door-to-door visits");
     size_t n = json_array_size(visits);
-    if (n > VISITS_MAX)
-        return http_error(r, 413, "batch_too_large", "visits: at most %d in one batch; send the rest in another",
-                          VISITS_MAX);
     struct visits_op *op = calloc(1, sizeof *op);
     if (op)
         op->items = calloc(n ? n : 1, sizeof *op->items);

@@ -2,11 +2,11 @@
 // people; every scan is queued in IndexedDB (queue.js) and confirmed at once,
 // whatever the network does; the queue goes to the server when it can.
 import { setLang, preferredLang, t, tAny, applyI18n, fmtTime, onLangChange } from '../js/i18n.js';
-import { get, post, setCsrf, ApiError } from '../js/api.js';
+import { get, post, ApiError } from '../js/api.js';
 import { h, replace } from '../js/dom.js';
-import { describe } from '../js/errors.js';
 import { halfWidth, looksLikeId, checkIdNumber, checkPhone, checkRequired } from '../js/validate.js';
 import * as queue from './queue.js';
+import { showSync, wireLogin, alertOf } from '../js/lib/phone.js';
 
 // The service worker's scope is /collect/: the page lives there.
 if (location.pathname === '/collect') location.replace(`/collect/${location.search}${location.hash}`);
@@ -103,13 +103,7 @@ async function render() {
 
 let online = navigator.onLine;
 async function renderCount() {
-  const n = await queue.pendingCount();
-  $('unsynced').textContent = String(n);
-  $('sync').classList.toggle('has-pending', n > 0);
-  const net = $('net');
-  net.dataset.i18n = online ? 'collect.online' : 'collect.offline';
-  net.className = `net ${online ? 'net-on' : 'net-off'}`;
-  applyI18n(net);
+  showSync(await queue.pendingCount(), online);
 }
 
 function maskKey(p) {
@@ -166,8 +160,7 @@ async function trySync() {
         h('p', { i18n: 'collect.login_to_send' }),
         h('button', { type: 'button', class: 'btn', i18n: 'collect.login_again', onclick: () => show('login-view') })));
     } else if (err.status !== 0) {
-      const d = describe(err);
-      replace($('sync-error'), h('div', { class: 'alert alert-warn', role: 'alert' }, h('p', { text: d.what }), d.next ? h('p', { text: d.next }) : null));
+      replace($('sync-error'), alertOf(err, 'warn'));
     }
     const wait = err.retryAfter ? err.retryAfter * 1000 : backoff;
     backoff = Math.min(backoff * 2, 30000);
@@ -399,20 +392,7 @@ function wire() {
   $('lang-select').value = preferredLang();
   $('lang-select').addEventListener('change', (e) => setLang(e.target.value));
   onLangChange(() => render());
-  $('login-form').addEventListener('submit', async (e) => {
-    e.preventDefault();
-    replace($('login-error'));
-    try {
-      const resp = await post('/session', { username: $('login-user').value.trim(), password: $('login-pass').value }, { quiet401: true });
-      setCsrf(resp.csrf);
-      $('login-pass').value = '';
-      await start();
-      trySync();
-    } catch (err) {
-      const d = describe(err);
-      replace($('login-error'), h('div', { class: 'alert alert-error', role: 'alert' }, h('p', { text: d.what }), d.next ? h('p', { text: d.next }) : null));
-    }
-  });
+  wireLogin(async () => { await start(); trySync(); });
   $('setup-form').addEventListener('submit', async (e) => {
     e.preventDefault();
     const siteOpt = $('setup-site').selectedOptions[0]; const roundOpt = $('setup-round').selectedOptions[0];

@@ -2,11 +2,11 @@
 // downloaded and kept on the phone; each visit is queued in IndexedDB (js/lib/outbox.js)
 // and shown at once as awaiting sync, whatever the network does; the queue goes to
 // POST /api/v1/sweep-visits when it can, where the rules judge the answers.
-import { setLang, preferredLang, t, applyI18n, fmtTime, currentLang, onLangChange } from '../js/i18n.js';
-import { get, post, setCsrf, ApiError } from '../js/api.js';
+import { setLang, preferredLang, t, fmtTime, currentLang, onLangChange } from '../js/i18n.js';
+import { get, ApiError } from '../js/api.js';
 import { h, replace } from '../js/dom.js';
-import { describe } from '../js/errors.js';
 import { createOutbox } from '../js/lib/outbox.js';
+import { showSync, wireLogin, alertOf } from '../js/lib/phone.js';
 
 // The service worker's scope is /sweep/: the page lives there.
 if (location.pathname === '/sweep') location.replace(`/sweep/${location.search}${location.hash}`);
@@ -31,10 +31,7 @@ function show(view) {
   if (first && view !== 'list-view') first.focus();
 }
 
-function alertBox(err) {
-  const d = describe(err);
-  return h('div', { class: 'alert alert-warn', role: 'alert' }, h('p', { text: d.what }), d.next ? h('p', { text: d.next }) : null);
-}
+const alertBox = (err) => alertOf(err, 'warn');
 
 /* ---- the team and its list ---- */
 
@@ -116,13 +113,7 @@ async function render() {
 }
 
 async function renderCount() {
-  const n = await box.pendingCount();
-  $('unsynced').textContent = String(n);
-  $('sync').classList.toggle('has-pending', n > 0);
-  const net = $('net');
-  net.dataset.i18n = online ? 'collect.online' : 'collect.offline';
-  net.className = `net ${online ? 'net-on' : 'net-off'}`;
-  applyI18n(net);
+  showSync(await box.pendingCount(), online);
 }
 
 /* ---- recording a visit ---- */
@@ -264,20 +255,7 @@ function wire() {
   $('lang-select').value = preferredLang();
   $('lang-select').addEventListener('change', (e) => setLang(e.target.value));
   onLangChange(() => render());
-  $('login-form').addEventListener('submit', async (e) => {
-    e.preventDefault();
-    replace($('login-error'));
-    try {
-      const resp = await post('/session', { username: $('login-user').value.trim(), password: $('login-pass').value }, { quiet401: true });
-      setCsrf(resp.csrf);
-      $('login-pass').value = '';
-      await start();
-      trySync();
-    } catch (err) {
-      const d = describe(err);
-      replace($('login-error'), h('div', { class: 'alert alert-error', role: 'alert' }, h('p', { text: d.what }), d.next ? h('p', { text: d.next }) : null));
-    }
-  });
+  wireLogin(async () => { await start(); trySync(); });
   $('refresh-btn').addEventListener('click', () => download());
   $('change-btn').addEventListener('click', async () => {
     show('teams-view');
