@@ -968,12 +968,14 @@ int sweep_visit_record(db_conn *c, const actor *who, const sweep_visit_input *in
     rc = sweep_team_get(c, in->team_id, &t);
     if (rc < 0)
         return db_fail(err, "read the team");
-    bool volunteer = who->p && who->p->role == ROLE_VOLUNTEER;
+    /* being on the team is the officer's grant: a member works its list wherever the campaign's area is */
     sweep_campaign k;
-    if (rc != DB_ROW || sweep_get(c, t.campaign_id, &k) != DB_ROW || !actor_in_scope(who, k.area_path))
+    bool found = rc == DB_ROW && sweep_get(c, t.campaign_id, &k) == DB_ROW;
+    bool member = found && who->p && sweep_team_member(c, t.id, who->p->user_id);
+    if (!found || (!member && !actor_in_scope(who, k.area_path)))
         return fx_fail(err, FX_ENOTFOUND, "team_not_found", "team: %lld does not exist in your area",
                        (long long)in->team_id);
-    if (volunteer && !sweep_team_member(c, t.id, who->p->user_id))
+    if (!member && who->p && who->p->role == ROLE_VOLUNTEER)
         return fx_fail(err, FX_EPERM, "not_your_team", "team: you are not on team %.100s; record visits on your own "
                        "team's list", t.name);
     int prior = -1;

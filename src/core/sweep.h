@@ -165,8 +165,8 @@ typedef struct sweep_visit {
     char client_id[72], outcome[20], decision[20], rule[20], matched[404];
 } sweep_visit;
 
-/* Records a visit on the team's list. Volunteers only on teams they are on; others in
- * their area. Updates the household's latest outcome and the team's and campaign's
+/* Records a visit on the team's list: by a member of the team, or (but for volunteers) by
+ * anyone whose area covers the campaign's. Updates the household's latest outcome and the team's and campaign's
  * counters in the same transaction; judges the answers (a finding opens an isolation
  * case), makes a resident request of a difficulty. The same client id with the same
  * body again: the stored visit with duplicate set, nothing changed; with another body:

@@ -265,7 +265,9 @@ static int list_sweeps(http_req *r)
     sweep_campaign *rows = calloc((size_t)limit + 1, sizeof *rows);
     if (!rows)
         return http_error(r, 500, "internal", "out of memory");
-    int n = sweep_list(http_reader(r), api_scope(r), member_filter(r), cursor, rows, limit + 1);
+    /* a volunteer sees the campaigns of their teams, whatever their area */
+    int n = sweep_list(http_reader(r), member_filter(r) ? "/" : api_scope(r), member_filter(r), cursor, rows,
+                       limit + 1);
     http_list_rows(r, rows, sizeof *rows, n, limit, offsetof(sweep_campaign, id), campaign_row);
     free(rows);
     return HTTP_DONE;
@@ -279,7 +281,8 @@ static int get_sweep(http_req *r)
     db_conn *c = http_reader_or_503(r);
     if (!c)
         return HTTP_DONE;
-    if (!http_parse_id(r->param[0], &id) || sweep_get(c, id, &k) != DB_ROW || !perm_in_scope(&r->who, k.area_path))
+    if (!http_parse_id(r->param[0], &id) || sweep_get(c, id, &k) != DB_ROW ||
+        (!member_filter(r) && !perm_in_scope(&r->who, k.area_path)))
         return http_error(r, 404, "sweep_not_found", "campaign %.24s does not exist in your area", r->param[0]);
     sweep_team *teams = calloc(50, sizeof *teams);
     if (!teams)
@@ -422,12 +425,13 @@ static int team_households(http_req *r)
     db_conn *c = http_reader_or_503(r);
     if (!c || http_page(r, 2000, 5000, &limit, &cursor))
         return HTTP_DONE;
-    if (!http_parse_id(r->param[0], &id) || sweep_team_get(c, id, &t) != DB_ROW ||
-        (member_filter(r) && !sweep_team_member(c, id, r->who.user_id)))
-        return http_error(r, 404, "team_not_found", "team %.24s does not exist, or you are not on it", r->param[0]);
     sweep_campaign k;
-    if (sweep_get(c, t.campaign_id, &k) != DB_ROW || !perm_in_scope(&r->who, k.area_path))
-        return http_error(r, 404, "team_not_found", "team %.24s does not exist in your area", r->param[0]);
+    bool found = http_parse_id(r->param[0], &id) && sweep_team_get(c, id, &t) == DB_ROW &&
+                 sweep_get(c, t.campaign_id, &k) == DB_ROW;
+    bool member = found && sweep_team_member(c, id, r->who.user_id);
+    if (!found || (!member && (member_filter(r) || !perm_in_scope(&r->who, k.area_path))))
+        return http_error(r, 404, "team_not_found", "team %.24s does not exist in your area, or you are not on it",
+                          r->param[0]);
     sweep_household *rows = calloc((size_t)limit + 1, sizeof *rows);
     sweep_qset *q = malloc(sizeof *q);
     int res_max = limit * 8;

@@ -222,6 +222,45 @@ static void volunteer_scope(void)
     fxt_free(&r);
 }
 
+/* A campaign over the community above the volunteer's workstation: being on a team is
+ * what lets them see and work its list. */
+static void member_beyond_own_area(void)
+{
+    char body[200], path[80];
+    snprintf(body, sizeof body, "{\"name\":\"社区逐户排查\",\"area\":\"HKG-YH-IT\",\"questions\":%lld}", qset);
+    fxt_resp r = fxt_req(&srv, "POST", "/api/v1/sweeps", officer, body);
+    CHECKF(r.status == 201, "%s", r.body);
+    long long k = ifield(r.json, "id");
+    fxt_free(&r);
+    snprintf(path, sizeof path, "/api/v1/sweeps/%lld", k);
+    r = fxt_req(&srv, "GET", path, volunteer, NULL);
+    CHECK_EQ_INT(r.status, 404); /* on no team yet */
+    fxt_free(&r);
+    snprintf(path, sizeof path, "/api/v1/sweeps/%lld/split", k);
+    r = fxt_req(&srv, "POST", path, officer, "{\"teams\":[{\"name\":\"社区一组\",\"leader\":\"liutao\"}]}");
+    CHECKF(r.status == 200, "%s", r.body);
+    long long team = ifield(json_array_get(json_object_get(r.json, "teams"), 0), "id");
+    fxt_free(&r);
+    r = fxt_req(&srv, "GET", "/api/v1/sweep-teams", volunteer, NULL);
+    CHECK_EQ_INT(json_array_size(json_object_get(r.json, "items")), 2);
+    CHECK_EQ_INT(ifield(json_array_get(json_object_get(r.json, "items"), 0), "id"), team); /* newest first */
+    fxt_free(&r);
+    snprintf(path, sizeof path, "/api/v1/sweep-teams/%lld/households?limit=3", team);
+    r = fxt_req(&srv, "GET", path, volunteer, NULL);
+    CHECKF(r.status == 200 && json_array_size(json_object_get(r.json, "items")) == 3, "%d %s", r.status,
+           r.status == 200 ? "" : r.body);
+    CHECK(json_is_string(json_object_get(r.json, "next_cursor")));
+    long long door = ifield(json_array_get(json_object_get(r.json, "items"), 0), "id");
+    fxt_free(&r);
+    CHECK_STR(visit(volunteer, "v-beyond-1", team, door, "\"outcome\":\"nobody_home\"", NULL), "ok");
+    CHECK_STR(visit(volunteer_b, "v-beyond-2", team, door, "\"outcome\":\"nobody_home\"", NULL), "rejected");
+    snprintf(path, sizeof path, "/api/v1/sweeps/%lld", k);
+    r = fxt_req(&srv, "GET", path, volunteer, NULL);
+    CHECK_EQ_INT(r.status, 200);
+    CHECK_EQ_INT(progress(r.json, "revisit"), 1);
+    fxt_free(&r);
+}
+
 static void finding_becomes_isolation_case(void)
 {
     fxt_resp v;
@@ -419,6 +458,7 @@ int main(void)
     RUN(setup);
     RUN(question_sets_and_campaign);
     RUN(volunteer_scope);
+    RUN(member_beyond_own_area);
     RUN(finding_becomes_isolation_case);
     RUN(difficulty_becomes_request);
     RUN(same_visit_twice_counts_once);
