@@ -1,4 +1,4 @@
-// /sweep — a door-to-door team member's phone page (逐户排查). The team's list is
+// /sweep — a door-to-door team member's phone page. The team's list is
 // downloaded and kept on the phone; each visit is queued in IndexedDB (js/lib/outbox.js)
 // and shown at once as awaiting sync, whatever the network does; the queue goes to
 // POST /api/v1/sweep-visits when it can, where the rules judge the answers.
@@ -145,7 +145,7 @@ function questionField(q) {
 function openVisit(list, d) {
   current = { list, door: d };
   $('visit-title').textContent = d.address || d.room;
-  $('visit-residents').textContent = d.residents.length ? t('sweep.residents', { names: d.residents.map((p) => p.name).join('、') }) : '';
+  $('visit-residents').textContent = d.residents.length ? t('sweep.residents', { names: d.residents.map((p) => p.name).join(t('sweep.list_sep')) }) : '';
   replace($('questions'), list.questions.questions.map(questionField));
   replace($('visit-person'), h('option', { value: '', i18n: 'sweep.person_none' }),
     d.residents.map((p) => h('option', { value: String(p.id), text: p.name })));
@@ -169,7 +169,7 @@ function readAnswers(questions, opened) {
     if (q.type === 'bool') v = el.checked;
     else if (el.value.trim() === '') v = undefined;
     else if (q.type === 'number') v = Number(el.value);
-    else if (q.type === 'places') v = el.value.split(/[,，、;；\s]+/).filter(Boolean);
+    else if (q.type === 'places') v = el.value.split(/[,;\s\uff0c\u3001\uff1b]+/).filter(Boolean);
     else v = el.value.trim();
     if (q.type === 'number' && v !== undefined && !Number.isFinite(v)) { fieldError('sweep.bad_number', { field: label(q) }, el); return null; }
     if (v === undefined || (q.type === 'bool' && !v && !q.required)) {

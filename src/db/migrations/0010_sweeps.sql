@@ -113,3 +113,13 @@ CREATE TABLE sweep_visits (
     created_at     BIGINT NOT NULL
 );
 CREATE INDEX sweep_visits_household ON sweep_visits(campaign_id, household_id, at);
+
+-- The standard question set: who is home, returned from where and when, health, difficulties.
+INSERT INTO sweep_question_sets VALUES (1, '返乡人员逐户排查', 1, 'preset', 0);
+INSERT INTO sweep_questions VALUES
+    (1, 0, 'home', '在家人数', 'People at home', 'number', 1, '', ''),
+    (1, 1, 'returned_from', '14天内从何地返回', 'Returned from (last 14 days)', 'places', 0, 'places', ''),
+    (1, 2, 'returned_at', '返回日期', 'Date of return', 'date', 0, 'returned_at', ''),
+    (1, 3, 'health_code', '健康码颜色', 'Health code', 'choice', 0, 'health_code', 'green|yellow|red'),
+    (1, 4, 'fever', '发热或咳嗽等症状', 'Fever or other symptoms', 'bool', 0, 'fever', ''),
+    (1, 5, 'difficulty', '生活困难或诉求', 'Difficulties or requests', 'text', 0, 'difficulty', '');

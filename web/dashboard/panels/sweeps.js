@@ -1,4 +1,4 @@
-// Sweep progress (逐户排查): each campaign in the area with households done of all, what
+// Sweep progress (door to door): each campaign in the area with households done of all, what
 // remains and the doors to knock at again (GET /sweeps), each a link to its campaign.
 import { registerPanel } from '../registry.js';
 import { h, table } from '../../js/dom.js';

@@ -1,5 +1,5 @@
-// Door-to-door sweeps (逐户排查) for officers and workstation staff: the campaigns with
-// their progress; a new campaign over an area with a question set; one campaign's
+// Door-to-door sweeps for officers and workstation staff: the campaigns with their
+// progress; a new campaign over an area with a question set (the standard one is preset); one campaign's
 // progress per team (refreshed while open), the split among teams (again for the doors
 // not yet knocked at) and each team's remaining households.
 import { h, clear, pageHead, table, loading, toast, uid } from '../dom.js';
@@ -11,19 +11,6 @@ import { state } from '../state.js';
 import { pct } from '../round/common.js';
 
 const REFRESH_MS = 15000;
-
-/** The standard question set (who is home, returned from where and when, health, difficulties). */
-const STANDARD = {
-  name: '返乡人员逐户排查',
-  questions: [
-    { key: 'home', label: '在家人数', label_en: 'People at home', type: 'number', required: true },
-    { key: 'returned_from', label: '14天内从何地返回', label_en: 'Returned from (last 14 days)', type: 'places', feeds: 'places' },
-    { key: 'returned_at', label: '返回日期', label_en: 'Date of return', type: 'date', feeds: 'returned_at' },
-    { key: 'health_code', label: '健康码颜色', label_en: 'Health code', type: 'choice', options: ['green', 'yellow', 'red'], feeds: 'health_code' },
-    { key: 'fever', label: '发热或咳嗽等症状', label_en: 'Fever or other symptoms', type: 'bool', feeds: 'fever' },
-    { key: 'difficulty', label: '生活困难或诉求', label_en: 'Difficulties or requests', type: 'text', feeds: 'difficulty' },
-  ],
-};
 
 /** A progress bar with its percent: done of households. */
 export function sweepBar(p, name) {
@@ -41,29 +28,23 @@ function createForm(onDone) {
   const pick = h('button', { type: 'button', class: 'btn btn-secondary btn-small', id: 'sweep-pick-area', i18n: 'sweep.pick_area',
     onclick: () => openPicker((a) => { area = a; areaText.textContent = a.name; pick.focus(); }) });
   const qset = h('select', { id: `${id}-q`, name: 'questions', required: true });
-  const standard = h('button', { type: 'button', class: 'btn btn-secondary btn-small', id: 'sweep-standard', i18n: 'sweep.make_standard' });
   const msg = h('div', { 'aria-live': 'assertive' });
   const fillSets = async () => {
     const r = await get('/sweep-questions', { limit: 200 });
     clear(qset).append(...r.items.map((q) => h('option', { value: String(q.id), text: t('sweep.qset_option', { name: q.name, version: q.version, n: q.count }) })));
-    standard.hidden = r.items.length > 0;
   };
-  standard.addEventListener('click', async () => {
-    clear(msg);
-    try { await post('/sweep-questions', STANDARD); await fillSets(); qset.focus(); } catch (err) { msg.append(errorBox(err)); }
-  });
   const form = h('form', { class: 'card form', id: 'sweep-create', novalidate: true, 'aria-labelledby': `${id}-h` },
     h('h2', { id: `${id}-h`, i18n: 'sweep.create' }),
     h('div', { class: 'field' }, h('label', { for: `${id}-n`, class: 'req', i18n: 'sweep.name' }), name),
     h('div', { class: 'field' }, h('span', { class: 'label req', i18n: 'common.area' }), h('div', null, areaText, ' ', pick)),
-    h('div', { class: 'field' }, h('label', { for: `${id}-q`, class: 'req', i18n: 'sweep.questions' }), qset, h('div', null, standard)),
+    h('div', { class: 'field' }, h('label', { for: `${id}-q`, class: 'req', i18n: 'sweep.questions' }), qset),
     msg, h('button', { type: 'submit', class: 'btn btn-primary', i18n: 'sweep.create_submit' }));
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     clear(msg);
     if (!name.value.trim()) { msg.append(h('p', { class: 'field-msg error', role: 'alert', i18n: 'sweep.name_required' })); name.focus(); return; }
     if (!area) { msg.append(h('p', { class: 'field-msg error', role: 'alert', i18n: 'sweep.area_required' })); pick.focus(); return; }
-    if (!qset.value) { msg.append(h('p', { class: 'field-msg error', role: 'alert', i18n: 'sweep.questions_required' })); standard.focus(); return; }
+    if (!qset.value) { msg.append(h('p', { class: 'field-msg error', role: 'alert', i18n: 'sweep.questions_required' })); qset.focus(); return; }
     try {
       const k = await post('/sweeps', { name: name.value.trim(), area: area.code, questions: Number(qset.value) });
       toast('sweep.created', { name: k.name, n: k.progress.households });
@@ -126,7 +107,7 @@ function teamsTable(k) {
   return table([
     { key: 'sweep.team', cell: (tm) => h('strong', { text: tm.name }) },
     { key: 'sweep.leader', cell: (tm) => tm.leader },
-    { key: 'sweep.members', cell: (tm) => tm.members.join('、') },
+    { key: 'sweep.members', cell: (tm) => tm.members.join(t('sweep.list_sep')) },
     { key: 'sweep.households', cell: (tm) => fmtNum(tm.progress.households) },
     { key: 'sweep.done', cell: (tm) => sweepBar(tm.progress, tm.name) },
     { key: 'sweep.remaining', cell: (tm) => h('span', { dataset: { remaining: tm.id }, text: fmtNum(tm.progress.remaining) }) },
@@ -140,13 +121,13 @@ function teamsTable(k) {
   ], k.teams, { caption: 'sweep.teams' });
 }
 
-/** "一组: panpeng, liutao, wangwei" per line → teams (leader first). */
+/** "Team 1: leader, member, member" per line (full-width colon and commas too) → teams. */
 export function parseTeams(text) {
   const teams = [];
   const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
   for (let i = 0; i < lines.length; i++) {
-    const m = lines[i].match(/^([^:：]+)[:：](.*)$/);
-    const people = m ? m[2].split(/[,，、\s]+/).filter(Boolean) : [];
+    const m = lines[i].match(/^([^:\uff1a]+)[:\uff1a](.*)$/);
+    const people = m ? m[2].split(/[,\uff0c\u3001\s]+/).filter(Boolean) : [];
     if (!m || !people.length) return { error: i + 1 };
     teams.push({ name: m[1].trim(), leader: people[0], members: people.slice(1) });
   }
