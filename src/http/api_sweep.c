@@ -262,12 +262,17 @@ static int list_sweeps(http_req *r)
     int64_t cursor;
     if (http_page(r, 50, 200, &limit, &cursor))
         return HTTP_DONE;
+    /* a volunteer sees the campaigns of their teams, whatever their area; ?area=CODE: those within it */
+    const char *scope = member_filter(r) ? "/" : api_scope(r), *code = http_query(r, "area");
+    area a;
+    if (code && (area_get(http_reader(r), code, &a) != DB_ROW || !perm_in_scope(&r->who, a.path)))
+        return http_error(r, 404, "area_not_found", "area %.64s does not exist in your area", code);
+    if (code)
+        scope = a.path;
     sweep_campaign *rows = calloc((size_t)limit + 1, sizeof *rows);
     if (!rows)
         return http_error(r, 500, "internal", "out of memory");
-    /* a volunteer sees the campaigns of their teams, whatever their area */
-    int n = sweep_list(http_reader(r), member_filter(r) ? "/" : api_scope(r), member_filter(r), cursor, rows,
-                       limit + 1);
+    int n = sweep_list(http_reader(r), scope, member_filter(r), cursor, rows, limit + 1);
     http_list_rows(r, rows, sizeof *rows, n, limit, offsetof(sweep_campaign, id), campaign_row);
     free(rows);
     return HTTP_DONE;

@@ -165,6 +165,15 @@ static void question_sets_and_campaign(void)
     CHECK_EQ_INT(progress(r.json, "remaining"), 10);
     CHECK_EQ_INT(ifield(r.json, "unassigned"), 10);
     fxt_free(&r);
+    r = fxt_req(&srv, "GET", "/api/v1/sweeps?area=" BUILDING, officer, NULL);
+    CHECK_EQ_INT(json_array_size(json_object_get(r.json, "items")), 1);
+    fxt_free(&r);
+    r = fxt_req(&srv, "GET", "/api/v1/sweeps?area=HKG-YH-IT-W12-XR-B1", officer, NULL); /* another building */
+    CHECK_EQ_INT(json_array_size(json_object_get(r.json, "items")), 0);
+    fxt_free(&r);
+    r = fxt_req(&srv, "GET", "/api/v1/sweeps?area=HKG-ZZ", officer, NULL);
+    CHECK_EQ_INT(r.status, 404);
+    fxt_free(&r);
 
     char path[64];
     snprintf(path, sizeof path, "/api/v1/sweeps/%lld/split", sweep);
