@@ -3,7 +3,9 @@
 #include "core/account.h"
 #include "core/area.h"
 #include "core/audit.h"
+#include "core/checkpoint.h"
 #include "core/custody_internal.h"
+#include "core/export.h"
 #include "core/person.h"
 #include "core/service.h"
 #include "util/fx_clock.h"
@@ -18,6 +20,7 @@
 #include <time.h>
 
 #define DAY 86400
+_Static_assert(SWEEP_PLACES_MAX == ARRIVAL_CITIES_MAX, "an answer's places are an arrival's cities");
 #define REQUEST_DAYS 2 /* a difficulty found at the door is due within two days */
 
 static int db_fail(fx_err *err, const char *what)
@@ -292,7 +295,7 @@ static int answer_check(const sweep_question *q, const sweep_answer *a, fx_err *
     default: /* SQ_PLACES */
         if (a->kind != SA_LIST)
             return fx_fail(err, FX_EINVAL, "invalid_answer", "answers.%s: expected a list of up to %d place names",
-                           q->key, ARRIVAL_CITIES_MAX);
+                           q->key, SWEEP_PLACES_MAX);
         for (int k = 0; k < a->nlist; k++)
             if (!a->list[k][0] || strlen(a->list[k]) > 100 || strchr(a->list[k], '|'))
                 return fx_fail(err, FX_EINVAL, "invalid_answer", "answers.%s[%d]: a place name of 1-100 bytes (no |)",
@@ -1085,4 +1088,86 @@ int sweep_visit_record(db_conn *c, const actor *who, const sweep_visit_input *in
              out->client_id, (long long)in->household_id, (long long)t.id, out->outcome, out->decision,
              (long long)out->isolation_id, (long long)out->request_id, (long long)at);
     return audit_id(c, who, "create", "sweep_visit", id, ch) ? db_fail(err, "audit the visit") : 0;
+}
+
+/* ---- the register ---- */
+
+#define REG_COLS 14
+
+struct reg_src {
+    db_conn *c;
+    int64_t campaign_id, after;
+    bool chinese;
+    char v[REG_COLS][1200];
+};
+
+/* Outcomes and decisions in the words of a Chinese register. */
+static const char *reg_word(const char *v)
+{
+    static const char *const w[][2] = {{"visited", "已入户"},          {"nobody_home", "无人在家"},
+                                       {"refused", "拒绝配合"},        {"needs_follow_up", "需跟进"},
+                                       {"pass", "正常"},               {"home_monitoring", "居家健康监测"},
+                                       {"home_isolation", "居家隔离"}, {"refer", "转诊"}};
+    for (size_t i = 0; i < sizeof w / sizeof *w; i++)
+        if (strcmp(v, w[i][0]) == 0)
+            return w[i][1];
+    return v;
+}
+
+static int reg_next(void *arg, const char **cells, fx_err *err)
+{
+    struct reg_src *r = arg;
+    db_stmt *s = db_prepare(
+        r->c, "SELECT sh.seq, COALESCE(t.name, ''), h.address_key, h.room, a.code, COALESCE(sh.outcome, ''),"
+              " sh.last_at, sh.visits, COALESCE(v.decision, ''), COALESCE(v.rule, ''), COALESCE(v.isolation_id, 0),"
+              " COALESCE(v.request_id, 0), COALESCE(v.answers, ''), COALESCE(v.visitor, '')"
+              " FROM sweep_households sh JOIN households h ON h.id = sh.household_id JOIN areas a ON a.id = h.area_id"
+              " LEFT JOIN sweep_teams t ON t.id = sh.sweep_team_id"
+              " LEFT JOIN sweep_visits v ON v.id = (SELECT x.id FROM sweep_visits x WHERE x.campaign_id = sh.campaign_id"
+              "   AND x.household_id = sh.household_id ORDER BY x.at DESC, x.id DESC LIMIT 1)"
+              " WHERE sh.campaign_id = $1 AND sh.seq > $2 ORDER BY sh.seq LIMIT 1");
+    if (!s)
+        return fx_fail(err, FX_EINTERNAL, "db_error", "could not read the register");
+    db_bind_i64(s, 1, r->campaign_id);
+    db_bind_i64(s, 2, r->after);
+    int rc = db_step(s);
+    if (rc == DB_ROW) {
+        r->after = db_col_i64(s, 0);
+        for (int i = 0; i < REG_COLS; i++)
+            fx_copy(r->v[i], sizeof r->v[i], db_col_text(s, i));
+        int64_t at = db_col_i64(s, 6);
+        if (at)
+            fx_time_local(at, r->v[6], sizeof r->v[6]);
+        else
+            r->v[6][0] = '\0';
+        for (int i = 10; i <= 11; i++)
+            if (strcmp(r->v[i], "0") == 0)
+                r->v[i][0] = '\0';
+        for (int i = 5; r->chinese && i <= 8; i += 3)
+            fx_copy(r->v[i], sizeof r->v[i], reg_word(r->v[i]));
+        for (int i = 0; i < REG_COLS; i++)
+            cells[i] = r->v[i];
+    }
+    db_done(s);
+    return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : fx_fail(err, FX_EINTERNAL, "db_error", "could not read the register");
+}
+
+int sweep_export(db_conn *c, int64_t campaign_id, const export_opts *o, FILE *csv, const char *xlsx_path, long *rows,
+                 fx_err *err)
+{
+    static const char *const head_zh[REG_COLS] = {"序号", "小组", "地址", "房号", "区域", "最近结果", "最近走访时间",
+                                                  "走访次数", "判定", "规则", "隔离案例", "居民诉求", "回答", "走访人"};
+    static const char *const head_en[REG_COLS] = {"seq", "team", "address", "room", "area", "outcome", "last_at",
+                                                  "visits", "decision", "rule", "isolation", "request", "answers",
+                                                  "visitor"};
+    struct reg_src *r = calloc(1, sizeof *r);
+    if (!r)
+        return fx_fail(err, FX_EINTERNAL, "export_failed", "out of memory");
+    r->c = c;
+    r->campaign_id = campaign_id;
+    r->chinese = !o->english;
+    int rc = export_table(o, REG_COLS, o->english ? head_en : head_zh, reg_next, r, csv, xlsx_path,
+                          o->english ? "sweep" : "逐户排查", rows, err);
+    free(r);
+    return rc;
 }

@@ -8,16 +8,17 @@
 #ifndef SWEEP_H
 #define SWEEP_H
 #include "core/actor.h"
-#include "core/checkpoint.h"
 #include "db/db.h"
 #include "util/fx_err.h"
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* ---- question sets ---- */
 #define SWEEP_QUESTIONS_MAX 40
 #define SWEEP_OPTIONS_MAX 12
+#define SWEEP_PLACES_MAX 20 /* places in one answer: an arrival's cities (checkpoint.h) */
 
 enum sweep_qtype { SQ_TEXT, SQ_NUMBER, SQ_BOOL, SQ_CHOICE, SQ_DATE, SQ_PLACES };
 /* What an answer tells the rules (places visited, the return date, the health code, a
@@ -62,7 +63,7 @@ typedef struct sweep_answer {
     const char *text;
     double number;
     bool boolean;
-    const char *list[ARRIVAL_CITIES_MAX];
+    const char *list[SWEEP_PLACES_MAX];
     int nlist;
 } sweep_answer;
 
@@ -172,5 +173,12 @@ typedef struct sweep_visit {
  * body again: the stored visit with duplicate set, nothing changed; with another body:
  * 409 client_id_conflict. Audited. */
 int sweep_visit_record(db_conn *c, const actor *who, const sweep_visit_input *in, sweep_visit *out, fx_err *err);
+
+/* The campaign's register, one row per household in walking order: team, address, latest
+ * outcome and time, visits, and the latest visit's decision, case, request, answers and
+ * visitor; CSV or XLSX (export.c). */
+typedef struct export_opts export_opts;
+int sweep_export(db_conn *c, int64_t campaign_id, const export_opts *o, FILE *csv, const char *xlsx_path, long *rows,
+                 fx_err *err);
 
 #endif

@@ -4,6 +4,7 @@
  * on the teams they are on (checked again in core). */
 #include "http/api.h"
 
+#include "core/export.h"
 #include "core/sweep.h"
 #include "util/fx_crypto.h"
 #include "util/fx_str.h"
@@ -471,6 +472,37 @@ static int team_households(http_req *r)
     return http_json_text(r, 200, &s);
 }
 
+struct sweep_dl {
+    db_conn *c;
+    int64_t id;
+    const export_opts *o;
+};
+
+static int sweep_download(void *arg, FILE *csv, const char *path, long *rows, fx_err *err)
+{
+    struct sweep_dl *d = arg;
+    return sweep_export(d->c, d->id, d->o, csv, path, rows, err);
+}
+
+/* GET /api/v1/exports/sweeps/{id}?format=csv|xlsx&lang=en — the campaign's register. */
+static int export_sweep(http_req *r)
+{
+    const char *fmt = http_query(r, "format");
+    if (fmt && strcmp(fmt, "csv") != 0 && strcmp(fmt, "xlsx") != 0)
+        return http_error(r, 400, "invalid_format", "format: expected csv or xlsx");
+    export_opts o = {.xlsx = fmt && strcmp(fmt, "xlsx") == 0,
+                     .english = http_query(r, "lang") && strcmp(http_query(r, "lang"), "en") == 0};
+    int64_t id;
+    sweep_campaign k;
+    db_conn *c = http_reader_or_503(r);
+    if (!c)
+        return HTTP_DONE;
+    if (!http_parse_id(r->param[0], &id) || sweep_get(c, id, &k) != DB_ROW || !perm_in_scope(&r->who, k.area_path))
+        return http_error(r, 404, "sweep_not_found", "campaign %.24s does not exist in your area", r->param[0]);
+    struct sweep_dl dl = {c, id, &o};
+    return http_send_download(r, o.xlsx, "sweep", sweep_download, &dl);
+}
+
 /* ---- visits ---- */
 
 struct visit_item {
@@ -585,7 +617,7 @@ static void read_visit(json_t *o, size_t i, struct visit_item *it)
         } else if (json_is_boolean(v)) {
             a->kind = SA_BOOL;
             a->boolean = json_is_true(v);
-        } else if (json_is_array(v) && json_array_size(v) <= ARRIVAL_CITIES_MAX) {
+        } else if (json_is_array(v) && json_array_size(v) <= SWEEP_PLACES_MAX) {
             a->kind = SA_LIST;
             size_t k;
             json_t *e;
@@ -597,7 +629,7 @@ static void read_visit(json_t *o, size_t i, struct visit_item *it)
                 }
             }
         } else {
-            reject(it, i, "invalid_answer", ".answers.%.32s: expected text, a number, true/false or a list of up to %d places", key, ARRIVAL_CITIES_MAX);
+            reject(it, i, "invalid_answer", ".answers.%.32s: expected text, a number, true/false or a list of up to %d places", key, SWEEP_PLACES_MAX);
             return;
         }
     }
@@ -694,6 +726,7 @@ const route api_sweep_routes[] = {
     {"POST", "/api/v1/sweeps", ACT_SWEEP_WRITE, post_sweep, ROUTE_JSON, 4096},
     {"GET", "/api/v1/sweeps", ACT_SWEEP_READ, list_sweeps, 0, 0},
     {"GET", "/api/v1/sweeps/{id}", ACT_SWEEP_READ, get_sweep, 0, 0},
+    {"GET", "/api/v1/exports/sweeps/{id}", ACT_SWEEP_WRITE, export_sweep, 0, 0},
     {"POST", "/api/v1/sweeps/{id}/split", ACT_SWEEP_WRITE, post_split, ROUTE_JSON, 65536},
     {"GET", "/api/v1/sweep-teams", ACT_SWEEP_READ, my_teams, 0, 0},
     {"GET", "/api/v1/sweep-teams/{id}/households", ACT_SWEEP_READ, team_households, 0, 0},

@@ -455,6 +455,31 @@ static void progress_adds_up(void)
     fxt_free(&r);
 }
 
+/* The campaign's register: a row per household in walking order with its latest visit. */
+static void register_export(void)
+{
+    char path[80];
+    snprintf(path, sizeof path, "/api/v1/exports/sweeps/%lld?format=csv", sweep);
+    fxt_resp r = fxt_req(&srv, "GET", path, volunteer, NULL);
+    CHECK_EQ_INT(r.status, 403);
+    fxt_free(&r);
+    r = fxt_req(&srv, "GET", path, officer, NULL);
+    CHECK_EQ_INT(r.status, 200);
+    CHECK_STR(fxt_header(&r, "X-Rows"), "10");
+    CHECKF(has(r.body, "\"序号\",\"小组\",\"地址\",\"房号\""), "%.200s", r.body);
+    /* room 101: visited twice, the latest opened the door and was judged home isolation */
+    const char *row = r.body ? strstr(r.body, "\"1\",\"一组\"") : NULL;
+    CHECKF(row && has(row, "\"已入户\"") && has(row, "\"居家隔离\""), "%.300s", row ? row : "");
+    fxt_free(&r);
+    char id[24];
+    snprintf(id, sizeof id, "%lld", sweep);
+    char *out = NULL;
+    const char *args[] = {"export", "sweep", "--sweep", id, "--english", NULL};
+    CHECK_EQ_INT(fxt_cli(&srv, NULL, &out, args), 0);
+    CHECKF(has(out, "\"seq\",\"team\",\"address\"") && has(out, "\"home_isolation\""), "%.300s", out ? out : "");
+    free(out);
+}
+
 int main(void)
 {
     th_init();
@@ -473,6 +498,7 @@ int main(void)
     RUN(same_visit_twice_counts_once);
     RUN(bad_input_names_the_field);
     RUN(progress_adds_up);
+    RUN(register_export);
     fxt_teardown(&srv);
     char **toks[] = {&officer, &staff, &volunteer, &volunteer_b, &officer_zz};
     for (size_t i = 0; i < sizeof toks / sizeof *toks; i++)

@@ -70,6 +70,12 @@ test('an officer creates a campaign, splits it between two teams and sees progre
   const k = await officer('GET', `/sweeps/${sweepId}`);
   teamA = k.data.teams.find((tm) => tm.name === '一组').id;
 
+  // the register as a download, with the officer's session
+  const csv = await page.request.get(new URL(await page.locator('[data-export="csv"]').getAttribute('href'), srv.base).href);
+  assert.equal(csv.status(), 200);
+  assert.equal(csv.headers()['x-rows'], '6');
+  assert.match(await csv.text(), /"序号","小组","地址"[\s\S]*"1","一组","鑫荣公寓9号楼1单元101"/);
+
   // the remaining doors of 一组: rooms 101-103
   await rows.nth(0).getByText('查看剩余住户').click();
   await rows.nth(0).locator('.remaining-list li').nth(2).waitFor();

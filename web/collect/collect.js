@@ -1,12 +1,12 @@
 // /collect — the sampling-table screen (contract: Pages). Scan a tube, then
 // people; every scan is queued in IndexedDB (queue.js) and confirmed at once,
 // whatever the network does; the queue goes to the server when it can.
-import { setLang, preferredLang, t, tAny, applyI18n, fmtTime, onLangChange } from '../js/i18n.js';
+import { t, tAny, applyI18n, fmtTime, onLangChange } from '../js/i18n.js';
 import { get, post, ApiError } from '../js/api.js';
 import { h, replace } from '../js/dom.js';
 import { halfWidth, looksLikeId, checkIdNumber, checkPhone, checkRequired } from '../js/validate.js';
 import * as queue from './queue.js';
-import { showSync, wireLogin, alertOf } from '../js/lib/phone.js';
+import { showSync, wireLogin, alertOf, bootPhone, keepSending } from '../js/lib/phone.js';
 
 // The service worker's scope is /collect/: the page lives there.
 if (location.pathname === '/collect') location.replace(`/collect/${location.search}${location.hash}`);
@@ -389,8 +389,6 @@ async function start() {
 }
 
 function wire() {
-  $('lang-select').value = preferredLang();
-  $('lang-select').addEventListener('change', (e) => setLang(e.target.value));
   onLangChange(() => render());
   wireLogin(async () => { await start(); trySync(); });
   $('setup-form').addEventListener('submit', async (e) => {
@@ -440,21 +438,8 @@ function wire() {
   setupCamera();
   queue.onChange(() => render()); // a refusal from the server changes the tube's count too
   window.addEventListener('storage', (e) => { if (e.key === STATE_KEY) render(); });
-  window.addEventListener('online', () => { online = true; trySync(); });
-  window.addEventListener('offline', () => { online = false; renderCount(); });
-  setInterval(trySync, 5000);
-}
-
-async function boot() {
-  await setLang(preferredLang(), { remember: false });
-  wire();
+  keepSending(trySync, (on) => { online = on; if (!on) renderCount(); });
   queue.prune(3 * 86400 * 1000); // a round's events, never more
-  if ('serviceWorker' in navigator && window.isSecureContext) {
-    navigator.serviceWorker.register('/collect/sw.js', { scope: '/collect/' }).catch(() => { /* works without, online */ });
-  }
-  await start();
-  document.body.classList.remove('booting');
-  trySync();
 }
 
-if (location.pathname !== '/collect') boot();
+if (location.pathname !== '/collect') bootPhone('collect', { wire, start, send: trySync });

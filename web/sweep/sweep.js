@@ -2,11 +2,11 @@
 // downloaded and kept on the phone; each visit is queued in IndexedDB (js/lib/outbox.js)
 // and shown at once as awaiting sync, whatever the network does; the queue goes to
 // POST /api/v1/sweep-visits when it can, where the rules judge the answers.
-import { setLang, preferredLang, t, fmtTime, currentLang, onLangChange } from '../js/i18n.js';
+import { t, fmtTime, currentLang, onLangChange } from '../js/i18n.js';
 import { get, ApiError } from '../js/api.js';
 import { h, replace } from '../js/dom.js';
 import { createOutbox } from '../js/lib/outbox.js';
-import { showSync, wireLogin, alertOf } from '../js/lib/phone.js';
+import { showSync, wireLogin, alertOf, bootPhone, keepSending } from '../js/lib/phone.js';
 
 // The service worker's scope is /sweep/: the page lives there.
 if (location.pathname === '/sweep') location.replace(`/sweep/${location.search}${location.hash}`);
@@ -252,8 +252,6 @@ async function start() {
 }
 
 function wire() {
-  $('lang-select').value = preferredLang();
-  $('lang-select').addEventListener('change', (e) => setLang(e.target.value));
   onLangChange(() => render());
   wireLogin(async () => { await start(); trySync(); });
   $('refresh-btn').addEventListener('click', () => download());
@@ -264,21 +262,8 @@ function wire() {
   $('visit-form').addEventListener('submit', saveVisit);
   $('visit-cancel').addEventListener('click', () => { show('list-view'); });
   box.onChange(() => render());
-  window.addEventListener('online', () => { online = true; trySync(); });
-  window.addEventListener('offline', () => { online = false; renderCount(); });
-  setInterval(trySync, 5000);
-}
-
-async function boot() {
-  await setLang(preferredLang(), { remember: false });
-  wire();
+  keepSending(trySync, (on) => { online = on; if (!on) renderCount(); });
   box.prune(14 * 86400 * 1000); // a campaign's visits, never more
-  if ('serviceWorker' in navigator && window.isSecureContext) {
-    navigator.serviceWorker.register('/sweep/sw.js', { scope: '/sweep/' }).catch(() => { /* works without, online */ });
-  }
-  await start();
-  document.body.classList.remove('booting');
-  trySync();
 }
 
-if (location.pathname !== '/sweep') boot();
+if (location.pathname !== '/sweep') bootPhone('sweep', { wire, start, send: trySync });

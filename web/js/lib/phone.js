@@ -1,7 +1,7 @@
-// What the offline phone pages (/collect, /sweep) share in their bar and sign-in: the
-// unsynced counter with the network state, and the login form (#login-form with
-// #login-user, #login-pass, #login-error).
-import { applyI18n } from '../i18n.js';
+// What the offline phone pages (/collect, /sweep) share: starting up (language, service
+// worker), sending when the network comes back, the unsynced counter with the network
+// state, and the login form (#login-form with #login-user, #login-pass, #login-error).
+import { applyI18n, setLang, preferredLang } from '../i18n.js';
 import { post, setCsrf } from '../api.js';
 import { h, replace } from '../dom.js';
 import { describe } from '../errors.js';
@@ -38,4 +38,26 @@ export function wireLogin(signedIn) {
       replace($('login-error'), alertOf(err));
     }
   });
+}
+
+/** Starts the page in folder ("collect"): its language (and #lang-select), wire(), its service
+ *  worker, start(), then send(). */
+export async function bootPhone(folder, { wire, start, send }) {
+  await setLang(preferredLang(), { remember: false });
+  $('lang-select').value = preferredLang();
+  $('lang-select').addEventListener('change', (e) => setLang(e.target.value));
+  wire();
+  if ('serviceWorker' in navigator && window.isSecureContext) {
+    navigator.serviceWorker.register(`/${folder}/sw.js`, { scope: `/${folder}/` }).catch(() => { /* works without, online */ });
+  }
+  await start();
+  document.body.classList.remove('booting');
+  send();
+}
+
+/** Sends when the network comes back and every 5 s; onNet(true|false) hears of the network's changes. */
+export function keepSending(send, onNet) {
+  window.addEventListener('online', () => { onNet(true); send(); });
+  window.addEventListener('offline', () => onNet(false));
+  setInterval(send, 5000);
 }

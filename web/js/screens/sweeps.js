@@ -9,6 +9,7 @@ import { errorBox } from '../errors.js';
 import { openPicker } from '../area-picker.js';
 import { state } from '../state.js';
 import { pct } from '../round/common.js';
+import { exportLinks } from './areas.js';
 
 const REFRESH_MS = 15000;
 
@@ -173,10 +174,11 @@ async function campaignScreen(main, ctx) {
   const load = async () => {
     const k = await get(`/sweeps/${enc(ctx.params.id)}`, null, { signal: ctx.signal });
     if (first) {
-      head.append(pageHead('sweep.campaign', { name: k.name }, refresh),
+      const mayWrite = ['admin', 'officer', 'staff'].includes(state.user.role);
+      head.append(pageHead('sweep.campaign', { name: k.name }, refresh, mayWrite ? exportLinks({}, `/exports/sweeps/${k.id}`) : null),
         h('dl', { class: 'facts' }, h('dt', { i18n: 'common.area' }), h('dd', { text: `${k.area_name} (${k.area})` }),
           h('dt', { i18n: 'sweep.questions' }), h('dd', { text: t('sweep.qset_version', { name: k.questions.name, version: k.questions.version }) })));
-      if (['admin', 'officer', 'staff'].includes(state.user.role)) splitSlot.append(splitForm(k, load));
+      if (mayWrite) splitSlot.append(splitForm(k, load));
       first = false;
     }
     const open = new Set([...body.querySelectorAll('details[open]')].map((d) => d.dataset.team));
