@@ -2,7 +2,7 @@
 // downloaded and kept on the phone; each visit is queued in IndexedDB (js/lib/outbox.js)
 // and shown at once as awaiting sync, whatever the network does; the queue goes to
 // POST /api/v1/sweep-visits when it can, where the rules judge the answers.
-import { t, fmtTime, currentLang, onLangChange } from '../js/i18n.js';
+import { t, tAny, fmtTime, currentLang, onLangChange } from '../js/i18n.js';
 import { get, ApiError } from '../js/api.js';
 import { h, replace } from '../js/dom.js';
 import { createOutbox } from '../js/lib/outbox.js';
@@ -215,7 +215,8 @@ async function trySync() {
     const acted = answered.filter((r) => r.result && (r.result.isolation || r.result.request || (r.result.decision && r.result.decision !== 'pass')));
     if (refused.length) {
       replace($('server-note'), h('div', { class: 'alert alert-error', role: 'alert' }, h('p', { i18n: 'sweep.server_refused', vars: { n: refused.length } }),
-        refused.map((r) => h('p', { text: r.error ? r.error.message : '' }))));
+        refused.map((r) => h('p', { text: r.error ? tAny([`error.${r.error.code}`], null, '') : '' },
+          h('span', { class: 'hint', text: r.error ? ` ${r.error.message}` : '' })))));
     } else if (acted.length) {
       replace($('server-note'), h('div', { class: 'alert alert-warn', role: 'status' }, acted.map((r) => h('p', {
         i18n: 'sweep.server_acted', vars: { decision: t(`sweep.decision.${r.result.decision || 'pass'}`), request: r.result.request ? t('sweep.request_made') : '' } }))));
