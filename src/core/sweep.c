@@ -695,8 +695,8 @@ int sweep_split(db_conn *c, const actor *who, int64_t campaign_id, const sweep_t
                       " (SELECT household_id FROM o WHERE r >= $3 AND r < $4)");
     if (!s)
         return db_fail(err, "split the households");
-    /* the last run first: each update leaves the ranks of the earlier ones unchanged */
-    for (int i = nteams - 1; i >= 0 && rc >= 0; i--) {
+    /* the ranks hang on seq and visits only, which these updates leave alone */
+    for (int i = 0; i < nteams && rc >= 0; i++) {
         db_reset(s);
         db_bind_i64(s, 1, campaign_id);
         db_bind_i64(s, 2, ids[i]);
@@ -708,7 +708,7 @@ int sweep_split(db_conn *c, const actor *who, int64_t campaign_id, const sweep_t
     if (rc != DB_DONE || teams_recount(c, campaign_id))
         return db_fail(err, "split the households");
     fx_str ch;
-    fx_str_init(&ch, 8192);
+    fx_str_init(&ch, 65536); /* 50 teams of 100-character names */
     fx_str_addf(&ch, "{\"households\":%lld,\"teams\":[", (long long)open);
     for (int i = 0; i < nteams; i++) {
         fx_str_addf(&ch, "%s{\"name\":", i ? "," : "");
