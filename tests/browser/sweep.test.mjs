@@ -171,3 +171,44 @@ test('a team member records visits offline on a phone; they sync once when back 
   noProblems(page);
   await ctx.close();
 });
+
+test('a visit the server refuses is said in words on the phone; the officer screen fits a phone', async () => {
+  assert.ok(teamA, 'the campaign of the first test');
+  const page = await newPage(browser, { width: 360, height: 740 });
+  const ctx = page.context();
+  await page.goto(`${srv.base}sweep`);
+  await page.locator('#login-user').fill('liutao');
+  await page.locator('#login-pass').fill(srv.password);
+  await page.locator('#login-form button[type=submit]').click();
+  await page.locator('#teams button', { hasText: '9号楼逐户排查 · 一组' }).click();
+  await page.locator(`[data-household="${doors[2]}"]`).waitFor();
+  await ctx.setOffline(true);
+  await page.evaluate(() => window.dispatchEvent(new Event('offline')));
+  await page.locator(`[data-household="${doors[2]}"]`).click();
+  await page.getByText('拒绝配合').click();
+  await page.getByRole('button', { name: '保存' }).click();
+  await page.locator(`[data-household="${doors[2]}"]`, { hasText: '待同步' }).waitFor();
+  // meanwhile the officer hands every door not yet knocked at to 二组
+  const r = await officer('POST', `/sweeps/${sweepId}/split`, { teams: [{ name: '二组', leader: 'zhangmingqiang' }] });
+  assert.equal(r.status, 200, JSON.stringify(r.data));
+  await ctx.setOffline(false);
+  await page.evaluate(() => window.dispatchEvent(new Event('online')));
+  await page.locator('#server-note [role=alert]').waitFor({ timeout: 20000 });
+  assert.match(await page.locator('#server-note').textContent(), /有 1 条登记被系统退回.*这户不在该小组的名单上/s);
+  assert.equal(await page.locator('#unsynced').textContent(), '0');
+  assert.equal(await page.locator('#doors li').count(), 2, 'the list, downloaded again, has the two doors knocked at');
+  await shot(page, 'sweep-phone-refused');
+  page.problems = page.problems.filter((p) => !/Failed to load resource: net::ERR_(INTERNET_DISCONNECTED|FAILED)/.test(p));
+  noProblems(page);
+  await ctx.close();
+
+  const office = await newPage(browser, { width: 360, height: 740 });
+  await login(office, srv, 'cuizhengbo');
+  await open(office, srv, `/sweeps/${sweepId}`);
+  await office.locator('#sweep-teams tbody tr').nth(1).waitFor();
+  await noHorizontalScroll(office);
+  assert.equal(await office.locator('#sweep-tiles [data-count="households"] .n').textContent(), '6');
+  await shot(office, 'sweep-campaign-phone');
+  noProblems(office);
+  await office.context().close();
+});
