@@ -440,21 +440,35 @@ static int team_households(http_req *r)
                           r->param[0]);
     sweep_household *rows = calloc((size_t)limit + 1, sizeof *rows);
     sweep_qset *q = malloc(sizeof *q);
-    int res_max = limit * 8;
-    sweep_resident *res = malloc(sizeof *res * (size_t)res_max);
-    int n = rows && q && res ? sweep_team_households(c, id, (int)cursor, rows, limit + 1) : -1;
-    int shown = n > limit ? limit : n;
-    int nres = n > 0 ? sweep_team_residents(c, id, (int)cursor, rows[shown - 1].seq, res, res_max) : 0;
-    if (n < 0 || nres < 0 || sweep_qset_get(c, k.question_set_id, q) != DB_ROW) {
-        free(rows), free(q), free(res);
+    sweep_resident *res = NULL;
+    int n = rows && q ? sweep_team_households(c, id, (int)cursor, rows, limit + 1) : -1;
+    int shown = n > limit ? limit : n, nres = 0;
+    /* every resident of the page's doors: a dormitory room holds many, so the room grows until they fit */
+    for (int cap = limit * 4; n > 0 && cap <= 1 << 22; cap *= 2) {
+        sweep_resident *grown = realloc(res, sizeof *res * (size_t)cap);
+        if (!grown) {
+            nres = -1;
+            break;
+        }
+        res = grown;
+        nres = sweep_team_residents(c, id, (int)cursor, rows[shown - 1].seq, res, cap);
+        if (nres < cap)
+            break;
+    }
+    char *hj = NULL;
+    if (n >= 0 && nres >= 0 && sweep_qset_get(c, k.question_set_id, q) == DB_ROW) {
+        json_t *head = json_pack("{s:o, s:o, s:o}", "team", team_json(&t), "campaign", campaign_json(&k),
+                                 "questions", qset_json(q, true));
+        hj = json_dumps(head, JSON_COMPACT);
+        json_decref(head);
+    }
+    free(q);
+    if (!hj) {
+        free(rows), free(res);
         return http_error(r, 500, "internal", "could not read the team's list");
     }
     fx_str s;
     fx_str_init(&s, (size_t)64 << 20);
-    json_t *head = json_pack("{s:o, s:o, s:o}", "team", team_json(&t), "campaign", campaign_json(&k), "questions",
-                             qset_json(q, true));
-    char *hj = json_dumps(head, JSON_COMPACT);
-    json_decref(head);
     fx_str_add(&s, hj, strlen(hj) - 1); /* the object, open for the items */
     free(hj);
     fx_str_adds(&s, ",\"items\":[");
@@ -468,7 +482,7 @@ static int team_households(http_req *r)
         fx_str_addf(&s, "],\"next_cursor\":\"%d\"}", rows[limit - 1].seq);
     else
         fx_str_adds(&s, "],\"next_cursor\":null}");
-    free(rows), free(q), free(res);
+    free(rows), free(res);
     return http_json_text(r, 200, &s);
 }
 

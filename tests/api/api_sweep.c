@@ -260,6 +260,19 @@ static void member_beyond_own_area(void)
            r.status == 200 ? "" : r.body);
     CHECK(json_is_string(json_object_get(r.json, "next_cursor")));
     long long door = ifield(json_array_get(json_object_get(r.json, "items"), 0), "id");
+    /* every resident of each door on the page (a dormitory room holds many) */
+    size_t i;
+    json_t *d;
+    json_array_foreach(json_object_get(r.json, "items"), i, d)
+    {
+        char hp[64];
+        snprintf(hp, sizeof hp, "/api/v1/households/%lld", ifield(d, "id"));
+        fxt_resp h = fxt_req(&srv, "GET", hp, officer, NULL);
+        CHECKF(json_array_size(json_object_get(d, "residents")) == (size_t)ifield(h.json, "members"),
+               "door %zu: %zu residents listed, %lld live there", i, json_array_size(json_object_get(d, "residents")),
+               ifield(h.json, "members"));
+        fxt_free(&h);
+    }
     fxt_free(&r);
     CHECK_STR(visit(volunteer, "v-beyond-1", team, door, "\"outcome\":\"nobody_home\"", NULL), "ok");
     CHECK_STR(visit(volunteer_b, "v-beyond-2", team, door, "\"outcome\":\"nobody_home\"", NULL), "rejected");
