@@ -19,16 +19,18 @@ static const struct command {
      "      [--threads N] [--conn-limit N] [--per-ip-limit N] [--conn-timeout S] [--request-timeout S]\n"
      "      [--max-body-kib N] [--max-upload-mb N] [--max-inflight N] [--session-ttl S] [--login-max-user N] [--login-max-ip N]\n"
      "      [--write-batch N] [--write-queue N] [--tz ZONE] [--port-file FILE] [--no-request-log]\n"
-     "      [--mqtt-host HOST [--mqtt-port N] [--mqtt-user NAME] [--mqtt-password-file FILE]]\n"
+     "      [--mqtt-host HOST [--mqtt-port N] [--mqtt-user NAME] [--mqtt-password-file FILE] [--mqtt-client-id ID]]\n"
      "      [--tick S] [--silent-minutes N]\n"
      "      [--notify-interval-ms N] [--notify-retry-s S] [--notify-attempts N]\n"
      "      [--public-rate N] [--public-burst N] [--public-inflight N] [--public-cache-s S] [--map-tiles URL]\n"
-     "      [--osrm-url URL]\n"
+     "      [--osrm-url URL] [--shift-limit-h N]\n"
      "      [--public-listen HOST:PORT [--public-threads N] [--public-nice N]]",
      "Run the server (default 127.0.0.1:8080). SIGTERM or Ctrl-C finishes the requests in flight, then exits.\n"
      "--mqtt-host: also take door-sensor events from that MQTT broker (off by default; port 1883, user fangxian,\n"
-     "password from the file `devices mosquitto-config` writes). Every --tick seconds (30) the clock raises\n"
-     "alarms for sensors silent over --silent-minutes (30) and alerts for overdue service requests.\n"
+     "password from the file `devices mosquitto-config` writes; a persistent session named --mqtt-client-id,\n"
+     "default fangxian-server, so the broker keeps QoS 1 events for it while it is down). Every --tick seconds\n"
+     "(30) the clock raises alarms for sensors silent over --silent-minutes (30) and alerts for overdue service\n"
+     "requests.\n"
      "--write-batch 1 makes every write its own fsync (for comparison only).\n"
      "Reminders and alarms: the outbox is looked at every --notify-interval-ms (5000); a failed send is retried\n"
      "after --notify-retry-s (30), doubling each time up to an hour, --notify-attempts times (12).\n"
@@ -39,7 +41,8 @@ static const struct command {
      "alone on a second address, on --public-threads threads (2) at nice --public-nice (10), so that a flood\n"
      "of lookups cannot take the CPU from staff traffic. Service workers (/collect offline) need HTTPS on a\n"
      "LAN: use --tls-cert/--tls-key. --osrm-url http://host:port: travel times of transport problems with\n"
-     "coordinates (and rounds' setups without a matrix) from that OSRM-compatible /table service.\n"},
+     "coordinates (and rounds' setups without a matrix) from that OSRM-compatible /table service.\n"
+     "--shift-limit-h: the longest shift the roster check allows where no area sets its own (12).\n"},
 
     {"demo", cmd_demo, "demo [--db PATH] [--people N] [--seed N]",
      "Fill the database with the demo sub-districts of the Zhengzhou Airport Economy Zone, a synthetic population\n"
@@ -91,6 +94,20 @@ static const struct command {
      "fangxian/devices/{id}/events. The server's own account (default fangxian) reads them all; its password is\n"
      "kept in DIR/server.password (made on first run). Run it after registering or disabling devices, then\n"
      "reload mosquitto (kill -HUP its pid, or systemctl reload mosquitto)."},
+    {"workorders", cmd_workorders,
+     "workorders import FILE.csv [--area CODE] [--tz ZONE] [--db PATH]\n"
+     "      workorders list [--status STATUS] [--overdue] [--area CODE] [--tz ZONE] [--db PATH]",
+     "import: push the city platform's work orders from a CSV file, as POST /api/v1/work-orders does with text/csv:\n"
+     "columns external_id,title,deadline (epoch seconds or ISO 8601 with an offset) and optionally kind,id_number,\n"
+     "name,address,body. The same external_id again changes nothing; each order is routed to the workstation of\n"
+     "the person or address, else to the triage queue of --area (without it, the system's). Each rejected row is\n"
+     "printed with its row number and field; exit 0 when the file was read.\n"
+     "list: the orders (of --area's subtree), with status, overdue, deadline, area and assignee.\n"
+     "Times are local to --tz (else $FANGXIAN_TZ, else Asia/Shanghai), as the server's."},
+    {"risk-areas", cmd_risk_areas, "risk-areas import FILE.csv [--tz ZONE] [--db PATH]",
+     "Load a risk-area list: columns name,level (high, medium or low),valid_from,valid_to (YYYY-MM-DD, valid_to\n"
+     "the last valid day, or epoch seconds). A row with the same name and valid_from replaces the old one. Each\n"
+     "rejected row is printed with its row number and field; exit 0 when the file was read. Dates are local to --tz."},
 };
 #define NCOMMANDS (sizeof commands / sizeof *commands)
 

@@ -51,6 +51,17 @@ json_t *dsp_current(db_conn *c, int64_t round_id);
 /* Runs of the vehicles driven by username in open rounds, with their stops in epoch seconds. */
 json_t *dsp_driver_runs(db_conn *c, const char *username);
 
+/* ---- boxes at risk (risk.c) ---- */
+/* {"round","version","deadline_min","now","items"}: the boxes of a round that will or may
+ * miss their deadline at now, sites within scope (NULL: all), by deadline: the current
+ * plan's late boxes (status late) and sealed boxes neither at the hub nor at the lab in the
+ * turnaround's lab warning window (at_risk) or past the limit (overdue). NULL on error. */
+json_t *dsp_at_risk(db_conn *c, int64_t round_id, const char *scope, int64_t now);
+/* [{"round","name","version","planned_late","at_risk","overdue"}] for the open rounds
+ * overlapping area_path that scope (NULL: all) may see: the plan's stored late count and
+ * the custody counts for area_path on an index range of seal times. NULL on error. */
+json_t *dsp_at_risk_counts(db_conn *c, const char *area_path, const char *scope, int64_t now);
+
 /* Has a box sealed since the last look differed from the plan by more than the
  * round's replan_min (or is not in it)? Marks the boxes seen (writer job inside). */
 bool dsp_deviates(db *d, db_conn *c, int64_t round_id);
@@ -68,6 +79,17 @@ json_t *dsp_outbox_list(db_conn *c, int64_t round_id, int limit);
  * driver's next run lead_min before it leaves, officers' at-risk boxes. Each message
  * once per channel (its idempotency key). Reads on c, writes through d. Count or < 0. */
 int dsp_queue_due(db *d, db_conn *c, int64_t now);
+
+/* Queues a reminder for each shift starting within its area's lead_min, to every team channel
+ * of the person's team, once per shift and channel (shift_remind.c). Count or < 0. */
+int dsp_queue_shifts(db *d, db_conn *c, int64_t now);
+/* Queues work orders' messages (workorder_out.c): feedback not yet handed over, to the
+ * platform channels covering the order (the contract's body); an alarm for each open
+ * order past its deadline, to its area's officer channels, once per deadline. Reads on
+ * c, writes through d. Count queued or < 0. */
+int dsp_queue_orders(db *d, db_conn *c, int64_t now);
+/* What the outbox holds for an order (feedback and alarms), oldest first. */
+json_t *dsp_order_outbox(db_conn *c, int64_t order_id);
 
 /* ---- the sender thread (notify.c) ---- */
 typedef struct dsp_notify_opt {

@@ -1,12 +1,12 @@
 // /collect — the sampling-table screen (contract: Pages). Scan a tube, then
 // people; every scan is queued in IndexedDB (queue.js) and confirmed at once,
 // whatever the network does; the queue goes to the server when it can.
-import { t, tAny, applyI18n, fmtTime, onLangChange } from '../js/i18n.js';
+import { setLang, preferredLang, t, tAny, applyI18n, fmtTime } from '../js/i18n.js';
 import { get, post, ApiError } from '../js/api.js';
 import { h, replace } from '../js/dom.js';
 import { halfWidth, looksLikeId, checkIdNumber, checkPhone, checkRequired } from '../js/validate.js';
 import * as queue from './queue.js';
-import { showSync, wireLogin, alertOf, bootPhone, keepSending } from '../js/lib/phone.js';
+import { renderStatus, showSyncProblem, wireLogin, wireLang, wireSync, startWorker, wireCamera } from '../js/offline/page.js';
 
 // The service worker's scope is /collect/: the page lives there.
 if (location.pathname === '/collect') location.replace(`/collect/${location.search}${location.hash}`);
@@ -102,9 +102,7 @@ async function render() {
 }
 
 let online = navigator.onLine;
-async function renderCount() {
-  showSync(await queue.pendingCount(), online);
-}
+async function renderCount() { renderStatus('collect', online, await queue.pendingCount()); }
 
 function maskKey(p) {
   const s = p.id_number || p.code || '';
@@ -155,13 +153,7 @@ async function trySync() {
   } catch (err) {
     if (!(err instanceof ApiError)) throw err;
     if (err.status === 0) online = false;
-    if (err.status === 401) {
-      replace($('sync-error'), h('div', { class: 'alert alert-warn', role: 'alert' },
-        h('p', { i18n: 'collect.login_to_send' }),
-        h('button', { type: 'button', class: 'btn', i18n: 'collect.login_again', onclick: () => show('login-view') })));
-    } else if (err.status !== 0) {
-      replace($('sync-error'), alertOf(err, 'warn'));
-    }
+    showSyncProblem('collect', err, () => show('login-view'));
     const wait = err.retryAfter ? err.retryAfter * 1000 : backoff;
     backoff = Math.min(backoff * 2, 30000);
     retryTimer = setTimeout(trySync, wait);
@@ -318,28 +310,6 @@ function setupBox() {
 }
 
 /* ---- a phone's camera, where the browser reads barcodes itself ---- */
-function setupCamera() {
-  if (!('BarcodeDetector' in window)) return;
-  const btn = $('camera-btn'); const dlg = $('camera-dialog'); const video = $('camera-video');
-  btn.hidden = false;
-  let stream = null; let timer = 0;
-  const stop = () => { clearInterval(timer); if (stream) stream.getTracks().forEach((tr) => tr.stop()); stream = null; if (dlg.open) dlg.close(); };
-  $('camera-close').addEventListener('click', stop);
-  btn.addEventListener('click', async () => {
-    try {
-      stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' } });
-    } catch { feedback('error', 'collect.camera_denied'); return; }
-    const detector = new BarcodeDetector({ formats: ['code_128', 'qr_code'] });
-    video.srcObject = stream;
-    dlg.showModal();
-    await video.play();
-    timer = setInterval(async () => {
-      const found = await detector.detect(video).catch(() => []);
-      if (found.length) { const v = found[0].rawValue; stop(); scanStart = performance.now(); await onScan(v); }
-    }, 250);
-  });
-}
-
 /* ---- choosing the table ---- */
 function fillSetup(ctx) {
   const st = loadState();
@@ -389,7 +359,7 @@ async function start() {
 }
 
 function wire() {
-  onLangChange(() => render());
+  wireLang(render);
   wireLogin(async () => { await start(); trySync(); });
   $('setup-form').addEventListener('submit', async (e) => {
     e.preventDefault();
@@ -435,11 +405,20 @@ function wire() {
   $('change-btn').addEventListener('click', () => { fillSetup(loadCtx()); show('setup-view'); });
   setupWalkin();
   setupBox();
-  setupCamera();
+  wireCamera(async (v) => { scanStart = performance.now(); await onScan(v); }, () => feedback('error', 'collect.camera_denied'));
   queue.onChange(() => render()); // a refusal from the server changes the tube's count too
   window.addEventListener('storage', (e) => { if (e.key === STATE_KEY) render(); });
-  keepSending(trySync, (on) => { online = on; if (!on) renderCount(); });
-  queue.prune(3 * 86400 * 1000); // a round's events, never more
+  wireSync(trySync, (on) => { online = on; renderCount(); });
 }
 
-if (location.pathname !== '/collect') bootPhone('collect', { wire, start, send: trySync });
+async function boot() {
+  await setLang(preferredLang(), { remember: false });
+  wire();
+  queue.prune(3 * 86400 * 1000); // a round's events, never more
+  startWorker('/collect/');
+  await start();
+  document.body.classList.remove('booting');
+  trySync();
+}
+
+if (location.pathname !== '/collect') boot();

@@ -22,6 +22,14 @@ export const NAV = [
   { href: '#/alarms', key: 'nav.alarms', roles: STAFF },
   { href: '#/zones', key: 'nav.zones', roles: STAFF },
   { href: '#/requests', key: 'nav.requests', roles: STAFF },
+  { href: '#/garbage', key: 'nav.garbage', roles: STAFF },
+  { href: '#/devices', key: 'nav.devices', roles: STAFF },
+  { href: '#/transport', key: 'nav.transport', roles: STAFF },
+  { href: '#/teams', key: 'nav.teams', roles: STAFF },
+  { href: '#/roster', key: 'nav.roster', roles: STAFF },
+  { href: '#/my-shifts', key: 'nav.my_shifts', roles: ['volunteer'] },
+  { href: '#/workorders', key: 'nav.workorders', roles: STAFF },
+  { href: '#/checkpoints', key: 'nav.checkpoints', roles: STAFF },
   { href: '#/sweeps', key: 'nav.sweeps', roles: STAFF },
 ];
 

@@ -1,17 +1,21 @@
 // /sweep — a door-to-door team member's phone page. The team's list is
-// downloaded and kept on the phone; each visit is queued in IndexedDB (js/lib/outbox.js)
+// downloaded and kept on the phone; each visit is queued in IndexedDB (js/offline/queue.js)
 // and shown at once as awaiting sync, whatever the network does; the queue goes to
-// POST /api/v1/sweep-visits when it can, where the rules judge the answers.
-import { t, tAny, fmtTime, currentLang, onLangChange } from '../js/i18n.js';
-import { get, ApiError } from '../js/api.js';
+// POST /api/v1/sweep-visits when it can, where the rules judge the answers. The queue,
+// the header, login and service worker are the offline pages' (js/offline/).
+import { setLang, preferredLang, t, tAny, fmtTime, currentLang } from '../js/i18n.js';
+import { get, post, ApiError } from '../js/api.js';
 import { h, replace } from '../js/dom.js';
-import { createOutbox } from '../js/lib/outbox.js';
-import { showSync, wireLogin, alertOf, bootPhone, keepSending } from '../js/lib/phone.js';
+import { createQueue } from '../js/offline/queue.js';
+import { renderStatus, showSyncProblem, wireLogin, wireLang, wireSync, startWorker, alertBox } from '../js/offline/page.js';
 
 // The service worker's scope is /sweep/: the page lives there.
 if (location.pathname === '/sweep') location.replace(`/sweep/${location.search}${location.hash}`);
 
-const box = createOutbox({ name: 'fx-sweep', store: 'visits', endpoint: '/sweep-visits', key: 'visits', indexes: ['team'] });
+const box = createQueue({ name: 'fx-sweep', indexes: ['team'] });
+/** Sends queued visits as a batch; the server's word on each (decision, case, request) is kept as its answer. */
+const sendVisits = async (recs) => (await post('/sweep-visits', { visits: recs.map((r) => r.ev) }, { quiet401: true })).results
+  .map(({ id, status, error, ...answer }) => ({ id, status, error, answer }));
 const TEAM_KEY = 'fx.sweep.team';
 const listKey = (team) => `fx.sweep.list.${team}`;
 const $ = (id) => document.getElementById(id);
@@ -31,7 +35,6 @@ function show(view) {
   if (first && view !== 'list-view') first.focus();
 }
 
-const alertBox = (err) => alertOf(err, 'warn');
 
 /* ---- the team and its list ---- */
 
@@ -68,7 +71,7 @@ async function download() {
   } catch (err) {
     if (!(err instanceof ApiError)) throw err;
     if (err.status === 0) online = false;
-    else if (err.status === 401) { show('login-view'); return; } else replace($('sync-error'), alertBox(err));
+    else if (err.status === 401) { show('login-view'); return; } else replace($('sync-error'), alertBox(err, 'warn'));
   }
   await render();
 }
@@ -112,9 +115,7 @@ async function render() {
     d.pending ? h('span', { class: 'badge badge-pending', i18n: 'sweep.awaiting_sync' }) : null))));
 }
 
-async function renderCount() {
-  showSync(await box.pendingCount(), online);
-}
+async function renderCount() { renderStatus('collect', online, await box.pendingCount()); }
 
 /* ---- recording a visit ---- */
 
@@ -207,26 +208,25 @@ async function trySync() {
   clearTimeout(retryTimer);
   if (!(await box.pendingCount())) { await renderCount(); return; }
   try {
-    const answered = await box.sync();
+    const answered = await box.sync(sendVisits);
     online = true;
     backoff = 2000;
     replace($('sync-error'));
     const refused = answered.filter((r) => r.state === 'rejected');
-    const acted = answered.filter((r) => r.result && (r.result.isolation || r.result.request || (r.result.decision && r.result.decision !== 'pass')));
+    const acted = answered.filter((r) => r.answer && (r.answer.isolation || r.answer.request || (r.answer.decision && r.answer.decision !== 'pass')));
     if (refused.length) {
       replace($('server-note'), h('div', { class: 'alert alert-error', role: 'alert' }, h('p', { i18n: 'sweep.server_refused', vars: { n: refused.length } }),
         refused.map((r) => h('p', { text: r.error ? tAny([`error.${r.error.code}`], null, '') : '' },
           h('span', { class: 'hint', text: r.error ? ` ${r.error.message}` : '' })))));
     } else if (acted.length) {
       replace($('server-note'), h('div', { class: 'alert alert-warn', role: 'status' }, acted.map((r) => h('p', {
-        i18n: 'sweep.server_acted', vars: { decision: t(`sweep.decision.${r.result.decision || 'pass'}`), request: r.result.request ? t('sweep.request_made') : '' } }))));
+        i18n: 'sweep.server_acted', vars: { decision: t(`sweep.decision.${r.answer.decision || 'pass'}`), request: r.answer.request ? t('sweep.request_made') : '' } }))));
     } else if (answered.length) replace($('server-note'));
     if (answered.length) await download();
   } catch (err) {
     if (!(err instanceof ApiError)) throw err;
     if (err.status === 0) online = false;
-    else if (err.status === 401) replace($('sync-error'), h('div', { class: 'alert alert-warn', role: 'alert' }, h('p', { i18n: 'collect.login_to_send' })));
-    else replace($('sync-error'), alertBox(err));
+    showSyncProblem('collect', err, () => show('login-view'));
     const wait = err.retryAfter ? err.retryAfter * 1000 : backoff;
     backoff = Math.min(backoff * 2, 30000);
     retryTimer = setTimeout(trySync, wait);
@@ -253,18 +253,27 @@ async function start() {
 }
 
 function wire() {
-  onLangChange(() => render());
   wireLogin(async () => { await start(); trySync(); });
   $('refresh-btn').addEventListener('click', () => download());
   $('change-btn').addEventListener('click', async () => {
     show('teams-view');
-    try { await loadTeams(); } catch (err) { if (err instanceof ApiError) replace($('teams'), h('li', null, alertBox(err))); }
+    try { await loadTeams(); } catch (err) { if (err instanceof ApiError) replace($('teams'), h('li', null, alertBox(err, 'warn'))); }
   });
   $('visit-form').addEventListener('submit', saveVisit);
   $('visit-cancel').addEventListener('click', () => { show('list-view'); });
   box.onChange(() => render());
-  keepSending(trySync, (on) => { online = on; if (!on) renderCount(); });
-  box.prune(14 * 86400 * 1000); // a campaign's visits, never more
+  wireSync(trySync, (on) => { online = on; renderCount(); });
 }
 
-if (location.pathname !== '/sweep') bootPhone('sweep', { wire, start, send: trySync });
+async function boot() {
+  await setLang(preferredLang(), { remember: false });
+  wireLang(() => render());
+  wire();
+  box.prune(14 * 86400 * 1000); // a campaign's visits, never more
+  startWorker('/sweep/');
+  await start();
+  document.body.classList.remove('booting');
+  trySync();
+}
+
+if (location.pathname !== '/sweep') boot();

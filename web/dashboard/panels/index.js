@@ -3,4 +3,7 @@ import './population.js';
 import './imports.js';
 import './rounds.js';
 import './isolation.js';
+import './transport.js';
+import './roster.js';
+import './workorders.js';
 import './sweeps.js';
