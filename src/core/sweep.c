@@ -579,20 +579,34 @@ static int team_upsert(db_conn *c, int64_t campaign_id, const sweep_team_input *
     fx_text_normalize(t->name ? t->name : "", nm, sizeof nm);
     if (!nm[0] || fx_utf8_len(nm) > 100)
         return fx_fail(err, FX_EINVAL, "invalid_field", "teams[%d].name: expected 1 to 100 characters", i);
-    int64_t leader = 0, member;
+    int64_t leader = 0, member, standing = 0;
     int rc = team_user(c, t->leader, i, "leader", &leader, err);
     if (rc)
         return rc;
-    db_stmt *s = db_prepare(c, "INSERT INTO sweep_teams (id, campaign_id, name, leader_id, created_at)"
-                               " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (campaign_id, name)"
-                               " DO UPDATE SET leader_id = excluded.leader_id");
+    db_stmt *s = t->team_id ? db_prepare(c, "SELECT id FROM teams WHERE id = $1") : NULL;
+    if (s) {
+        db_bind_i64(s, 1, t->team_id);
+        if (db_step(s) == DB_ROW)
+            standing = db_col_i64(s, 0);
+        db_done(s);
+    }
+    if (t->team_id && !standing)
+        return fx_fail(err, FX_EINVAL, "unknown_team", "teams[%d].team: there is no team %lld", i,
+                       (long long)t->team_id);
+    s = db_prepare(c, "INSERT INTO sweep_teams (id, campaign_id, name, leader_id, team_id, created_at)"
+                      " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (campaign_id, name)"
+                      " DO UPDATE SET leader_id = excluded.leader_id, team_id = excluded.team_id");
     if (!s)
         return db_fail(err, "save the team");
     db_bind_i64(s, 1, fx_id_next());
     db_bind_i64(s, 2, campaign_id);
     db_bind_text(s, 3, nm);
     db_bind_i64(s, 4, leader);
-    db_bind_i64(s, 5, fx_now());
+    if (standing)
+        db_bind_i64(s, 5, standing);
+    else
+        db_bind_null(s, 5);
+    db_bind_i64(s, 6, fx_now());
     rc = db_step(s);
     db_done(s);
     s = rc == DB_DONE ? db_prepare(c, "SELECT id FROM sweep_teams WHERE campaign_id = $1 AND name = $2") : NULL;
@@ -627,6 +641,17 @@ static int team_upsert(db_conn *c, int64_t campaign_id, const sweep_team_input *
         rc = db_step(s);
     }
     db_done(s);
+    if (rc == DB_DONE && standing && t->nmembers == 0) { /* the standing team's users walk with it */
+        s = db_prepare(c, "INSERT INTO sweep_team_members (sweep_team_id, user_id) SELECT $1, m.user_id"
+                          " FROM team_members m JOIN users u ON u.id = m.user_id WHERE m.team_id = $2"
+                          " AND u.disabled = 0 ON CONFLICT DO NOTHING");
+        if (!s)
+            return db_fail(err, "save the team's members");
+        db_bind_i64(s, 1, *id);
+        db_bind_i64(s, 2, standing);
+        rc = db_step(s);
+        db_done(s);
+    }
     return rc == DB_DONE ? 0 : db_fail(err, "save the team's members");
 }
 

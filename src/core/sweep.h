@@ -112,6 +112,7 @@ typedef struct sweep_team_input {
     const char *name, *leader;    /* usernames */
     const char *members[50];
     int nmembers;
+    int64_t team_id;              /* a standing team (teams, migration 0011) it is; 0: none */
 } sweep_team_input;
 
 /* The even split: n households in walking order over k teams, contiguous runs whose sizes
@@ -119,7 +120,8 @@ typedef struct sweep_team_input {
 void sweep_split_sizes(int n, int k, int *sizes);
 
 /* Splits the campaign's households not yet visited among teams (made, or updated by
- * name: leader and members replaced) in their order; teams not named keep the
+ * name: leader and members replaced; linked to a standing team when team_id is given,
+ * whose user members are the team's when members are not) in their order; teams not named keep the
  * households they have visited. Households walk in building/unit then room order.
  * Audited. */
 int sweep_split(db_conn *c, const actor *who, int64_t campaign_id, const sweep_team_input *teams, int nteams,

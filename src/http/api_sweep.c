@@ -341,7 +341,7 @@ static int post_split(http_req *r)
     json_t *teams = json_object_get(r->json, "teams");
     if (!json_is_array(teams) || json_array_size(teams) == 0 || json_array_size(teams) > 50)
         return http_error(r, 400, "invalid_field",
-                          "teams: expected a list of 1 to 50 teams {\"name\", \"leader\", \"members\":[usernames]}");
+                          "teams: expected a list of 1 to 50 teams {\"name\", \"leader\", \"members\":[usernames], \"team\"?}");
     struct split_op *op = calloc(1, sizeof *op);
     if (!op)
         return http_error(r, 500, "internal", "out of memory");
@@ -358,6 +358,12 @@ static int post_split(http_req *r)
         json_t *members = json_object_get(t, "members");
         in->name = json_string_value(json_object_get(t, "name"));
         in->leader = json_string_value(json_object_get(t, "leader"));
+        json_t *standing = json_object_get(t, "team");
+        if (standing && (!json_is_integer(standing) || json_integer_value(standing) <= 0)) {
+            free(op);
+            return http_error(r, 400, "invalid_field", "teams[%zu].team: expected the id of a standing team", i);
+        }
+        in->team_id = standing ? json_integer_value(standing) : 0;
         if (!in->name || !in->leader) {
             free(op);
             return http_error(r, 400, "invalid_field", "teams[%zu]: expected \"name\" and \"leader\" (a username)", i);

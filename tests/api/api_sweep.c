@@ -283,6 +283,41 @@ static void member_beyond_own_area(void)
     fxt_free(&r);
 }
 
+/* A campaign's team linked to a standing screening team (teams): its users walk with it. */
+static void linked_to_a_standing_team(void)
+{
+    fxt_resp r = fxt_req(&srv, "POST", "/api/v1/teams", officer,
+                         "{\"area\":\"HKG-YH-IT-W12\",\"name\":\"第十二工作站排查队\",\"kind\":\"screening\"}");
+    CHECKF(r.status == 201, "%s", r.body);
+    long long standing = ifield(r.json, "id");
+    fxt_free(&r);
+    char path[80], body[300];
+    snprintf(path, sizeof path, "/api/v1/teams/%lld/members", standing);
+    r = fxt_req(&srv, "POST", path, officer, "{\"username\":\"wangwei\",\"role\":\"volunteer\"}");
+    CHECKF(r.status == 201 || r.status == 200, "%s", r.body);
+    fxt_free(&r);
+    snprintf(body, sizeof body, "{\"name\":\"港城逐户排查\",\"area\":\"HKG-YH-IT-W12-GC\",\"questions\":%lld}", qset);
+    r = fxt_req(&srv, "POST", "/api/v1/sweeps", officer, body);
+    long long k = ifield(r.json, "id");
+    fxt_free(&r);
+    snprintf(path, sizeof path, "/api/v1/sweeps/%lld/split", k);
+    r = fxt_req(&srv, "POST", path, officer, "{\"teams\":[{\"name\":\"一组\",\"leader\":\"panpeng\",\"team\":999}]}");
+    CHECKF(r.status == 400 && has(r.body, "teams[0].team"), "an unknown standing team is named: %s", r.body);
+    fxt_free(&r);
+    snprintf(body, sizeof body, "{\"teams\":[{\"name\":\"一组\",\"leader\":\"panpeng\",\"team\":%lld}]}", standing);
+    r = fxt_req(&srv, "POST", path, officer, body);
+    CHECKF(r.status == 200, "%s", r.body);
+    json_t *t = json_array_get(json_object_get(r.json, "teams"), 0);
+    CHECK_EQ_INT(ifield(t, "team_id"), standing);
+    CHECK_STR(json_string_value(json_array_get(json_object_get(t, "members"), 0)), "wangwei");
+    long long team = ifield(t, "id");
+    fxt_free(&r);
+    snprintf(path, sizeof path, "/api/v1/sweep-teams/%lld/households?limit=1", team);
+    r = fxt_req(&srv, "GET", path, volunteer_b, NULL);
+    CHECKF(r.status == 200, "the standing team's volunteer reads the list: %s", r.body);
+    fxt_free(&r);
+}
+
 static void finding_becomes_isolation_case(void)
 {
     fxt_resp v;
@@ -506,6 +541,7 @@ int main(void)
     RUN(question_sets_and_campaign);
     RUN(volunteer_scope);
     RUN(member_beyond_own_area);
+    RUN(linked_to_a_standing_team);
     RUN(finding_becomes_isolation_case);
     RUN(difficulty_becomes_request);
     RUN(same_visit_twice_counts_once);
