@@ -6,3 +6,4 @@ import './isolation.js';
 import './transport.js';
 import './roster.js';
 import './workorders.js';
+import './sweeps.js';
