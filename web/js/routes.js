@@ -50,6 +50,7 @@ export const ROUTES = [
   { path: '/workorders', load: S('workorders'), roles: STAFF },
   { path: '/workorders/:id', load: S('workorders'), roles: STAFF },
   { path: '/checkpoints', load: S('checkpoints'), roles: STAFF },
+  { path: '/channels', load: S('channels'), roles: ['admin', 'officer'] },
 ];
 
 const compiled = ROUTES.map((r) => {
