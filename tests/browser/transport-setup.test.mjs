@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { createHmac } from 'node:crypto';
-import { startServer, launchBrowser, newPage, login, noProblems, apiAs, open, noHorizontalScroll, unlabelledControls } from './lib/harness.mjs';
+import { startServer, launchBrowser, newPage, login, shot, noProblems, apiAs, open, noHorizontalScroll, unlabelledControls } from './lib/harness.mjs';
 import { hm, storedPlan } from './lib/transport.mjs';
 
 let srv; let browser; let hook; const received = [];
@@ -58,6 +58,7 @@ test('the setup form: defaults shown, checks in the page, the server refusal at 
   assert.equal(await page.locator('#ts-lead_min').inputValue(), '15');
   assert.match(await form.textContent(), /默认 90 分钟.*默认 3 分钟.*默认 15 分钟.*默认 10 分钟/);
   assert.equal(await page.locator('#ts-speed').inputValue(), '30');
+  assert.doesNotMatch(await form.textContent(), /null|undefined/);
 
   // the hub by coordinates; two vehicles (a third added and removed again)
   await form.getByLabel('输入经纬度').check();
@@ -105,6 +106,7 @@ test('the setup form: defaults shown, checks in the page, the server refusal at 
   await page.locator('#ts-save').click();
   await page.locator('[aria-invalid="true"]').first().waitFor();
   assert.equal(puts, 1);
+  await shot(page, 'round-transport-setup', { fullPage: true });
   assert.equal(await veh(0, '司机用户名（可不填）').getAttribute('aria-invalid'), 'true');
   assert.match(await msgOf(veh(0, '司机用户名（可不填）')), /“nobody”不是司机的用户名/);
   assert.equal(await page.evaluate(() => document.activeElement.value), 'nobody');
@@ -166,11 +168,13 @@ test('the setup form at 360 px: every control labelled, nothing scrolls sideways
   await open(page, srv, `/rounds/${round.id}/transport`);
   await page.locator('#ts-form').waitFor();
   await page.locator('#ts-add-vehicle').click();
+  await shot(page, 'round-transport-setup-360', { fullPage: true });
   await noHorizontalScroll(page);
   assert.deepEqual(await unlabelledControls(page), []);
   const save = await page.locator('#ts-save').boundingBox();
   assert.ok(save.width >= 44 && save.height >= 40, JSON.stringify(save));
   await open(page, srv, `/channels?round=${round.id}`);
+  await shot(page, 'channels-360', { fullPage: true });
   await noHorizontalScroll(page);
   assert.deepEqual(await unlabelledControls(page), []);
   noProblems(page);
@@ -242,9 +246,11 @@ test('a webhook channel added on the channels screen receives the round\'s seali
   await sent.waitFor();
   await page.locator('#tp-outbox tbody tr [data-state=sent]').first().waitFor();
   assert.match(await sent.textContent(), /封箱提醒.*提醒测试回调/);
+  await shot(page, 'round-transport-outbox', { fullPage: true });
 
   // switched off, then renamed: the list says so; the secret still only "set"
   await open(page, srv, '/channels');
+  await shot(page, 'channels', { fullPage: true });
   await page.locator('tbody tr', { hasText: '提醒测试回调' }).locator('.ch-flip').click();
   await page.locator('tbody tr', { hasText: '提醒测试回调' }).locator('[data-state=off]').waitFor();
   assert.equal((await officer('GET', `/channels/${ch.id}`)).data.disabled, true);

@@ -4,7 +4,7 @@
 // sealing schedule. The page checks what the server checks, with the same
 // words; whatever the server still refuses is shown at the field its message
 // names ("vehicles[0].driver: …"). Saving replaces the setup as a whole (PUT).
-import { h } from '../dom.js';
+import { h, append } from '../dom.js';
 import { t, TIME_ZONE } from '../i18n.js';
 import { api, get, enc } from '../api.js';
 import { errorBox } from '../errors.js';
@@ -209,7 +209,7 @@ export async function setupEditor({ round, setup, sites, signal, onSaved }) {
   const pickMsg = h('p', { class: 'field-msg', id: 'ts-pickups-msg', 'aria-live': 'polite' });
   const save = h('button', { type: 'submit', class: 'btn', id: 'ts-save', i18n: 'ts.save' });
 
-  form.append(
+  append(form, [
     h('h2', { id: 'ts-h', i18n: setup ? 'ts.edit' : 'ts.new' }),
     h('p', { class: 'muted', i18n: 'ts.intro' }),
     h('fieldset', null, h('legend', { i18n: 'ts.hub' }),
@@ -222,7 +222,7 @@ export async function setupEditor({ round, setup, sites, signal, onSaved }) {
     drivers.length ? h('datalist', { id: 'ts-drivers' }, drivers.map((d) => h('option', { value: d.name, text: d.label }))) : null,
     h('fieldset', null, h('legend', { i18n: 'tp.pickups' }), h('p', { class: 'hint', i18n: 'ts.pickups_hint' }), pickMsg,
       pickRows.length ? pickBody : h('p', { class: 'empty', i18n: 'ts.no_sites' })),
-    h('div', { class: 'form-actions' }, save), status, errors);
+    h('div', { class: 'form-actions' }, save), status, errors]);
 
   /** The body to PUT and the control each field path names; problems found on the way. */
   const collect = () => {

@@ -113,7 +113,8 @@ function createForm(lists, preset, onDone) {
     try {
       const c = await post('/channels', b);
       toast('ch.created', { name: c.name });
-      secret.value = '';
+      form.reset(); // the secret never stays on the page
+      sync();
       await onDone(c);
     } catch (e) { serverProblem(form, e, errBox); }
   });
