@@ -17,7 +17,11 @@ before(async () => {
   hook = createServer((req, res) => {
     let body = '';
     req.on('data', (c) => { body += c; });
-    req.on('end', () => { received.push({ url: req.url, headers: req.headers, body }); res.writeHead(200, { 'Content-Type': 'application/json' }); res.end('{}'); });
+    req.on('end', () => {
+      received.push({ url: req.url, headers: req.headers, body });
+      res.writeHead(req.url.startsWith('/broken') ? 500 : 200, { 'Content-Type': 'application/json' });
+      res.end('{}');
+    });
   });
   await new Promise((r) => hook.listen(0, '127.0.0.1', r));
   srv = await startServer({ args: ['--notify-interval-ms', '200'] });
@@ -216,6 +220,10 @@ test('a webhook channel added on the channels screen receives the round\'s seali
   assert.equal(ch.round, round.id);
   assert.equal(ch.secret, undefined);
 
+  // a second one whose receiver answers 500
+  const broken = await officer('POST', '/channels', { name: '坏掉的回调', kind: 'webhook', audience: 'site', round: round.id, url: `http://127.0.0.1:${hook.address().port}/broken`, secret: 'x' });
+  assert.equal(broken.status, 201, JSON.stringify(broken.data));
+
   // the setup (lead 240 minutes: the first pickups are within it) and the plan
   const setup = await officer('PUT', `/rounds/${round.id}/transport`, {
     hub: 'LAB', hub_lat: 34.505, hub_lng: 113.82, lead_min: 240,
@@ -229,7 +237,7 @@ test('a webhook channel added on the channels screen receives the round\'s seali
   await page.locator('.tl-bar').first().waitFor();
 
   // the receiver gets the reminder, signed with the secret
-  const deadline = Date.now() + 15000;
+  const deadline = Date.now() + 20000;
   while (!received.some((r) => r.url.startsWith('/hook')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   const got = received.find((r) => r.url.startsWith('/hook'));
   assert.ok(got, 'the webhook got nothing');
@@ -240,16 +248,30 @@ test('a webhook channel added on the channels screen receives the round\'s seali
   assert.equal(msg.round, round.id);
   assert.match(msg.text, /核酸点：请封箱，\d\d:\d\d 取箱（车辆 豫A33333）/);
 
-  // the outbox view: the same message, sent
+  // the outbox view, once both outcomes are recorded: the same message, sent, and the broken one's error
+  const recorded = (items) => items.some((m) => m.channel === ch.id && m.status === 'sent') && items.some((m) => m.channel === broken.data.id && m.attempts > 0);
+  while (!recorded((await officer('GET', `/rounds/${round.id}/outbox`)).data.items) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   await page.locator('#ob-refresh').click();
-  const sent = page.locator('#tp-outbox tbody tr', { hasText: msg.text.slice(0, 12) }).first();
+  const sent = page.locator('#tp-outbox tbody tr', { hasText: msg.text }).filter({ hasText: '提醒测试回调' });
   await sent.waitFor();
-  await page.locator('#tp-outbox tbody tr [data-state=sent]').first().waitFor();
+  assert.equal(await sent.locator('.badge').getAttribute('data-state'), 'sent');
   assert.match(await sent.textContent(), /封箱提醒.*提醒测试回调/);
+  // the one to the broken receiver waits for its next try, with the error
+  const retry = page.locator('#tp-outbox tbody tr', { hasText: msg.text }).filter({ hasText: '坏掉的回调' });
+  assert.equal(await retry.locator('.badge').getAttribute('data-state'), 'pending');
+  assert.match(await retry.textContent(), /待发送\s*[1-9].*500/);
   await shot(page, 'round-transport-outbox', { fullPage: true });
 
-  // switched off, then renamed: the list says so; the secret still only "set"
+  // the broken one: failing since its first try, with the receiver's answer
   await open(page, srv, '/channels');
+  const bad = (await officer('GET', `/channels/${broken.data.id}`)).data;
+  assert.ok(bad.failing_since, JSON.stringify(bad));
+  const badRow = page.locator('tbody tr', { hasText: '坏掉的回调' });
+  assert.match(await badRow.locator('.ch-failing').textContent(), new RegExp(`发送失败.*自 .*${hm(bad.failing_since)} 起`));
+  assert.equal(await badRow.locator('.ch-error').textContent(), bad.last_error);
+  assert.match(await page.locator('tbody tr', { hasText: '提醒测试回调' }).textContent(), /启用中/);
+
+  // switched off, then renamed: the list says so; the secret still only "set"
   await shot(page, 'channels', { fullPage: true });
   await page.locator('tbody tr', { hasText: '提醒测试回调' }).locator('.ch-flip').click();
   await page.locator('tbody tr', { hasText: '提醒测试回调' }).locator('[data-state=off]').waitFor();

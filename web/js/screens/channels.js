@@ -159,6 +159,14 @@ function target(c, lists) {
   return h('span', null, parts.flatMap((p, i) => (i ? [' · ', p] : [p])));
 }
 
+/** Switched off, failing (since when, and why), or working. */
+function health(c) {
+  if (c.disabled) return badge('ch.off', 'masked');
+  if (c.failing_since == null) return badge('ch.on', 'ok');
+  return h('span', { class: 'ch-failing' }, badge('ch.failing', 'fail'), ' ', h('span', { class: 'small', i18n: 'ch.failing_since', vars: { at: fmtTime(c.failing_since) } }),
+    c.last_error ? h('span', { class: 'small muted ch-error', lang: 'en', text: c.last_error }) : null);
+}
+
 export default {
   title: 'ch.title',
   async render(main, ctx) {
@@ -181,7 +189,7 @@ export default {
         { key: 'common.area', cell: (c) => c.area },
         { key: 'ch.url', cell: (c) => h('span', { class: 'mono small ch-url', text: c.url }) },
         { key: 'ch.secret', cell: (c) => h('span', { class: 'ch-secret', i18n: c.has_secret ? 'ch.secret_set' : 'ch.secret_unset' }) },
-        { key: 'common.status', cell: (c) => (c.disabled ? badge('ch.off', 'fail') : badge('ch.on', 'ok')) },
+        { key: 'common.status', cell: health },
         { key: 'ch.updated', cell: (c) => fmtTime(c.updated_at) },
         { key: 'ch.actions', cell: (c) => {
           const edit = h('details', { class: 'ch-edit-box' }, h('summary', { class: 'btn btn-secondary btn-small', i18n: 'action.edit' }), editForm(c, load));
