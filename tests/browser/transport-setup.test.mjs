@@ -160,6 +160,11 @@ test('the setup form: defaults shown, checks in the page, the server refusal at 
   await open(staff, srv, `/rounds/${round.id}/transport`);
   await staff.locator('.tl-bar').first().waitFor();
   assert.equal(await staff.locator('#ts-form, #ts-edit, #tp-channels-link').count(), 0);
+  await open(staff, srv, '/transport');
+  assert.equal(await staff.locator('a[href="#/channels"]').count(), 0);
+  await open(staff, srv, '/channels');
+  assert.equal(await staff.locator('#forbidden').count(), 1);
+  assert.equal(await staff.locator('#ch-new').count(), 0);
   noProblems(staff);
   await staff.context().close();
 });
@@ -177,6 +182,9 @@ test('the setup form at 360 px: every control labelled, nothing scrolls sideways
   assert.deepEqual(await unlabelledControls(page), []);
   const save = await page.locator('#ts-save').boundingBox();
   assert.ok(save.width >= 44 && save.height >= 40, JSON.stringify(save));
+  await open(page, srv, '/transport'); // the area's transport screen leads there too
+  await page.locator('.page-head a[href="#/channels"]').click();
+  await page.locator('#ch-new').waitFor();
   await open(page, srv, `/channels?round=${round.id}`);
   await shot(page, 'channels-360', { fullPage: true });
   await noHorizontalScroll(page);
