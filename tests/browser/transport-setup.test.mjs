@@ -171,7 +171,7 @@ test('the setup form: defaults shown, checks in the page, the server refusal at 
 
 test('the setup form at 360 px: every control labelled, nothing scrolls sideways', async () => {
   const officer = await apiAs(srv, 'cuizhengbo');
-  const { round } = await roundWithSites(officer, '手机', Math.floor(Date.now() / 1000));
+  const { round, sites } = await roundWithSites(officer, '手机', Math.floor(Date.now() / 1000));
   const page = await newPage(browser, { width: 360, height: 740 });
   await login(page, srv, 'cuizhengbo');
   await open(page, srv, `/rounds/${round.id}/transport`);
@@ -182,6 +182,18 @@ test('the setup form at 360 px: every control labelled, nothing scrolls sideways
   assert.deepEqual(await unlabelledControls(page), []);
   const save = await page.locator('#ts-save').boundingBox();
   assert.ok(save.width >= 44 && save.height >= 40, JSON.stringify(save));
+  // the hub at a site, everything else as the form proposes: saved as shown
+  await page.getByRole('button', { name: '删除第 2 辆车' }).click();
+  await page.locator('#ts-form').getByLabel('在某个采样点').check();
+  await page.locator('#ts-hub-site').selectOption({ label: sites[1].name });
+  await page.locator('.ts-vehicle').nth(0).getByLabel('车牌或编号').fill('V1');
+  await page.locator('#ts-save').click();
+  await page.locator('#tp-status', { hasText: '转运设置已保存' }).waitFor();
+  const saved = (await officer('GET', `/rounds/${round.id}/transport`)).data;
+  assert.deepEqual([saved.hub, saved.hub_lat, saved.hub_lng, saved.speed_kmh, saved.deadline_min, saved.service_min, saved.lead_min, saved.replan_min],
+    ['LAB', sites[1].lat, sites[1].lng, 30, 90, 3, 15, 10]);
+  assert.deepEqual(saved.vehicles.map((v) => [hm(v.shift_start), hm(v.shift_end), v.capacity]), [['07:00', '19:00', 10]]);
+  assert.ok(saved.pickups.some((p) => p.site === sites[0].id && p.every_min === 45 && p.boxes_per_seal === 1));
   await open(page, srv, '/transport'); // the area's transport screen leads there too
   await page.locator('.page-head a[href="#/channels"]').click();
   await page.locator('#ch-new').waitFor();
@@ -189,6 +201,19 @@ test('the setup form at 360 px: every control labelled, nothing scrolls sideways
   await shot(page, 'channels-360', { fullPage: true });
   await noHorizontalScroll(page);
   assert.deepEqual(await unlabelledControls(page), []);
+  noProblems(page);
+  await page.context().close();
+});
+
+test('an admin picks the driver from the area\'s drivers', async () => {
+  const officer = await apiAs(srv, 'cuizhengbo');
+  const { round } = await roundWithSites(officer, '管理员', Math.floor(Date.now() / 1000));
+  const page = await newPage(browser);
+  await login(page, srv, 'admin');
+  await open(page, srv, `/rounds/${round.id}/transport`);
+  const driver = page.locator('.ts-vehicle').nth(0).getByLabel('司机用户名（可不填）', { exact: true });
+  assert.equal(await driver.getAttribute('list'), 'ts-drivers');
+  assert.deepEqual(await page.locator('#ts-drivers option').evaluateAll((os) => os.map((o) => o.value)), ['lijianhua']);
   noProblems(page);
   await page.context().close();
 });
