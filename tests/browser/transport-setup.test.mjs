@@ -52,6 +52,8 @@ async function onlySites(page, ids) {
 test('the setup form: defaults shown, checks in the page, the server refusal at its field, then the plan and its timeline', async () => {
   const officer = await apiAs(srv, 'cuizhengbo');
   const { round, sites } = await roundWithSites(officer, '表单', Math.floor(Date.now() / 1000) - 3600);
+  const unplaced = await officer('POST', '/sites', { name: '表单无坐标核酸点', area: 'HKG-YH-IT-W12', tables: 1, opens: 0, closes: 1440 });
+  assert.equal(unplaced.status, 201, JSON.stringify(unplaced.data));
   const page = await newPage(browser);
   await login(page, srv, 'cuizhengbo');
   await open(page, srv, `/rounds/${round.id}/transport`);
@@ -84,7 +86,9 @@ test('the setup form: defaults shown, checks in the page, the server refusal at 
   await veh(1, '车牌或编号').fill('豫A22222');
   await veh(1, '上班时间').fill('12:00');
   await veh(1, '下班时间').fill('11:00'); // ends before it starts
-  await onlySites(page, sites.map((s) => s.id));
+  const noCoords = page.locator(`.ts-pickup[data-site="${unplaced.data.id}"] legend input`);
+  assert.equal(await noCoords.isChecked(), false, 'a site without coordinates is not proposed');
+  await onlySites(page, [...sites.map((s) => s.id), unplaced.data.id]);
   const pick = (id, label) => page.locator(`.ts-pickup[data-site="${id}"]`).getByLabel(label, { exact: true });
   await pick(sites[0].id, '第一次封箱').fill('08:00');
   await pick(sites[0].id, '每隔几分钟封一次').fill('60');
@@ -101,12 +105,14 @@ test('the setup form: defaults shown, checks in the page, the server refusal at 
   assert.equal(await veh(1, '下班时间').getAttribute('aria-invalid'), 'true');
   assert.match(await msgOf(veh(1, '下班时间')), /下班时间要晚于上班时间/);
   assert.match(await msgOf(pick(sites[1].id, '每隔几分钟封一次')), /请填写 1 到 1,?440 之间的整数/);
-  assert.match(await page.locator('#ts-status').textContent(), /有 2 处需要修改/);
+  assert.match(await msgOf(noCoords), /这个采样点没有经纬度/);
+  assert.match(await page.locator('#ts-status').textContent(), /有 3 处需要修改/);
   assert.equal(puts, 0);
 
   // what only the server knows: the driver; its message lands at that vehicle's driver field
   await veh(1, '下班时间').fill('18:00');
   await pick(sites[1].id, '每隔几分钟封一次').fill('60');
+  await noCoords.uncheck();
   await page.locator('#ts-save').click();
   await page.locator('[aria-invalid="true"]').first().waitFor();
   assert.equal(puts, 1);

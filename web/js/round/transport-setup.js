@@ -183,7 +183,8 @@ export async function setupEditor({ round, setup, sites, signal, onSaved }) {
     const p = setup?.pickups?.find((x) => String(x.site) === String(s.id));
     const opens = s.opens ?? 480; const closes = s.closes ?? 1020;
     const row = { site: s };
-    row.on = h('input', { type: 'checkbox', checked: setup ? !!p : true, dataset: { key: 'site' } });
+    // a new setup ticks the sites that can be placed (travel comes from coordinates without a matrix)
+    row.on = h('input', { type: 'checkbox', checked: setup ? !!p : s.lat != null && s.lng != null, dataset: { key: 'site' } });
     row.first_seal = timeInput(day0, p ? p.first_seal : day0 + 60 * Math.min(1439, opens + SEAL_EVERY), { dataset: { key: 'first_seal' } });
     row.every_min = num(null, p?.every_min ?? SEAL_EVERY, { dataset: { key: 'every_min' } });
     row.last_seal = timeInput(day0, p ? p.last_seal : day0 + 60 * Math.min(1439, closes), { dataset: { key: 'last_seal' } });
