@@ -224,9 +224,8 @@ test('an admin picks the driver from the area\'s drivers', async () => {
   await page.context().close();
 });
 
-test('a webhook channel added on the channels screen receives the round\'s sealing reminder, signed; the outbox shows it sent', async (t) => {
+test('a webhook channel added on the channels screen receives the round\'s sealing reminder, signed; the outbox shows it sent', async () => {
   const now = Math.floor(Date.now() / 60000) * 60;
-  if (hm(now + 3 * 3600) < hm(now)) { t.skip('the reminder window crosses midnight in Asia/Shanghai'); return; }
   const officer = await apiAs(srv, 'cuizhengbo');
   const { round, sites } = await roundWithSites(officer, '提醒', now);
   const page = await newPage(browser);
