@@ -211,15 +211,30 @@ test('the setup form at 360 px: every control labelled, nothing scrolls sideways
   await page.context().close();
 });
 
-test('an admin picks the driver from the area\'s drivers', async () => {
+test('an admin picks the driver from the area\'s drivers; a night shift set through the API keeps its next-day end', async () => {
   const officer = await apiAs(srv, 'cuizhengbo');
-  const { round } = await roundWithSites(officer, '管理员', Math.floor(Date.now() / 1000));
+  const { round, sites } = await roundWithSites(officer, '管理员', Math.floor(Date.now() / 1000));
+  const put = (vehicles) => officer('PUT', `/rounds/${round.id}/transport`, {
+    hub: 'LAB', hub_lat: 34.505, hub_lng: 113.82, vehicles, pickups: [{ site: sites[0].id, first_seal: round.start, every_min: 60, last_seal: round.start + 3600 }] });
+  assert.equal((await put([{ id: 'V0', shift_start: round.start, shift_end: round.start + 3600, capacity: 5 }])).status, 200);
+  const { day0 } = (await officer('GET', `/rounds/${round.id}/transport`)).data;
+  const night = { id: '夜班车', shift_start: day0 + 20 * 3600, shift_end: day0 + 26 * 3600, capacity: 5 };
+  assert.equal((await put([night])).status, 200);
   const page = await newPage(browser);
   await login(page, srv, 'admin');
   await open(page, srv, `/rounds/${round.id}/transport`);
+  await page.locator('#ts-edit > summary').click();
+  const end = page.locator('.ts-vehicle').nth(0).getByLabel('下班时间', { exact: true });
+  assert.equal(await end.inputValue(), '02:00');
+  assert.match(await end.locator('xpath=..').textContent(), /第一天之后第 1 天/);
   const driver = page.locator('.ts-vehicle').nth(0).getByLabel('司机用户名（可不填）', { exact: true });
   assert.equal(await driver.getAttribute('list'), 'ts-drivers');
   assert.deepEqual(await page.locator('#ts-drivers option').evaluateAll((os) => os.map((o) => o.value)), ['lijianhua']);
+  await driver.fill('lijianhua');
+  await page.locator('#ts-save').click();
+  await page.locator('#tp-status', { hasText: '转运设置已保存' }).waitFor();
+  const v = (await officer('GET', `/rounds/${round.id}/transport`)).data.vehicles[0];
+  assert.deepEqual([v.shift_start, v.shift_end, v.driver], [night.shift_start, night.shift_end, 'lijianhua']);
   noProblems(page);
   await page.context().close();
 });

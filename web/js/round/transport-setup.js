@@ -31,7 +31,7 @@ function timeInput(day0, epoch, attrs) {
   const day = Math.floor(min / 1440);
   const m = min - day * 1440;
   const p = (x) => String(x).padStart(2, '0');
-  return h('input', { type: 'time', value: `${p(Math.floor(m / 60))}:${p(m % 60)}`, dataset: { day: String(day) }, ...attrs });
+  return h('input', { type: 'time', value: `${p(Math.floor(m / 60))}:${p(m % 60)}`, ...attrs, dataset: { ...attrs.dataset, day: String(day) } });
 }
 
 function timeValue(day0, input) {
@@ -71,15 +71,16 @@ export function serverFieldText(message) {
 
 let seq = 0;
 /** A labelled control with its message line; field is the server's name for it. */
-function field(labelKey, input, { hint, hintVars, vars } = {}) {
+function field(labelKey, input, { hint, hintVars } = {}) {
   seq += 1;
   input.id ||= `ts-f${seq}`;
   const msg = h('span', { class: 'field-msg', id: `${input.id}-msg`, 'aria-live': 'polite' });
   input.setAttribute('aria-describedby', `${hint ? `${input.id}-hint ` : ''}${msg.id}`);
   return h('div', { class: 'field' },
-    h('label', { for: input.id, i18n: labelKey, vars }),
+    h('label', { for: input.id, i18n: labelKey }),
     input,
     hint ? h('span', { class: 'hint', id: `${input.id}-hint`, i18n: hint, vars: hintVars }) : null,
+    Number(input.dataset.day) ? h('span', { class: 'hint', i18n: 'ts.day_offset', vars: { n: Number(input.dataset.day) } }) : null,
     msg);
 }
 
