@@ -52,6 +52,7 @@ export const ROUTES = [
   { path: '/checkpoints', load: S('checkpoints'), roles: STAFF },
   { path: '/sweeps', load: S('sweeps'), roles: STAFF },
   { path: '/sweeps/:id', load: S('sweeps'), roles: STAFF },
+  { path: '/channels', load: S('channels'), roles: ['admin', 'officer'] },
 ];
 
 const compiled = ROUTES.map((r) => {
