@@ -5,8 +5,8 @@
  *
  * Forecast, per site (every number is traceable: a line says where its figures came from):
  *   headcount  = samples taken at the site in its last round (the newest round with tubes
- *                there), else the population of the areas it serves (an area served by n
- *                sites counts 1/n toward each);
+ *                there), else the population of the areas it serves (its own area when it
+ *                lists none; an area served by n sites counts 1/n toward each);
  *   by risk    = the headcount split over the risk levels of the served areas in proportion
  *                to their population, each share rounded up;
  *   tubes      = per risk level ceil(share / pool size of that level in the round's policy),

@@ -163,18 +163,21 @@ static supply_site_forecast *site_of(supply_forecast *f, int64_t id)
     "   ORDER BY length(w.path) DESC, w.id LIMIT 1), '')"                                                       \
     " FROM site_in si LEFT JOIN hist h ON h.site_id = si.id ORDER BY si.id"
 
-/* The population each site serves per risk level; an area served by n open sites counts
- * 1/n toward each. */
+/* The population each site serves per risk level: the areas it lists, else its own area.
+ * An area served by n open sites counts 1/n toward each. */
 #define FORECAST_SERVED                                                                                      \
     "WITH risky AS MATERIALIZED (SELECT path, risk_level FROM areas WHERE risk_level <> 'none'),"             \
-    " sharing AS (SELECT sa.area_id, COUNT(*) AS n FROM site_areas sa JOIN sites s ON s.id = sa.site_id"       \
-    "   WHERE s.status <> 'closed' GROUP BY sa.area_id)"                                                       \
-    " SELECT sa.site_id, COALESCE((SELECT r.risk_level FROM risky r WHERE substr(a.path, 1, length(r.path)) = r.path" \
+    " served AS MATERIALIZED (SELECT sa.site_id, sa.area_id FROM site_areas sa JOIN sites s ON s.id = sa.site_id" \
+    "   WHERE s.status <> 'closed'"                                                                            \
+    "   UNION ALL SELECT s.id, s.area_id FROM sites s WHERE s.status <> 'closed'"                              \
+    "   AND NOT EXISTS (SELECT 1 FROM site_areas x WHERE x.site_id = s.id)),"                                  \
+    " sharing AS (SELECT area_id, COUNT(*) AS n FROM served GROUP BY area_id)"                                 \
+    " SELECT sv.site_id, COALESCE((SELECT r.risk_level FROM risky r WHERE substr(a.path, 1, length(r.path)) = r.path" \
     "   ORDER BY length(r.path) DESC LIMIT 1), 'none') AS risk, SUM(COALESCE(ac.persons, 0) * 1.0 / sh.n)"     \
-    " FROM sites s JOIN areas sx ON sx.id = s.area_id JOIN site_areas sa ON sa.site_id = s.id"                 \
-    " JOIN areas a ON a.id = sa.area_id JOIN sharing sh ON sh.area_id = sa.area_id"                            \
-    " LEFT JOIN area_counts ac ON ac.area_id = sa.area_id"                                                     \
-    " WHERE sx.path >= $1 AND sx.path < $2 AND s.status <> 'closed' GROUP BY sa.site_id, risk"
+    " FROM served sv JOIN sites s ON s.id = sv.site_id JOIN areas sx ON sx.id = s.area_id"                     \
+    " JOIN areas a ON a.id = sv.area_id JOIN sharing sh ON sh.area_id = sv.area_id"                            \
+    " LEFT JOIN area_counts ac ON ac.area_id = sv.area_id"                                                     \
+    " WHERE sx.path >= $1 AND sx.path < $2 GROUP BY sv.site_id, risk"
 
 #define FORECAST_SITE_STOCK                                                                                  \
     "SELECT l.site_id, st.item_id, st.qty FROM supply_locations l JOIN areas a ON a.id = l.area_id"           \
