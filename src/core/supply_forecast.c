@@ -142,40 +142,48 @@ static supply_site_forecast *site_of(supply_forecast *f, int64_t id)
     return bsearch(&id, f->sites, (size_t)f->nsites, sizeof *f->sites, cmp_site);
 }
 
-/* Sites in scope with their last round's samples, their own area's risk level and the
- * warehouse that supplies them. */
+/* The risk level each area takes from itself or the nearest area above it that has one, for
+ * the areas under a risky one only: a range of the path index per risky area, the deepest
+ * winning (depth × 10 + RISK_* packed into one number, so that MAX picks it). */
+#define FORECAST_RISK                                                                                        \
+    "risky AS MATERIALIZED (SELECT path, substr(path, 1, length(path) - 1) || '0' AS upper,"                  \
+    "   length(path) * 10 + CASE risk_level WHEN 'precaution' THEN 1 WHEN 'controlled' THEN 2 ELSE 3 END AS v" \
+    "   FROM areas WHERE risk_level <> 'none'),"                                                              \
+    " eff AS MATERIALIZED (SELECT a.id AS area_id, MAX(r.v) % 10 AS risk FROM risky r"                         \
+    "   JOIN areas a ON a.path >= r.path AND a.path < r.upper GROUP BY a.id),"
+
+/* Sites in scope with their last round's samples (one index seek and a short range each),
+ * their own area's risk level and the warehouse that supplies them (the deepest one whose
+ * area holds the site's: warehouses are few, numbered k, depth × 100000 + k picks it). */
 #define FORECAST_SITES                                                                                       \
-    "WITH risky AS MATERIALIZED (SELECT path, risk_level FROM areas WHERE risk_level <> 'none'),"             \
-    " wh AS MATERIALIZED (SELECT l.id, l.name, wa.path FROM supply_locations l JOIN areas wa ON wa.id = l.area_id" \
-    "   WHERE l.kind = 'warehouse'),"                                                                          \
-    " site_in AS MATERIALIZED (SELECT s.id, s.name, s.tables, a.code, a.path,"                                 \
+    "WITH " FORECAST_RISK                                                                                     \
+    " wh AS MATERIALIZED (SELECT l.id, l.name, wa.path, ROW_NUMBER() OVER (ORDER BY l.id) AS k"                \
+    "   FROM supply_locations l JOIN areas wa ON wa.id = l.area_id WHERE l.kind = 'warehouse'),"               \
+    " site_in AS MATERIALIZED (SELECT s.id, s.name, s.tables, s.area_id, a.code, a.path,"                      \
     "   (SELECT MAX(t.round_id) FROM tubes t WHERE t.site_id = s.id) AS last_round"                            \
     "   FROM sites s JOIN areas a ON a.id = s.area_id"                                                         \
     "   WHERE a.path >= $1 AND a.path < $2 AND s.status <> 'closed'),"                                         \
-    " hist AS (SELECT t.site_id, SUM(t.samples) AS heads FROM site_in si"                                      \
-    "   JOIN tubes t ON t.site_id = si.id AND t.round_id = si.last_round GROUP BY t.site_id)"                   \
+    " hist AS (SELECT t.site_id, SUM(t.samples) AS heads FROM site_in si CROSS JOIN tubes t" /* sites first */  \
+    "   WHERE t.site_id = si.id AND t.round_id = si.last_round GROUP BY t.site_id),"                            \
+    " supplier AS (SELECT si.id AS site_id, MAX(length(w.path) * 100000 + w.k) % 100000 AS k FROM site_in si"   \
+    "   JOIN wh w ON substr(si.path, 1, length(w.path)) = w.path GROUP BY si.id)"                               \
     " SELECT si.id, si.name, si.tables, si.code, COALESCE(si.last_round, 0), COALESCE(h.heads, -1),"           \
-    "  COALESCE((SELECT r.risk_level FROM risky r WHERE substr(si.path, 1, length(r.path)) = r.path"           \
-    "   ORDER BY length(r.path) DESC LIMIT 1), 'none'),"                                                        \
-    "  COALESCE((SELECT w.id FROM wh w WHERE substr(si.path, 1, length(w.path)) = w.path"                      \
-    "   ORDER BY length(w.path) DESC, w.id LIMIT 1), 0),"                                                       \
-    "  COALESCE((SELECT w.name FROM wh w WHERE substr(si.path, 1, length(w.path)) = w.path"                    \
-    "   ORDER BY length(w.path) DESC, w.id LIMIT 1), '')"                                                       \
-    " FROM site_in si LEFT JOIN hist h ON h.site_id = si.id ORDER BY si.id"
+    "  COALESCE(e.risk, 0), COALESCE(w.id, 0), COALESCE(w.name, '')"                                           \
+    " FROM site_in si LEFT JOIN hist h ON h.site_id = si.id LEFT JOIN eff e ON e.area_id = si.area_id"         \
+    " LEFT JOIN supplier sp ON sp.site_id = si.id LEFT JOIN wh w ON w.k = sp.k ORDER BY si.id"
 
 /* The population each site serves per risk level: the areas it lists, else its own area.
  * An area served by n open sites counts 1/n toward each. */
 #define FORECAST_SERVED                                                                                      \
-    "WITH risky AS MATERIALIZED (SELECT path, risk_level FROM areas WHERE risk_level <> 'none'),"             \
+    "WITH " FORECAST_RISK                                                                                     \
     " served AS MATERIALIZED (SELECT sa.site_id, sa.area_id FROM site_areas sa JOIN sites s ON s.id = sa.site_id" \
     "   WHERE s.status <> 'closed'"                                                                            \
     "   UNION ALL SELECT s.id, s.area_id FROM sites s WHERE s.status <> 'closed'"                              \
     "   AND NOT EXISTS (SELECT 1 FROM site_areas x WHERE x.site_id = s.id)),"                                  \
     " sharing AS (SELECT area_id, COUNT(*) AS n FROM served GROUP BY area_id)"                                 \
-    " SELECT sv.site_id, COALESCE((SELECT r.risk_level FROM risky r WHERE substr(a.path, 1, length(r.path)) = r.path" \
-    "   ORDER BY length(r.path) DESC LIMIT 1), 'none') AS risk, SUM(COALESCE(ac.persons, 0) * 1.0 / sh.n)"     \
+    " SELECT sv.site_id, COALESCE(e.risk, 0) AS risk, SUM(COALESCE(ac.persons, 0) * 1.0 / sh.n)"               \
     " FROM served sv JOIN sites s ON s.id = sv.site_id JOIN areas sx ON sx.id = s.area_id"                     \
-    " JOIN areas a ON a.id = sv.area_id JOIN sharing sh ON sh.area_id = sv.area_id"                            \
+    " JOIN sharing sh ON sh.area_id = sv.area_id LEFT JOIN eff e ON e.area_id = sv.area_id"                    \
     " LEFT JOIN area_counts ac ON ac.area_id = sv.area_id"                                                     \
     " WHERE sx.path >= $1 AND sx.path < $2 GROUP BY sv.site_id, risk"
 
@@ -233,7 +241,7 @@ static int read_sites(db_conn *c, const char *lo, const char *hi, supply_forecas
         fx_copy(x->area_code, sizeof x->area_code, db_col_text(s, 3));
         x->round_id = db_col_i64(s, 4);
         x->samples = db_col_i64(s, 5);
-        x->site_risk = round_risk_rank(db_col_text(s, 6));
+        x->site_risk = (int)db_col_i64(s, 6);
         x->warehouse_id = db_col_i64(s, 7);
         fx_copy(x->warehouse_name, sizeof x->warehouse_name, db_col_text(s, 8));
     }
@@ -267,8 +275,8 @@ int supply_forecast_run(db_conn *c, const char *scope_path, int64_t round_id, su
     db_bind_text(s, 2, hi);
     while ((rc = db_step(s)) == DB_ROW) {
         supply_site_forecast *x = site_of(out, db_col_i64(s, 0));
-        int l = round_risk_rank(db_col_text(s, 1));
-        if (x && l >= 0)
+        int l = (int)db_col_i64(s, 1);
+        if (x && l >= 0 && l < RISK__COUNT)
             pop[x - out->sites][l] += db_col_double(s, 2);
     }
     db_done(s);
