@@ -22,6 +22,8 @@ export const NAV = [
   { href: '#/alarms', key: 'nav.alarms', roles: STAFF },
   { href: '#/zones', key: 'nav.zones', roles: STAFF },
   { href: '#/requests', key: 'nav.requests', roles: STAFF },
+  { href: '#/supplies', key: 'nav.supplies', roles: STAFF },
+  { href: '#/disinfection', key: 'nav.disinfection', roles: STAFF },
 ];
 
 export function navFor(role) { return NAV.filter((n) => n.roles.includes(role)); }

@@ -34,6 +34,9 @@ export const ROUTES = [
   { path: '/alarms', load: S('alarms'), roles: STAFF },
   { path: '/zones', load: S('zones'), roles: STAFF },
   { path: '/requests', load: S('requests'), roles: STAFF },
+  { path: '/supplies', load: S('supplies'), roles: STAFF },
+  { path: '/supplies/forecast', load: S('supply-forecast'), roles: STAFF },
+  { path: '/disinfection', load: S('disinfection'), roles: STAFF },
 ];
 
 const compiled = ROUTES.map((r) => {

@@ -3,3 +3,5 @@ import './population.js';
 import './imports.js';
 import './rounds.js';
 import './isolation.js';
+import './supplies.js';
+import './disinfection.js';
