@@ -334,23 +334,6 @@ static int send_forecast(http_req *r, const supply_forecast *f, json_t *extra)
     return HTTP_DONE;
 }
 
-static int get_forecast(http_req *r)
-{
-    int64_t round_id;
-    if (round_param(r, &round_id))
-        return HTTP_DONE;
-    db_conn *c = http_reader_or_503(r);
-    if (!c)
-        return HTTP_DONE;
-    supply_forecast f;
-    fx_err e = {0};
-    if (supply_forecast_run(c, api_scope(r), round_id, &f, &e))
-        return http_fail(r, &e);
-    int rc = send_forecast(r, &f, NULL);
-    supply_forecast_free(&f);
-    return rc;
-}
-
 static json_t *totals_json(const supply_pick_total *t)
 {
     json_t *items = json_object(), *words = json_array();
@@ -397,11 +380,10 @@ static int pick_answer(http_req *r, db_conn *c, const supply_forecast *f, int ra
     return rc;
 }
 
-static int get_pick_lists(http_req *r)
+/* The forecast (picks false) or the pick lists, read afresh for the caller's area;
+ * raised >= 0 adds how many alerts a flag just raised. */
+static int answer(http_req *r, int64_t round_id, bool picks, int raised)
 {
-    int64_t round_id;
-    if (round_param(r, &round_id))
-        return HTTP_DONE;
     db_conn *c = http_reader_or_503(r);
     if (!c)
         return HTTP_DONE;
@@ -409,9 +391,21 @@ static int get_pick_lists(http_req *r)
     fx_err e = {0};
     if (supply_forecast_run(c, api_scope(r), round_id, &f, &e))
         return http_fail(r, &e);
-    int rc = pick_answer(r, c, &f, -1);
+    int rc = picks ? pick_answer(r, c, &f, raised) : send_forecast(r, &f, NULL);
     supply_forecast_free(&f);
     return rc;
+}
+
+static int get_forecast(http_req *r)
+{
+    int64_t round_id;
+    return round_param(r, &round_id) ? HTTP_DONE : answer(r, round_id, false, -1);
+}
+
+static int get_pick_lists(http_req *r)
+{
+    int64_t round_id;
+    return round_param(r, &round_id) ? HTTP_DONE : answer(r, round_id, true, -1);
 }
 
 struct flag_op {
@@ -439,18 +433,7 @@ static int flag_job(db_conn *c, void *arg)
 static int flagged(http_req *r, int rc)
 {
     struct flag_op *op = r->ctx;
-    if (rc < 0)
-        return api_fail(r, rc, &op->err);
-    db_conn *c = http_reader_or_503(r);
-    if (!c)
-        return HTTP_DONE;
-    supply_forecast f;
-    fx_err e = {0};
-    if (supply_forecast_run(c, api_scope(r), op->round_id, &f, &e))
-        return http_fail(r, &e);
-    rc = pick_answer(r, c, &f, op->raised);
-    supply_forecast_free(&f);
-    return rc;
+    return rc < 0 ? api_fail(r, rc, &op->err) : answer(r, op->round_id, true, op->raised);
 }
 
 /* Tells the warehouses' officers of each shortfall for the round, once per round and item. */
