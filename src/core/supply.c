@@ -200,13 +200,12 @@ static int resolve_place(db_conn *c, const actor *who, const supply_place *p, co
 
 /* ---- stock ---- */
 
-int supply_stock_at(db_conn *c, int64_t location_id, supply_stock_row *out, int max)
+#define STOCK_SELECT                                                                                         \
+    "SELECT st.location_id, st.item_id, st.qty, st.updated_at, i.code FROM supply_stock st"                    \
+    " JOIN supply_items i ON i.id = st.item_id "
+
+static int read_stock(db_stmt *s, supply_stock_row *out, int max)
 {
-    db_stmt *s = db_prepare(c, "SELECT st.location_id, st.item_id, st.qty, st.updated_at, i.code FROM supply_stock st"
-                               " JOIN supply_items i ON i.id = st.item_id WHERE st.location_id = $1 ORDER BY i.id");
-    if (!s)
-        return DB_ERR;
-    db_bind_i64(s, 1, location_id);
     int n = 0, rc = DB_DONE;
     while (n < max && (rc = db_step(s)) == DB_ROW) {
         supply_stock_row *r = &out[n++];
@@ -218,6 +217,29 @@ int supply_stock_at(db_conn *c, int64_t location_id, supply_stock_row *out, int 
     }
     db_done(s);
     return rc < 0 ? rc : n;
+}
+
+int supply_stock_at(db_conn *c, int64_t location_id, supply_stock_row *out, int max)
+{
+    db_stmt *s = db_prepare(c, STOCK_SELECT "WHERE st.location_id = $1 ORDER BY i.id");
+    if (!s)
+        return DB_ERR;
+    db_bind_i64(s, 1, location_id);
+    return read_stock(s, out, max);
+}
+
+int supply_stock_in(db_conn *c, const char *scope_path, supply_stock_row *out, int max)
+{
+    char lo[FX_AREA_PATH_MAX], hi[FX_AREA_PATH_MAX];
+    scope_range(scope_path, lo, hi);
+    db_stmt *s = db_prepare(c, STOCK_SELECT "JOIN supply_locations l ON l.id = st.location_id JOIN areas a ON a.id = l.area_id"
+                                            " WHERE a.path >= $1 AND a.path < $2 ORDER BY st.location_id, i.id LIMIT $3");
+    if (!s)
+        return DB_ERR;
+    db_bind_text(s, 1, lo);
+    db_bind_text(s, 2, hi);
+    db_bind_i64(s, 3, max);
+    return read_stock(s, out, max);
 }
 
 static int stock_qty(db_conn *c, int64_t location_id, int64_t item_id, int64_t *qty)

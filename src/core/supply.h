@@ -59,6 +59,8 @@ typedef struct supply_stock_row {
 } supply_stock_row;
 /* The balance of every item held at a location (items never held: absent). Count or < 0. */
 int supply_stock_at(db_conn *c, int64_t location_id, supply_stock_row *out, int max);
+/* The same for every location in scope_path's subtree (NULL: all) in one statement, by location. */
+int supply_stock_in(db_conn *c, const char *scope_path, supply_stock_row *out, int max);
 
 /* A place in a movement: a location id, or a site id (its location made on first use). */
 typedef struct supply_place {

@@ -108,6 +108,16 @@ static void receive_transfer_consume(void)
     fxt_free(&r);
     CHECK_EQ_INT(stock_of(wh, staff, "tube-20"), 400);
     CHECK_EQ_INT(stock_of(site_loc, staff, "tube-20"), 100);
+    /* the list: the warehouse first, each location with its own stock */
+    r = fxt_req(&srv, "GET", "/api/v1/supply/locations", staff, NULL);
+    CHECK_EQ_INT(json_array_size(items(&r)), 2);
+    json_t *l0 = json_array_get(items(&r), 0), *l1 = json_array_get(items(&r), 1);
+    CHECK_EQ_INT(ifield(l0, "id"), wh);
+    CHECK_EQ_INT(ifield(json_object_get(l0, "stock"), "tube-20"), 400);
+    CHECK_STR(sfield(l1, "kind"), "site");
+    CHECK_EQ_INT(ifield(l1, "site"), site_xr);
+    CHECK_EQ_INT(ifield(json_object_get(l1, "stock"), "tube-20"), 100);
+    fxt_free(&r);
     /* consuming more than the site holds: refused, naming item, place and shortfall */
     snprintf(body, sizeof body, "{\"kind\":\"consumption\",\"item\":\"tube-20\",\"qty\":130,\"from\":%lld}", site_loc);
     r = fxt_req(&srv, "POST", "/api/v1/supply/movements", staff, body);
