@@ -80,7 +80,7 @@ test('tomorrow\'s pick list with the shortfall flagged, sorted, told, printed; E
   await page.getByLabel('拣货单排序').selectOption('item');
   assert.match(await first(), /PPE|防护服|采样拭子|转运箱|20混1/);
   assert.match(await card.locator('tbody tr', { hasText: '鑫荣公寓核酸点' }).filter({ hasText: '20混1采样管' }).textContent(), /588.*100.*488/s);
-  assert.match(await page.locator('#forecast tbody tr', { hasText: '鑫荣公寓核酸点' }).textContent(), /11,?200.*服务区域登记人口.*11200 \/ 20-in-1 = 560/s);
+  assert.match(await page.locator('#forecast tbody tr', { hasText: '鑫荣公寓核酸点' }).textContent(), /11,200.*服务区域登记人口.*20混1采样管 588 \(无风险 11,200 人 ÷ 20 = 560 管；加损耗 5% = 588\)/s);
   await card.getByRole('button', { name: '通知片区干部' }).click();
   await page.locator('#toast', { hasText: '已发出 4 条缺货提醒' }).waitFor();
   await shot(page, 'supply-pick-lists');

@@ -48,13 +48,35 @@ function warehouseCard(w, sites, sortBy, round, onFlag) {
   return card;
 }
 
-function forecastTable(sites) {
+const RISKS = ['none', 'precaution', 'controlled', 'sealed'];
+
+/** A line's arithmetic in the user's language, from the same figures the server used (core/supply.h). */
+function whyText(s, l, data) {
+  const w = data.settings.wastage_pct;
+  const ceil = (a, b) => Math.ceil(a / b);
+  let base;
+  if (l.item === 'swab') base = t(`sup.why.swab.${s.source}`, { n: fmtNum(s.headcount) });
+  else if (l.item === 'box') {
+    const tubes = s.lines.filter((x) => x.item.startsWith('tube-')).reduce((a, x) => a + x.base, 0);
+    base = t('sup.why.box', { tubes: fmtNum(tubes), per: data.settings.tubes_per_box, n: fmtNum(l.base) });
+  } else if (l.item === 'ppe') {
+    const samplers = s.staff - s.tables;
+    base = t('sup.why.ppe', { n: fmtNum(s.headcount), per: data.settings.people_per_sampler, samplers, tables: s.tables, sets: data.settings.ppe_per_staff, total: fmtNum(l.base) });
+  } else {
+    const pool = Number(l.item.slice(5));
+    base = RISKS.filter((r) => data.pool[r] === pool && s.heads[r] > 0)
+      .map((r) => t('sup.why.tube', { risk: t(`risk.${r}`), n: fmtNum(s.heads[r]), pool, tubes: fmtNum(ceil(s.heads[r], pool)) })).join('；');
+  }
+  return t('sup.why.wastage', { base, w, need: fmtNum(l.need) });
+}
+
+function forecastTable(sites, data) {
   return table([
     { key: 'sup.site', cell: (s) => h('span', null, h('strong', { text: s.name }), h('span', { class: 'muted small', text: ` ${s.area}` })) },
     { key: 'sup.headcount', num: true, cell: (s) => fmtNum(s.headcount) },
     { key: 'sup.source', cell: (s) => t(`sup.source.${s.source}`) },
     { key: 'sup.lines', cell: (s) => h('ul', { class: 'plain' }, s.lines.filter((l) => l.need > 0).map((l) => h('li', null,
-      h('span', { text: `${itemName(l.item)} ${fmtNum(l.need)}` }), h('span', { class: 'muted small why', text: ` (${l.why})` })))) },
+      h('span', { text: `${itemName(l.item)} ${fmtNum(l.need)}` }), h('span', { class: 'muted small why', text: ` (${whyText(s, l, data)})` })))) },
   ], sites, { caption: 'sup.forecast' });
 }
 
@@ -96,7 +118,7 @@ export default {
       };
       for (const w of data.warehouses) body.append(warehouseCard(w, data.sites, sortSel.value, round, flag));
       body.append(h('section', { class: 'card', id: 'forecast', 'aria-labelledby': 'fc-h' },
-        h('h2', { id: 'fc-h', i18n: 'sup.forecast' }), forecastTable(data.sites)));
+        h('h2', { id: 'fc-h', i18n: 'sup.forecast' }), forecastTable(data.sites, data)));
     };
     const load = async () => {
       clear(msg);
