@@ -57,6 +57,82 @@ int supply_item_by_code(db_conn *c, const char *code, supply_item *out)
     return rc;
 }
 
+static bool item_kind_valid(const char *k)
+{
+    static const char *const kinds[] = {"swab", "tube", "box", "ppe", "disinfectant", "tent", "other"};
+    for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
+        if (strcmp(k, kinds[i]) == 0)
+            return true;
+    return false;
+}
+
+static bool item_code_valid(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > 23)
+        return false;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-'))
+            return false;
+    return true;
+}
+
+int supply_item_create(db_conn *c, const actor *who, const supply_item *in, supply_item *out, fx_err *err)
+{
+    if (!item_code_valid(in->code))
+        return fx_fail(err, FX_EINVAL, "invalid_code", "code: 1 to 23 of a-z, 0-9 and '-'");
+    if (!in->name[0] || fx_utf8_len(in->name) > 40)
+        return fx_fail(err, FX_EINVAL, "invalid_name", "name: 1 to 40 characters");
+    if (!item_kind_valid(in->kind))
+        return fx_fail(err, FX_EINVAL, "invalid_kind", "kind: swab, tube, box, ppe, disinfectant, tent or other");
+    if (!in->unit[0])
+        return fx_fail(err, FX_EINVAL, "invalid_unit", "unit: what it is counted in (支, 个, 套, 升 …)");
+    bool tube = strcmp(in->kind, "tube") == 0;
+    if (tube != (in->pool_size != 0) || (tube && !round_pool_valid(in->pool_size)))
+        return fx_fail(err, FX_EINVAL, "invalid_pool_size", tube ? "pool_size: 1, 5, 10 or 20 for a tube"
+                                                                  : "pool_size: only tubes have one");
+    supply_item have;
+    int rc = supply_item_by_code(c, in->code, &have);
+    if (rc < 0)
+        return DB_FAIL(err, "read the items");
+    if (rc == DB_ROW)
+        return fx_fail(err, FX_ECONFLICT, "item_exists", "code: an item %s exists already", in->code);
+    db_stmt *s = db_prepare(c, "INSERT INTO supply_items (id, code, name, kind, unit, pool_size, per_sample, created_at)"
+                               " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)");
+    if (!s)
+        return DB_FAIL(err, "save the item");
+    int64_t id = fx_id_next();
+    db_bind_i64(s, 1, id);
+    db_bind_text(s, 2, in->code);
+    db_bind_text(s, 3, in->name);
+    db_bind_text(s, 4, in->kind);
+    db_bind_text(s, 5, in->unit);
+    if (tube)
+        db_bind_i64(s, 6, in->pool_size);
+    else
+        db_bind_null(s, 6);
+    db_bind_text(s, 7, in->per_sample);
+    db_bind_i64(s, 8, fx_now());
+    rc = db_step(s);
+    db_done(s);
+    if (rc != DB_DONE || supply_item_by_code(c, in->code, out) != DB_ROW)
+        return DB_FAIL(err, "save the item");
+    fx_str ch;
+    fx_str_init(&ch, 1024);
+    fx_str_adds(&ch, "{\"code\":");
+    fx_str_add_json(&ch, out->code);
+    fx_str_adds(&ch, ",\"name\":");
+    fx_str_add_json(&ch, out->name);
+    fx_str_adds(&ch, ",\"kind\":");
+    fx_str_add_json(&ch, out->kind);
+    fx_str_adds(&ch, "}");
+    char eid[24];
+    snprintf(eid, sizeof eid, "%lld", (long long)id);
+    rc = audit_record(c, &who->log, "create", "supply_item", eid, ch.p);
+    fx_str_free(&ch);
+    return rc ? DB_FAIL(err, "audit the item") : 0;
+}
+
 /* ---- locations ---- */
 
 #define LOCATION_SELECT                                                                                      \

@@ -32,12 +32,15 @@
 typedef struct supply_item {
     int64_t id;
     int pool_size; /* tubes: 1, 5, 10, 20; else 0 */
-    char code[24], name[128], kind[16], unit[16], per_sample[80];
+    char code[24], name[161], kind[16], unit[24], per_sample[161];
 } supply_item;
 #define SUPPLY_ITEMS_MAX 64
 
 int supply_item_list(db_conn *c, supply_item *out, int max);
 int supply_item_by_code(db_conn *c, const char *code, supply_item *out); /* DB_ROW / DB_DONE / < 0 */
+/* Adds an item (code: 1-24 of a-z, 0-9, '-'; kind as in the table; a tube needs its pool size,
+ * nothing else has one). 409 item_exists for a code in use. Audited. */
+int supply_item_create(db_conn *c, const actor *who, const supply_item *in, supply_item *out, fx_err *err);
 
 /* ---- locations ---- */
 typedef struct supply_location {

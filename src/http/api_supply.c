@@ -40,6 +40,48 @@ static int list_items(http_req *r)
     return http_list(r, a, 0);
 }
 
+struct item_op {
+    http_req *r;
+    supply_item in, out;
+    fx_err err;
+};
+
+static int item_job(db_conn *c, void *arg)
+{
+    struct item_op *op = arg;
+    return supply_item_create(c, &op->r->act, &op->in, &op->out, &op->err);
+}
+
+static int item_done(http_req *r, int rc)
+{
+    struct item_op *op = r->ctx;
+    return rc < 0 ? api_fail(r, rc, &op->err) : http_json(r, 201, item_json(&op->out));
+}
+
+static int post_item(http_req *r)
+{
+    static const char *const fields[] = {"code", "name", "kind", "unit", "pool_size", "per_sample", NULL};
+    if (r->who.role != ROLE_ADMIN && r->who.role != ROLE_OFFICER)
+        return http_error(r, 403, "forbidden", "only officers and admins add items");
+    const char *code, *name, *kind, *unit, *per = NULL;
+    long long pool = 0;
+    if (http_known_fields(r, fields) || http_str(r, "code", true, 23, &code) || http_str(r, "name", true, 40, &name) ||
+        http_str(r, "kind", true, 16, &kind) || http_str(r, "unit", true, 4, &unit) ||
+        http_int(r, "pool_size", false, 1, 20, &pool, NULL) || http_str(r, "per_sample", false, 40, &per))
+        return HTTP_DONE;
+    struct item_op *op = calloc(1, sizeof *op);
+    if (!op)
+        return http_error(r, 500, "internal", "out of memory");
+    op->r = r;
+    fx_copy(op->in.code, sizeof op->in.code, code);
+    fx_copy(op->in.name, sizeof op->in.name, name);
+    fx_copy(op->in.kind, sizeof op->in.kind, kind);
+    fx_copy(op->in.unit, sizeof op->in.unit, unit);
+    fx_copy(op->in.per_sample, sizeof op->in.per_sample, per ? per : "");
+    op->in.pool_size = (int)pool;
+    return http_defer(r, item_job, op, free, item_done);
+}
+
 /* ---- locations ---- */
 
 static json_t *location_json(const supply_location *l)
@@ -544,6 +586,7 @@ static int put_settings(http_req *r)
 
 const route api_supply_routes[] = {
     {"GET", "/api/v1/supply/items", ACT_SUPPLY_READ, list_items, 0, 0},
+    {"POST", "/api/v1/supply/items", ACT_SUPPLY_WRITE, post_item, ROUTE_JSON, 1024},
     {"GET", "/api/v1/supply/locations", ACT_SUPPLY_READ, list_locations, 0, 0},
     {"POST", "/api/v1/supply/warehouses", ACT_SUPPLY_WRITE, post_warehouse, ROUTE_JSON, 1024},
     {"GET", "/api/v1/supply/locations/{id}", ACT_SUPPLY_READ, get_location, 0, 0},

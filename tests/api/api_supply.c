@@ -75,6 +75,20 @@ static void roles_and_warehouse(void)
     CHECK_EQ_INT(r.status, 200);
     CHECK_EQ_INT(json_array_size(items(&r)), 9); /* swabs, four tube sizes, boxes, PPE, disinfectant, tents */
     fxt_free(&r);
+    /* officers add items; a tube needs its pool size, nothing else has one */
+    CHECK_EQ_INT(status_of("POST", "/api/v1/supply/items", staff,
+                           "{\"code\":\"mask\",\"name\":\"口罩\",\"kind\":\"ppe\",\"unit\":\"只\"}", code), 403);
+    CHECK_EQ_INT(status_of("POST", "/api/v1/supply/items", officer,
+                           "{\"code\":\"mask\",\"name\":\"口罩\",\"kind\":\"ppe\",\"unit\":\"只\",\"pool_size\":5}", code), 400);
+    CHECK_STR(code, "invalid_pool_size");
+    CHECK_EQ_INT(status_of("POST", "/api/v1/supply/items", officer,
+                           "{\"code\":\"Mask!\",\"name\":\"口罩\",\"kind\":\"ppe\",\"unit\":\"只\"}", code), 400);
+    CHECK_STR(code, "invalid_code");
+    CHECK_EQ_INT(status_of("POST", "/api/v1/supply/items", officer,
+                           "{\"code\":\"mask\",\"name\":\"口罩\",\"kind\":\"ppe\",\"unit\":\"只\",\"per_sample\":\"每人一只\"}", code), 201);
+    CHECK_EQ_INT(status_of("POST", "/api/v1/supply/items", officer,
+                           "{\"code\":\"mask\",\"name\":\"口罩\",\"kind\":\"ppe\",\"unit\":\"只\"}", code), 409);
+    CHECK_STR(code, "item_exists");
     /* a warehouse on an area of one's own subtree only */
     CHECK_EQ_INT(status_of("POST", "/api/v1/supply/warehouses", officer_zz,
                            "{\"name\":\"郑州仓\",\"area\":\"HKG-YH-IT-W12\"}", code), 403);
