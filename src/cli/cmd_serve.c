@@ -97,7 +97,8 @@ int cmd_serve(int argc, char **argv)
         int_opt(&a, "public-threads", 1, 256, &cfg->public_threads) ||
         int_opt(&a, "public-nice", 0, 19, &cfg->public_nice))
         return CLI_USAGE;
-    mqtt_options mq = {.host = cli_opt(&a, "mqtt-host"), .port = 1883, .username = cli_opt(&a, "mqtt-user")};
+    mqtt_options mq = {.host = cli_opt(&a, "mqtt-host"), .port = 1883, .username = cli_opt(&a, "mqtt-user"),
+                       .client_id = cli_opt(&a, "mqtt-client-id")};
     const char *mqtt_pw_file = cli_opt(&a, "mqtt-password-file");
     int tick_s = 30, silent_min = 30;
     if (int_opt(&a, "mqtt-port", 1, 65535, &mq.port) || int_opt(&a, "tick", 1, 3600, &tick_s) ||

@@ -714,25 +714,24 @@ int iso_recall_tests(db_conn *c, const actor *who, int64_t round_id, int *recall
 
 /* ---- 应隔尽隔 ---- */
 
-/* Sources, one SELECT each: members of positive pools (pending or confirmed control)
- * without a case opened since. Red-code arrivals at checkpoints join here as a second
- * source ("red_code_arrival") once the checkpoint log exists. */
+/* two sources: members of positive pools, and red-code arrivals at checkpoints
+ * (arrivals, 0008); a person in both is listed once, as pending_control */
+#define GAPS_FROM                                                                                             \
+    " FROM (SELECT pc.person_id, pc.created_at AS since, pc.tube_id,"                                         \
+    " 'pending_control' AS source FROM pending_control pc"                                                    \
+    " WHERE (pc.state = 'pending' OR pc.state = 'confirmed') AND NOT EXISTS (SELECT 1"                        \
+    " FROM isolations i WHERE i.person_id = pc.person_id AND i.created_at >= pc.created_at)"                  \
+    " UNION ALL SELECT ar.person_id, ar.created_at, NULL, 'red_code_arrival' FROM arrivals ar"                \
+    " WHERE ar.health_code = 'red' AND NOT EXISTS (SELECT 1 FROM isolations i"                                \
+    " WHERE i.person_id = ar.person_id AND (i.created_at >= ar.created_at OR i.start_at >= ar.at)))"           \
+    " g JOIN persons p ON p.id = g.person_id JOIN areas a ON a.id = p.area_id"
+
 int iso_gaps(db_conn *c, const char *scope_path, int64_t after_person, iso_gap *out, int max)
 {
     char lo[FX_AREA_PATH_MAX], hi[FX_AREA_PATH_MAX];
     scope_range(scope_path, lo, hi);
-    /* two sources: members of positive pools, and red-code arrivals at checkpoints
-     * (arrivals, 0008); a person in both is listed once, as pending_control */
     db_stmt *s = db_prepare(c, "SELECT g.person_id, MIN(g.since), COALESCE(MIN(g.tube_id), 0), p.name, a.code, a.path,"
-                               " MIN(g.source) FROM (SELECT pc.person_id, pc.created_at AS since, pc.tube_id,"
-                               " 'pending_control' AS source FROM pending_control pc"
-                               " WHERE (pc.state = 'pending' OR pc.state = 'confirmed') AND NOT EXISTS (SELECT 1"
-                               " FROM isolations i WHERE i.person_id = pc.person_id AND i.created_at >= pc.created_at)"
-                               " UNION ALL SELECT ar.person_id, ar.created_at, NULL, 'red_code_arrival' FROM arrivals ar"
-                               " WHERE ar.health_code = 'red' AND NOT EXISTS (SELECT 1 FROM isolations i"
-                               " WHERE i.person_id = ar.person_id AND (i.created_at >= ar.created_at OR i.start_at >= ar.at)))"
-                               " g JOIN persons p ON p.id = g.person_id JOIN areas a ON a.id = p.area_id"
-                               " WHERE g.person_id > $1 AND a.path >= $2 AND a.path < $3"
+                               " MIN(g.source)" GAPS_FROM " WHERE g.person_id > $1 AND a.path >= $2 AND a.path < $3"
                                " GROUP BY g.person_id, p.name, a.code, a.path ORDER BY g.person_id LIMIT $4");
     if (!s)
         return DB_ERR;
@@ -763,4 +762,20 @@ int iso_gaps(db_conn *c, const char *scope_path, int64_t after_person, iso_gap *
         db_done(s);
     }
     return rc < 0 ? rc : n;
+}
+
+int iso_gap_count(db_conn *c, const char *scope_path, int64_t *out)
+{
+    char lo[FX_AREA_PATH_MAX], hi[FX_AREA_PATH_MAX];
+    scope_range(scope_path, lo, hi);
+    db_stmt *s = db_prepare(c, "SELECT COUNT(DISTINCT g.person_id)" GAPS_FROM " WHERE a.path >= $1 AND a.path < $2");
+    if (!s)
+        return DB_ERR;
+    db_bind_text(s, 1, lo);
+    db_bind_text(s, 2, hi);
+    int rc = db_step(s);
+    if (rc == DB_ROW)
+        *out = db_col_i64(s, 0);
+    db_done(s);
+    return rc == DB_ROW ? 0 : DB_ERR;
 }

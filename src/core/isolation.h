@@ -116,5 +116,7 @@ typedef struct iso_gap {
 } iso_gap;
 /* 应隔尽隔: people in scope who should be isolated and have no case since. Count or < 0. */
 int iso_gaps(db_conn *c, const char *scope_path, int64_t after_person, iso_gap *out, int max);
+/* How many people iso_gaps lists in scope. 0 or < 0. */
+int iso_gap_count(db_conn *c, const char *scope_path, int64_t *out);
 
 #endif

@@ -51,6 +51,17 @@ json_t *dsp_current(db_conn *c, int64_t round_id);
 /* Runs of the vehicles driven by username in open rounds, with their stops in epoch seconds. */
 json_t *dsp_driver_runs(db_conn *c, const char *username);
 
+/* ---- boxes at risk (risk.c) ---- */
+/* {"round","version","deadline_min","now","items"}: the boxes of a round that will or may
+ * miss their deadline at now, sites within scope (NULL: all), by deadline: the current
+ * plan's late boxes (status late) and sealed boxes neither at the hub nor at the lab in the
+ * turnaround's lab warning window (at_risk) or past the limit (overdue). NULL on error. */
+json_t *dsp_at_risk(db_conn *c, int64_t round_id, const char *scope, int64_t now);
+/* [{"round","name","version","planned_late","at_risk","overdue"}] for the open rounds
+ * overlapping area_path that scope (NULL: all) may see: the plan's stored late count and
+ * the custody counts for area_path on an index range of seal times. NULL on error. */
+json_t *dsp_at_risk_counts(db_conn *c, const char *area_path, const char *scope, int64_t now);
+
 /* Has a box sealed since the last look differed from the plan by more than the
  * round's replan_min (or is not in it)? Marks the boxes seen (writer job inside). */
 bool dsp_deviates(db *d, db_conn *c, int64_t round_id);

@@ -390,11 +390,15 @@ json_t *dsp_setup_get(db_conn *c, int64_t round_id)
         json_array_append_new(vs, json_pack("{s:s, s:I, s:I, s:i, s:s}", "id", st->veh[i].id, "shift_start",
                                             (json_int_t)st->veh[i].start, "shift_end", (json_int_t)st->veh[i].end,
                                             "capacity", st->veh[i].capacity, "driver", st->veh[i].driver));
-    for (int i = 0; i < st->nsite; i++)
-        json_array_append_new(ps, json_pack("{s:I, s:s, s:I, s:i, s:I, s:i}", "site", (json_int_t)st->site[i].site_id,
-                                            "name", st->site[i].name, "first_seal", (json_int_t)st->site[i].first,
-                                            "every_min", st->site[i].every, "last_seal", (json_int_t)st->site[i].last,
-                                            "boxes_per_seal", st->site[i].per));
+    for (int i = 0; i < st->nsite; i++) {
+        const dsp_pickup *p = &st->site[i];
+        bool placed = p->lat != 0 || p->lng != 0; /* loaded as 0, 0 when the site has no coordinates */
+        json_array_append_new(ps, json_pack("{s:I, s:s, s:I, s:i, s:I, s:i, s:o, s:o}", "site", (json_int_t)p->site_id,
+                                            "name", p->name, "first_seal", (json_int_t)p->first, "every_min", p->every,
+                                            "last_seal", (json_int_t)p->last, "boxes_per_seal", p->per, "lat",
+                                            placed ? json_real(p->lat) : json_null(), "lng",
+                                            placed ? json_real(p->lng) : json_null()));
+    }
     json_object_set_new(j, "vehicles", vs);
     json_object_set_new(j, "pickups", ps);
     dsp_unload(st);

@@ -4,6 +4,7 @@
  * stored through the writer. Nothing here sends a message: the sender thread does. */
 #include "http/api.h"
 
+#include "core/area.h"
 #include "dispatch/dispatch.h"
 #include "util/fx_clock.h"
 
@@ -57,8 +58,12 @@ static int get_setup(http_req *r)
     if (!api_round_visible(r, &id))
         return HTTP_DONE;
     json_t *j = dsp_setup_get(http_reader(r), id);
-    return j ? http_json(r, 200, j)
-             : http_error(r, 404, "no_transport_setup", "round %lld has no transport setup yet", (long long)id);
+    if (!j)
+        return http_error(r, 404, "no_transport_setup", "round %lld has no transport setup yet", (long long)id);
+    /* the round's map uses the public map's tiles */
+    const char *tiles = r->app->cfg.map_tiles;
+    json_object_set_new(j, "tiles", tiles && *tiles ? json_string(tiles) : json_null());
+    return http_json(r, 200, j);
 }
 
 /* ---- plans ---- */
@@ -152,6 +157,53 @@ static int my_runs(http_req *r)
     return http_json(r, 200, json_pack("{s:o, s:n}", "items", items, "next_cursor"));
 }
 
+static const char *scope(const http_req *r) { return r->who.area_id ? r->who.area_path : NULL; }
+
+/* ---- boxes at risk ---- */
+
+static int get_at_risk(http_req *r)
+{
+    int64_t id;
+    if (!api_round_visible(r, &id))
+        return HTTP_DONE;
+    db_conn *c = http_reader(r);
+    db_read_begin(c);
+    json_t *j = dsp_at_risk(c, id, scope(r), fx_now());
+    db_read_end(c);
+    return j ? http_json(r, 200, j) : http_error(r, 500, "internal", "could not read the round's boxes; try again");
+}
+
+/* The dashboard's counts: open rounds overlapping the area (default: one's own). */
+static int at_risk_counts(http_req *r)
+{
+    db_conn *c = http_reader_or_503(r);
+    if (!c)
+        return HTTP_DONE;
+    const char *code = http_query(r, "area");
+    area a = {.path = "/", .code = ""};
+    if (code || r->who.area_id) {
+        int rc = code ? area_get(c, code, &a) : area_get_id(c, r->who.area_id, &a);
+        if (rc != DB_ROW || !perm_in_scope(&r->who, a.path))
+            return http_error(r, 404, "area_not_found", "area %.64s does not exist in your area", code ? code : "");
+    }
+    db_read_begin(c);
+    json_t *items = dsp_at_risk_counts(c, a.path, scope(r), fx_now());
+    db_read_end(c);
+    if (!items)
+        return http_error(r, 500, "internal", "could not read the rounds; try again");
+    json_int_t late = 0, risk = 0, overdue = 0;
+    size_t i;
+    json_t *it;
+    json_array_foreach(items, i, it)
+    {
+        late += json_integer_value(json_object_get(it, "planned_late"));
+        risk += json_integer_value(json_object_get(it, "at_risk"));
+        overdue += json_integer_value(json_object_get(it, "overdue"));
+    }
+    return http_json(r, 200, json_pack("{s:s, s:o, s:I, s:I, s:I}", "area", a.code,
+                                       "items", items, "planned_late", late, "at_risk", risk, "overdue", overdue));
+}
+
 static int get_outbox(http_req *r)
 {
     int64_t id;
@@ -217,8 +269,6 @@ static int patch_channel(http_req *r)
     return http_defer(r, ch_update_job, op, free, ch_done);
 }
 
-static const char *scope(const http_req *r) { return r->who.area_id ? r->who.area_path : NULL; }
-
 static int list_channels(http_req *r)
 {
     db_conn *c = http_reader_or_503(r);
@@ -246,6 +296,8 @@ const route api_dispatch_routes[] = {
     {"GET", "/api/v1/rounds/{id}/transport/plan", ACT_TRANSPORT_READ, get_plan, 0, 0},
     {"GET", "/api/v1/rounds/{id}/outbox", ACT_TRANSPORT_READ, get_outbox, 0, 0},
     {"GET", "/api/v1/transport/my-runs", ACT_TRANSPORT_RUNS, my_runs, 0, 0},
+    {"GET", "/api/v1/rounds/{id}/transport/at-risk", ACT_TRANSPORT_READ, get_at_risk, 0, 0},
+    {"GET", "/api/v1/transport/at-risk", ACT_TRANSPORT_READ, at_risk_counts, 0, 0},
     {"POST", "/api/v1/channels", ACT_CHANNEL_ADMIN, post_channel, ROUTE_JSON, 0},
     {"GET", "/api/v1/channels", ACT_CHANNEL_ADMIN, list_channels, 0, 0},
     {"GET", "/api/v1/channels/{id}", ACT_CHANNEL_ADMIN, get_channel, 0, 0},

@@ -2,6 +2,7 @@
  * worklist and its test recalls; 应隔尽隔 gaps; policy versions. */
 #include "http/api.h"
 
+#include "core/iso_summary.h"
 #include "core/isolation.h"
 #include "util/fx_clock.h"
 #include "util/fx_str.h"
@@ -333,6 +334,47 @@ static int get_gaps(http_req *r)
     return HTTP_DONE;
 }
 
+/* The dashboard's numbers for ?area=CODE (default: one's area), counted, not listed. */
+static int get_summary(http_req *r)
+{
+    db_conn *c = http_reader_or_503(r);
+    if (!c)
+        return HTTP_DONE;
+    const char *scope = api_scope(r), *code = http_query(r, "area");
+    area a;
+    if (code) {
+        if (area_get(c, code, &a) != DB_ROW || !perm_in_scope(&r->who, a.path))
+            return http_error(r, 404, "area_not_found", "area %.64s does not exist in your area", code);
+        scope = a.path;
+    }
+    iso_summary sm;
+    if (iso_summary_get(c, scope, fx_now(), &sm) != 0)
+        return http_error(r, 500, "internal", "could not count the cases");
+    json_t *by_type = json_object(), *alarms = json_object(), *zones = json_object();
+    int64_t total = 0, open = 0;
+    for (int i = 0; i < ISUM_TYPES; i++) {
+        json_object_set_new(by_type, isum_type_names[i], json_integer(sm.active[i]));
+        total += sm.active[i];
+    }
+    for (int i = 0; i < ISUM_ALARM_KINDS; i++) {
+        json_object_set_new(alarms, isum_alarm_names[i], json_integer(sm.alarms[i]));
+        open += sm.alarms[i];
+    }
+    json_object_set_new(alarms, "total", json_integer(open));
+    for (int i = 0; i < ISUM_ZONE_KINDS; i++) {
+        json_t *z = json_pack("{s:I, s:I}", "active", (json_int_t)sm.zones[i].active, "proposed",
+                              (json_int_t)sm.zones[i].proposed);
+        json_object_set_new(z, "next_stage_at", sm.zones[i].next_at ? json_integer(sm.zones[i].next_at) : json_null());
+        json_object_set_new(zones, isum_zone_names[i], z);
+    }
+    return http_json(r, 200,
+                     json_pack("{s:s, s:{s:I, s:o}, s:I, s:I, s:I, s:I, s:I, s:o, s:o}", "area", code ? a.code : "",
+                               "cases", "active", (json_int_t)total, "by_type", by_type, "ending",
+                               (json_int_t)sm.ending, "checkins_due", (json_int_t)sm.checkins_due, "test_due",
+                               (json_int_t)sm.test_due, "releasable", (json_int_t)sm.releasable, "gaps",
+                               (json_int_t)sm.gaps, "alarms", alarms, "zones", zones));
+}
+
 /* ---- test recalls into a round ---- */
 
 struct recall_op {
@@ -445,6 +487,7 @@ const route api_isolation_routes[] = {
     /* literal paths before /isolations/{id} */
     {"GET", "/api/v1/isolations/worklist", ACT_ISO_CHECKIN, get_worklist, 0, 0},
     {"GET", "/api/v1/isolations/gaps", ACT_ISO_READ, get_gaps, 0, 0},
+    {"GET", "/api/v1/isolations/summary", ACT_ISO_READ, get_summary, 0, 0},
     {"GET", "/api/v1/isolations", ACT_ISO_READ, list_isolations, 0, 0},
     {"POST", "/api/v1/isolations", ACT_ISO_WRITE, post_isolation, ROUTE_JSON, 4096},
     {"GET", "/api/v1/isolations/{id}", ACT_ISO_READ, get_isolation, 0, 0},

@@ -130,9 +130,10 @@ mqtt_listener *mqtt_start(db *d, const mqtt_options *o, char *err, size_t errlen
 {
     mosquitto_lib_init();
     mqtt_listener *m = calloc(1, sizeof *m);
-    char id[64];
-    snprintf(id, sizeof id, "fangxian-server-%ld", (long)getpid());
-    if (!m || !(m->mosq = mosquitto_new(id, true, m))) {
+    /* A persistent session: what devices publish (QoS 1) while the server is away waits at
+     * the broker. libmosquitto 2.0 acknowledges a message before on_message runs, so a
+     * message is the broker's no more once read: see docs/architecture.md for that window. */
+    if (!m || !(m->mosq = mosquitto_new(o->client_id ? o->client_id : "fangxian-server", false, m))) {
         snprintf(err, errlen, "mqtt: out of memory");
         free(m);
         mosquitto_lib_cleanup();

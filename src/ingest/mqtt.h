@@ -13,6 +13,10 @@ typedef struct mqtt_options {
     int port;
     const char *username; /* the server's own account at the broker */
     const char *password;
+    /* The session's name at the broker: fixed, with a persistent session (clean_session
+     * false) and a QoS 1 subscription, so the broker queues events for the server while
+     * it is down and delivers them when it is back. NULL: "fangxian-server". */
+    const char *client_id;
 } mqtt_options;
 
 typedef struct mqtt_listener mqtt_listener;

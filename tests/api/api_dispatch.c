@@ -642,6 +642,138 @@ static void osrm_round_setup(void)
     rcv_reply(&rv, "", 0, NULL);
 }
 
+/* Boxes at risk: a round whose sites lie 40 minutes from the lab with a 30-minute deadline
+ * (every planned box late), a sealed box 75 minutes old (in the lab limit's warning
+ * window), one 100 minutes old still on the road (overdue) and one at the lab (not
+ * listed); the list, a real box merged with its plan box after a re-plan, and the
+ * dashboard's counts. */
+static json_t *risk_item(json_t *items, const char *box)
+{
+    size_t i;
+    json_t *it;
+    json_array_foreach(items, i, it) if (strcmp(json_string_value(json_object_get(it, "box")), box) == 0) return it;
+    return NULL;
+}
+
+static void boxes_at_risk(void)
+{
+    CHECK(rfx_open(srv.db) == 0);
+    long long round = rfx_round("HKG-YH", AT(420), AT(1200));
+    long long p = rfx_site("HKG-YH-IT-W12", "远郊甲点"), q = rfx_site("HKG-YH-IT-W12", "远郊乙点");
+    rfx_close();
+    char body[2000], path[96];
+    snprintf(body, sizeof body,
+             "{\"hub\":\"LAB\",\"deadline_min\":30,\"matrix\":{\"ids\":[\"LAB\",\"%lld\",\"%lld\"],"
+             "\"minutes\":[[0,40,40],[40,0,5],[40,5,0]],\"km\":[[0,30,30],[30,0,3],[30,3,0]]},"
+             "\"vehicles\":[{\"id\":\"V1\",\"shift_start\":%lld,\"shift_end\":%lld,\"capacity\":10}],"
+             "\"pickups\":[{\"site\":%lld,\"first_seal\":%lld,\"every_min\":60,\"last_seal\":%lld},"
+             "{\"site\":%lld,\"first_seal\":%lld,\"every_min\":60,\"last_seal\":%lld}]}",
+             p, q, AT(420), AT(1080), p, AT(600), AT(720), q, AT(600), AT(720));
+    snprintf(path, sizeof path, "/api/v1/rounds/%lld/transport", round);
+    fxt_resp r = req("PUT", path, officer, body);
+    CHECKF(r.status == 200, "setup: %d %s", r.status, r.body ? r.body : "");
+    fxt_free(&r);
+    snprintf(path, sizeof path, "/api/v1/rounds/%lld/transport/plan", round);
+    r = req("POST", path, officer, NULL);
+    CHECKF(r.status == 201, "plan: %d %s", r.status, r.body ? r.body : "");
+    long long late = json_integer_value(json_object_get(json_object_get(r.json, "summary"), "late_boxes"));
+    CHECK_EQ_INT(late, 6);
+    fxt_free(&r);
+    box_with_handover(round, p, "AR1", now_s - 75 * 60, now_s - 60 * 60); /* on board V1 */
+    box_with_handover(round, q, "AR2", now_s - 100 * 60, 0);
+    box_with_handover(round, q, "AR3", now_s - 100 * 60, 0);
+    snprintf(body, sizeof body, "{\"box\":\"AR3\",\"to\":\"lab\",\"count\":1,\"at\":%lld}", now_s - 20 * 60);
+    r = req("POST", "/api/v1/handovers", officer, body);
+    CHECKF(r.status == 201, "handover: %d %s", r.status, r.body ? r.body : "");
+    fxt_free(&r);
+
+    snprintf(path, sizeof path, "/api/v1/rounds/%lld/transport/at-risk", round);
+    r = req("GET", path, staff, NULL); /* staff read it too */
+    CHECKF(r.status == 200, "at-risk: %d %s", r.status, r.body ? r.body : "");
+    json_t *items = json_object_get(r.json, "items");
+    CHECK_EQ_INT(json_array_size(items), late + 2);
+    size_t i;
+    json_t *it;
+    long long prev = 0;
+    json_array_foreach(items, i, it)
+    {
+        long long dl = json_integer_value(json_object_get(it, "deadline_at"));
+        CHECK(dl >= prev); /* by deadline */
+        prev = dl;
+        if (strcmp(json_string_value(json_object_get(it, "status")), "late") != 0)
+            continue;
+        long long exp = json_integer_value(json_object_get(it, "expected_at"));
+        CHECK_EQ_INT(dl, json_integer_value(json_object_get(it, "sealed_at")) + 30 * 60);
+        CHECK(json_integer_value(json_object_get(it, "late_min")) > 0);
+        CHECK_EQ_INT(json_integer_value(json_object_get(it, "late_min")), (exp - dl) / 60);
+        CHECK_STR(json_string_value(json_object_get(it, "vehicle")), "V1");
+        const char *nm = json_string_value(json_object_get(it, "site_name"));
+        CHECK(nm && (strcmp(nm, "远郊甲点") == 0 || strcmp(nm, "远郊乙点") == 0));
+    }
+    it = risk_item(items, "AR1");
+    CHECK(it != NULL);
+    CHECK_STR(json_string_value(json_object_get(it, "status")), "at_risk");
+    /* the server's clock may have passed a minute boundary since now_s was read */
+    long long left = json_integer_value(json_object_get(it, "left_min"));
+    CHECK(left == 15 || left == 14);
+    CHECK_EQ_INT(json_integer_value(json_object_get(it, "deadline_at")), now_s + 15 * 60);
+    CHECK_STR(json_string_value(json_object_get(it, "vehicle")), "V1");
+    CHECK_STR(json_string_value(json_object_get(it, "site_name")), "远郊甲点");
+    CHECK(json_is_null(json_object_get(it, "expected_at")));
+    it = risk_item(items, "AR2");
+    CHECK(it != NULL);
+    CHECK_STR(json_string_value(json_object_get(it, "status")), "overdue");
+    CHECK_EQ_INT(json_integer_value(json_object_get(it, "late_min")), 10);
+    CHECK(json_is_null(json_object_get(it, "vehicle")));
+    CHECK(risk_item(items, "AR3") == NULL);
+    fxt_free(&r);
+    r = req("GET", path, driver, NULL);
+    CHECK_EQ_INT(r.status, 403);
+    fxt_free(&r);
+    r = req("GET", "/api/v1/rounds/999999/transport/at-risk", officer, NULL);
+    CHECK_EQ_INT(r.status, 404);
+    fxt_free(&r);
+
+    /* the dashboard's counts: the plan's stored count and custody's, per open round */
+    r = req("GET", "/api/v1/transport/at-risk?area=HKG-YH", officer, NULL);
+    CHECKF(r.status == 200, "counts: %d %s", r.status, r.body ? r.body : "");
+    bool found = false;
+    json_array_foreach(json_object_get(r.json, "items"), i, it) if (json_integer_value(json_object_get(it, "round")) == round)
+    {
+        found = true;
+        CHECK_EQ_INT(json_integer_value(json_object_get(it, "planned_late")), late);
+        CHECK_EQ_INT(json_integer_value(json_object_get(it, "at_risk")), 1);
+        CHECK_EQ_INT(json_integer_value(json_object_get(it, "overdue")), 1);
+    }
+    CHECK(found);
+    CHECK(json_integer_value(json_object_get(r.json, "planned_late")) >= late);
+    fxt_free(&r);
+    r = req("GET", "/api/v1/transport/at-risk?area=NOPE", officer, NULL);
+    CHECK_EQ_INT(r.status, 404);
+    fxt_free(&r);
+    r = req("GET", "/api/v1/transport/at-risk", driver, NULL);
+    CHECK_EQ_INT(r.status, 403);
+    fxt_free(&r);
+
+    /* re-planned, the plan carries the real boxes: one entry each, the worse judgement */
+    json_t *plan = post_replan(round, &r);
+    CHECK(plan != NULL);
+    fxt_free(&r);
+    check_current(round);
+    r = req("GET", path, officer, NULL);
+    items = json_object_get(r.json, "items");
+    int n2 = 0;
+    json_array_foreach(items, i, it) n2 += strcmp(json_string_value(json_object_get(it, "box")), "AR2") == 0;
+    CHECK_EQ_INT(n2, 1);
+    it = risk_item(items, "AR2"); /* late by the plan, overdue by the clock: overdue, with the plan's arrival and van */
+    CHECK(it != NULL);
+    CHECK_STR(json_string_value(json_object_get(it, "status")), "overdue");
+    CHECK(json_integer_value(json_object_get(it, "expected_at")) > now_s);
+    CHECK_STR(json_string_value(json_object_get(it, "vehicle")), "V1");
+    CHECK_STR(json_string_value(json_object_get(it, "barcode")), "AR2");
+    fxt_free(&r);
+}
+
 int main(void)
 {
     th_init();
@@ -666,6 +798,7 @@ int main(void)
     RUN(replan_keeps_current_run);
     RUN(replan_frees_run_that_makes_a_box_late);
     RUN(osrm_round_setup);
+    RUN(boxes_at_risk);
     fxt_teardown(&srv);
     rcv_stop(&rv);
     free(officer), free(driver), free(staff);

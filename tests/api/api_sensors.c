@@ -451,6 +451,38 @@ static void mqtt_and_http_deduplicated(void)
     fxt_free(&r);
 }
 
+/* The server's session at the broker outlives the server: events devices publish (QoS 1)
+ * while it is stopped, or killed without a word, wait at the broker and are stored once it
+ * is back. */
+static void events_wait_at_the_broker_while_the_server_is_down(void)
+{
+    if (!have_mqtt)
+        return;
+    char payload[200], id[40], key[48];
+    for (int round = 0; round < 2; round++) {
+        if (round == 0)
+            CHECK_EQ_INT(fxt_stop(&srv), 0);
+        else
+            fxt_kill9(&srv);
+        for (int i = 0; i < 3; i++) {
+            snprintf(id, sizeof id, "down-%d-%d", round, i);
+            snprintf(payload, sizeof payload,
+                     "{\"events\":[{\"id\":\"%s\",\"device\":\"MC-0001\",\"type\":\"heartbeat\",\"at\":%lld}]}", id,
+                     T0 - 150 + round * 10 + i);
+            CHECK_EQ_INT(mqtt_pub("MC-0001", tok1, "fangxian/devices/MC-0001/events", payload), 0);
+        }
+        snprintf(key, sizeof key, "i:down-%d-0", round);
+        CHECK_EQ_INT(stored("MC-0001", key), 0); /* nobody has taken them yet */
+        CHECK_EQ_INT(fxt_start(&srv), 0);
+        for (int i = 0; i < 3; i++) {
+            snprintf(key, sizeof key, "i:down-%d-%d", round, i);
+            CHECKF(wait_stored("MC-0001", key, 1) == 1, "%s stored after the server came back (%s)", key,
+                   round ? "killed" : "stopped");
+        }
+    }
+    login_all();
+}
+
 static void requests_and_their_flow(void)
 {
     char body[300], code[48], path[80];
@@ -613,6 +645,7 @@ int main(void)
     RUN(alarm_raised_and_acknowledged);
     RUN(approved_windows_suppress_the_alarm);
     RUN(mqtt_and_http_deduplicated);
+    RUN(events_wait_at_the_broker_while_the_server_is_down);
     RUN(requests_and_their_flow);
     RUN(counselling_notes_for_officers_and_counsellors);
     RUN(the_clock_raises_silence_and_overdue);

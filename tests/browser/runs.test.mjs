@@ -6,13 +6,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launchBrowser, newPage, login, shot, noProblems, apiAs, settled, noHorizontalScroll } from './lib/harness.mjs';
+import { transportRound, hm } from './lib/transport.mjs';
 
 let srv; let browser;
 before(async () => { srv = await startServer(); browser = await launchBrowser(); });
 after(async () => { await browser?.close(); await srv?.stop(); });
 
-const hm = (epoch) => new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
-  .format(new Date(epoch * 1000));
 
 test('no plan yet: the driver lands on their runs and is told so in words', async () => {
   const page = await newPage(browser, { width: 360, height: 740 });
@@ -27,29 +26,7 @@ test('no plan yet: the driver lands on their runs and is told so in words', asyn
 });
 
 test('a planned round: the driver sees their stops, times and boxes, the next stop marked, on a phone', async () => {
-  const officer = await apiAs(srv, 'cuizhengbo');
-  const t0 = Math.floor(Date.now() / 60000) * 60; // now, whole minutes
-  const round = await officer('POST', '/rounds', { name: '转运测试轮', areas: ['HKG-YH'], start: t0 - 3600, deadline: t0 + 86400 });
-  assert.equal(round.status, 201, JSON.stringify(round.data));
-  const site = async (name) => {
-    const r = await officer('POST', '/sites', { name, area: 'HKG-YH-IT-W12', lat: 34.52, lng: 113.84, tables: 2, opens: 0, closes: 1440 });
-    assert.equal(r.status, 201, JSON.stringify(r.data));
-    return r.data.id;
-  };
-  const s1 = await site('港城公寓核酸点');
-  const s2 = await site('新港学校核酸点');
-  const setup = await officer('PUT', `/rounds/${round.data.id}/transport`, {
-    hub: 'LAB', deadline_min: 90, service_min: 3, lead_min: 15, replan_min: 10,
-    matrix: { ids: ['LAB', String(s1), String(s2)], minutes: [[0, 10, 12], [10, 0, 8], [12, 8, 0]], km: [[0, 6, 7], [6, 0, 5], [7, 5, 0]] },
-    vehicles: [{ id: '豫A12345', shift_start: t0 - 1800, shift_end: t0 + 8 * 3600, capacity: 10, driver: 'lijianhua' }],
-    pickups: [
-      { site: s1, first_seal: t0 + 3600, every_min: 60, last_seal: t0 + 3 * 3600 },
-      { site: s2, first_seal: t0 + 5400, every_min: 60, last_seal: t0 + 3 * 3600 + 1800 },
-    ],
-  });
-  assert.equal(setup.status, 200, JSON.stringify(setup.data));
-  const plan = await officer('POST', `/rounds/${round.data.id}/transport/plan`);
-  assert.equal(plan.status, 201, JSON.stringify(plan.data));
+  await transportRound(srv);
 
   // what the driver's API says, to compare with the screen
   const driver = await apiAs(srv, 'lijianhua');

@@ -161,6 +161,9 @@ test('every screen has its heading, labelled controls and a quiet console', asyn
   assert.match(await page.locator('#main').textContent(), /找不到这个页面/);
   // keyboard: the skip link is the first stop of the page, shows when focused and leads to the heading
   await open(page, srv, '/dashboard');
+  // the screen moves focus to its heading once drawn: wait for that, or it takes focus from the skip link
+  await page.waitForLoadState('networkidle');
+  await page.locator('#panel-population table').waitFor();
   assert.equal(await page.evaluate(() => document.querySelector('a, button, input, select').id), 'skip-link');
   await page.locator('#skip-link').focus();
   const box = await page.locator('#skip-link').boundingBox();

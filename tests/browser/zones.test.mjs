@@ -61,6 +61,56 @@ test('staff see zones without the buttons; a phone; English', async () => {
   await page.context().close();
 });
 
+test("a zone's gate posts and their log: an officer adds a post, staff log entries and a delivery", async () => {
+  const page = await newPage(browser);
+  await login(page, srv, 'cuizhengbo');
+  await open(page, srv, '/zones');
+  await page.getByRole('link', { name: '门岗与出入登记 鑫荣公寓1号楼' }).click();
+  await settled(page);
+  assert.match(await page.locator('#zone-facts').textContent(), /封控区.*生效中.*14d/s);
+  await page.locator('#zone-gates .empty', { hasText: '还没有门岗' }).waitFor();
+  await page.getByLabel('新门岗名称').fill('东门');
+  await page.getByRole('button', { name: '添加门岗' }).click();
+  await page.locator('#gate-log .empty', { hasText: '还没有出入登记' }).waitFor();
+  // the same name again is refused in words
+  await page.getByLabel('新门岗名称').fill('东门');
+  await page.getByRole('button', { name: '添加门岗' }).click();
+  await page.locator('#zone-gates [role=alert]', { hasText: '已经有同名的门岗' }).waitFor();
+  noProblems(page);
+  await page.context().close();
+
+  const staff = await newPage(browser, { width: 360, height: 740 });
+  await login(staff, srv, 'panpeng');
+  await open(staff, srv, '/zones');
+  await staff.getByRole('link', { name: '门岗与出入登记 鑫荣公寓1号楼' }).click();
+  await settled(staff);
+  assert.equal(await staff.locator('#gate-add').count(), 0, 'staff do not add posts');
+  assert.deepEqual(await unlabelledControls(staff), []);
+  const form = staff.locator('#gate-entry');
+  await form.getByLabel('人员姓名').fill('王师傅');
+  await form.getByLabel('类别').selectOption('exit');
+  await form.getByLabel('备注').fill('外出就医');
+  await form.getByRole('button', { name: '登记' }).click();
+  await staff.locator('#gate-log tbody tr', { hasText: '王师傅' }).waitFor();
+  // a delivery needs its household, found inside the zone
+  await form.getByLabel('类别').selectOption('delivery');
+  await form.getByRole('button', { name: '登记' }).click();
+  await form.locator('[role=alert]', { hasText: '配送要选择送到哪一户' }).waitFor();
+  const api = await apiAs(srv, 'panpeng');
+  const inside = (await api('GET', `/persons?area=${BUILDING}&limit=1`)).data.items[0];
+  await form.getByLabel('配送到户').fill(inside.name);
+  await form.getByRole('button', { name: '查找' }).click();
+  await form.locator('.hh-found button').first().click();
+  await form.getByRole('button', { name: '登记' }).click();
+  await staff.locator('#gate-log tbody tr', { hasText: '物资配送' }).waitFor();
+  assert.equal(await staff.locator('#gate-log tbody tr').count(), 2);
+  assert.match(await staff.locator('#gate-log tbody tr').nth(1).textContent(), /外出.*王师傅.*外出就医.*panpeng/s);
+  await noHorizontalScroll(staff);
+  await shot(staff, 'phone-zone-gates');
+  noProblems(staff);
+  await staff.context().close();
+});
+
 test('registrars do not see zones', async () => {
   const page = await newPage(browser);
   await login(page, srv, 'zhangmingqiang');

@@ -22,6 +22,9 @@ export const NAV = [
   { href: '#/alarms', key: 'nav.alarms', roles: STAFF },
   { href: '#/zones', key: 'nav.zones', roles: STAFF },
   { href: '#/requests', key: 'nav.requests', roles: STAFF },
+  { href: '#/garbage', key: 'nav.garbage', roles: STAFF },
+  { href: '#/devices', key: 'nav.devices', roles: STAFF },
+  { href: '#/transport', key: 'nav.transport', roles: STAFF },
   { href: '#/supplies', key: 'nav.supplies', roles: STAFF },
   { href: '#/disinfection', key: 'nav.disinfection', roles: STAFF },
 ];

@@ -6,6 +6,7 @@ import { get, post, ApiError } from '../js/api.js';
 import { h, replace } from '../js/dom.js';
 import { describe } from '../js/errors.js';
 import { checkIdNumber, halfWidth } from '../js/validate.js';
+import { loadLeaflet, tileLayer } from '../js/lib/map.js';
 
 const $ = (id) => document.getElementById(id);
 const STATUS_ORDER = { clear: 0, busy: 1, congested: 2, resting: 3 };
@@ -52,18 +53,6 @@ async function loadSites() {
 }
 
 /* ---- the map: Leaflet and its tiles only when asked for ---- */
-function loadLeaflet() {
-  if (window.L) return Promise.resolve(window.L);
-  return new Promise((resolve, reject) => {
-    const css = h('link', { rel: 'stylesheet', href: 'vendor/leaflet/leaflet.css' });
-    document.head.append(css);
-    const s = h('script', { src: 'vendor/leaflet/leaflet.js' });
-    s.onload = () => resolve(window.L);
-    s.onerror = () => reject(new Error('leaflet'));
-    document.head.append(s);
-  });
-}
-
 const COLORS = { clear: '#1e6b34', busy: '#b7791f', congested: '#b3261e', resting: '#6b7280' };
 let layer = null;
 function drawMarkers() {
@@ -98,12 +87,11 @@ async function toggleMap() {
     const L = await loadLeaflet();
     if (!map) {
       map = L.map('map', { zoomControl: true }).setView([34.53, 113.85], 12);
-      let failed = 0; let loaded = 0;
-      const tl = L.tileLayer(tiles, { maxZoom: 18, attribution: '&copy; OpenStreetMap' });
       // tiles that cannot be fetched: say so, and the list stays the way to read the sites
-      tl.on('tileerror', () => { failed++; if (!loaded && failed >= 2) { mapNote('public.tiles_failed'); $('map').classList.add('no-tiles'); } });
-      tl.on('tileload', () => { loaded++; mapNote(null); $('map').classList.remove('no-tiles'); });
-      tl.addTo(map);
+      tileLayer(L, tiles, {
+        onFail: () => { mapNote('public.tiles_failed'); $('map').classList.add('no-tiles'); },
+        onLoad: () => { mapNote(null); $('map').classList.remove('no-tiles'); },
+      }).addTo(map);
     }
     map.invalidateSize();
     drawMarkers();

@@ -32,7 +32,8 @@ function freshTwins() {
   if (stale.length) execFileSync(join(ROOT, 'scripts/web-build'), { stdio: 'inherit' });
 }
 
-export async function startServer({ people } = {}) {
+/** args: more `serve` options (e.g. ['--map-tiles', URL]). */
+export async function startServer({ people, args = [] } = {}) {
   freshTwins();
   const bin = resolve(ROOT, process.env.FXT_BIN || 'build/test/fangxian');
   if (!existsSync(bin)) throw new Error(`${bin} is missing: run make test (or set FXT_BIN=bin/fangxian)`);
@@ -46,7 +47,7 @@ export async function startServer({ people } = {}) {
   if (!m) throw new Error(`no password in the demo's output:\n${out}`);
   const portFile = join(dir, 'port');
   let stderr = '';
-  const proc = spawn(bin, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--port-file', portFile, '--web', WEB, '--no-request-log'],
+  const proc = spawn(bin, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--port-file', portFile, '--web', WEB, '--no-request-log', ...args],
     { stdio: ['ignore', 'ignore', 'pipe'] });
   proc.stderr.on('data', (d) => { stderr += d; });
   let port = 0;

@@ -3,5 +3,6 @@ import './population.js';
 import './imports.js';
 import './rounds.js';
 import './isolation.js';
+import './transport.js';
 import './supplies.js';
 import './disinfection.js';

@@ -1,12 +1,12 @@
-// Isolation, door sensors and zones at a glance: active cases, today's due work,
-// open alarms and zones, each a link to its screen (GET /isolations/worklist,
-// /alarms?open=1, /zones).
+// Isolation, door sensors and zones at a glance for the dashboard's area, from one
+// summary (GET /isolations/summary?area=CODE: counts on index ranges, right at any
+// scale): cases by type and today's due work, people to isolate without a case, open alarms by kind, zones by
+// kind with the nearest next stage; each tile a link to its screen.
 import { registerPanel } from '../registry.js';
 import { h } from '../../js/dom.js';
 import { fmtNum } from '../../js/i18n.js';
+import { fmtDate } from '../../js/ops/common.js';
 import { get } from '../../js/api.js';
-
-const count = (r) => `${fmtNum(r.items.length)}${r.next_cursor ? '+' : ''}`;
 
 registerPanel({
   id: 'isolation',
@@ -14,22 +14,29 @@ registerPanel({
   roles: ['admin', 'officer', 'staff'],
   order: 7,
   async render(el, ctx) {
-    const [work, alarms, zones] = await Promise.all([
-      get('/isolations/worklist', { limit: 500 }, { signal: ctx.signal }),
-      get('/alarms', { open: 1, limit: 500 }, { signal: ctx.signal }),
-      get('/zones', { limit: 500 }, { signal: ctx.signal }),
-    ]);
-    const zonesOf = (st) => zones.items.filter((z) => z.status === st).length;
-    const n = (f) => work.items.filter(f).length;
-    const tile = (k, href, text, alert) => h('a', { class: `tile tile-link${alert ? ' tile-alert' : ''}`, href, dataset: { count: k } },
-      h('span', { class: 'n', text }), h('span', { class: 'l', i18n: `panel.isolation.${k}` }));
+    const s = await get('/isolations/summary', { area: ctx.area.code }, { signal: ctx.signal });
+    const tile = (k, href, n, alert, vars) => h('a', { class: `tile tile-link${alert && n > 0 ? ' tile-alert' : ''}`, href, dataset: { count: k } },
+      h('span', { class: 'n', text: fmtNum(n) }), h('span', { class: 'l', i18n: `panel.isolation.${k}`, vars }));
+    const zoneKinds = ['sealed', 'controlled', 'precaution'];
+    const zonesOf = (st) => zoneKinds.reduce((a, k) => a + s.zones[k][st], 0);
+    const next = zoneKinds.map((k) => s.zones[k].next_stage_at).filter((t) => t != null).sort((a, b) => a - b)[0];
     el.append(h('div', { class: 'tiles' },
-      tile('active', '#/isolation', count(work), false),
-      tile('checkins_due', '#/isolation', fmtNum(n((w) => w.checkins_due > 0)), n((w) => w.checkins_due > 0) > 0),
-      tile('test_due', '#/isolation', fmtNum(n((w) => w.test_due)), n((w) => w.test_due) > 0),
-      tile('releasable', '#/isolation', fmtNum(n((w) => w.releasable)), false),
-      tile('open_alarms', '#/alarms', count(alarms), alarms.items.length > 0),
-      tile('active_zones', '#/zones', fmtNum(zonesOf('active')), false),
-      tile('proposed_zones', '#/zones', fmtNum(zonesOf('proposed')), zonesOf('proposed') > 0)));
+      tile('active', '#/isolation', s.cases.active, false),
+      tile('central', '#/isolation', s.cases.by_type.central, false),
+      tile('home_isolation', '#/isolation', s.cases.by_type.home_isolation, false),
+      tile('home_monitoring', '#/isolation', s.cases.by_type.home_monitoring, false),
+      tile('checkins_due', '#/isolation', s.checkins_due, true),
+      tile('test_due', '#/isolation', s.test_due, true),
+      tile('ending', '#/isolation', s.ending, false),
+      tile('releasable', '#/isolation', s.releasable, false),
+      tile('gaps', '#/isolation/gaps', s.gaps, true),
+      tile('open_alarms', '#/alarms', s.alarms.total, true),
+      tile('door_open', '#/alarms', s.alarms.door_open, true),
+      tile('silent', '#/alarms', s.alarms.silent, true),
+      tile('active_zones', '#/zones', zonesOf('active'), false),
+      tile('proposed_zones', '#/zones', zonesOf('proposed'), true)),
+    h('p', { class: 'muted', dataset: { next: next ?? '' }, ...(next != null
+      ? { i18n: 'panel.isolation.next_stage', vars: { date: fmtDate(next) } }
+      : { i18n: 'panel.isolation.no_next_stage' }) }));
   },
 });

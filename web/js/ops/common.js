@@ -19,3 +19,11 @@ export function reasonsBox(titleKey, lines, id, vars) {
     h('p', { class: 'what', i18n: titleKey, vars }),
     h('ul', null, lines.map((l) => h('li', null, l))));
 }
+
+/** A datetime-local value for an epoch, and back (the browser's clock and zone). */
+export function localValue(epoch) {
+  const d = new Date(epoch * 1000);
+  const p = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+}
+export const fromLocal = (v) => (v ? Math.floor(Date.parse(v) / 1000) : NaN);

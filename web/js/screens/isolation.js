@@ -1,12 +1,15 @@
 // The isolation board and today's worklist: every active case with what is due
 // today (check-ins, a test, the end, release, a transfer), and the list of
 // cases by status. Officers release a case; a refusal names each unmet condition.
+// A row opens its case; check-ins are recorded in the worklist; officers open a case
+// here or from the isolation-gaps list.
 import { h, clear, pageHead, table, loading, toast } from '../dom.js';
 import { t, fmtNum } from '../i18n.js';
 import { get, post, enc } from '../api.js';
 import { errorBox } from '../errors.js';
 import { badge } from '../round/common.js';
 import { isOfficer, fmtDate, reasonsBox } from '../ops/common.js';
+import { checkinForm } from '../ops/isolation.js';
 
 const yes = (b, key, tone = 'run') => (b ? badge(key, tone) : h('span', { class: 'muted', i18n: 'common.no' }));
 
@@ -22,7 +25,9 @@ export default {
   async render(main, ctx) {
     const officer = isOfficer();
     const msg = h('div', { id: 'iso-msg', 'aria-live': 'assertive' });
-    main.append(pageHead('iso.title'), msg);
+    main.append(pageHead('iso.title', null,
+      officer ? h('a', { class: 'btn', href: '#/isolation/new', i18n: 'iso.new' }) : null,
+      h('a', { class: 'btn btn-secondary', href: '#/isolation/gaps', i18n: 'iso.gaps' })), msg);
     const work = h('section', { class: 'card', id: 'iso-worklist', 'aria-labelledby': 'iso-work-h' },
       h('h2', { id: 'iso-work-h', i18n: 'iso.worklist' }), h('p', { class: 'hint', i18n: 'iso.worklist_hint' }));
     const workBody = h('div', { 'aria-live': 'polite' });
@@ -60,7 +65,9 @@ export default {
       b.addEventListener('click', () => release(c, b));
       return b;
     };
-    const person = (c) => h('a', { href: `#/persons/${c.person.id}`, text: c.person.name });
+    const person = (c) => h('a', { href: `#/isolation/${c.id}`, text: c.person.name });
+    const checkin = (w) => h('details', { class: 'checkin' }, h('summary', null, h('span', { i18n: 'iso.checkin' }),
+      h('span', { class: 'sr-only', text: ` ${w.isolation.person.name}` })), checkinForm(w.isolation, load));
 
     const loadWork = async () => {
       const r = await get('/isolations/worklist', { limit: 500 }, { signal: ctx.signal });
@@ -81,7 +88,7 @@ export default {
         { key: 'iso.due.ending', cell: (w) => yes(w.ending, 'iso.flag.ending') },
         { key: 'iso.due.releasable', cell: (w) => yes(w.releasable, 'iso.flag.releasable', 'ok') },
         { key: 'iso.due.transfer', cell: (w) => yes(w.transfer, 'iso.flag.transfer', 'fail') },
-        { key: 'common.actions', cell: (w) => releaseBtn(w.isolation) },
+        { key: 'common.actions', cell: (w) => h('div', { class: 'row' }, checkin(w), releaseBtn(w.isolation)) },
       ], r.items, { caption: 'iso.worklist' }));
     };
     const loadBoard = async () => {

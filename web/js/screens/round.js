@@ -11,6 +11,9 @@ const TABS = {
   positives: () => import('../round/positives.js'),
   turnaround: () => import('../round/turnaround.js'),
   sites: () => import('../round/sites.js'),
+  transport: () => import('../round/transport.js'),
+  risk: () => import('../round/risk.js'),
+  map: () => import('../round/map.js'),
 };
 
 export default {

@@ -84,6 +84,8 @@ export default {
       if (z.status === 'active') return b('lift', z.lift_ready ? '' : 'btn-secondary');
       return null;
     };
+    const gatesLink = (z) => h('a', { href: `#/zones/${z.id}`, dataset: { zone: z.id } }, h('span', { i18n: 'zone.open' }),
+      h('span', { class: 'sr-only', text: ` ${z.area.name}` }));
     const load = async () => {
       clear(body).append(loading());
       const r = await get('/zones', { status: status.value || null, limit: 200 }, { signal: ctx.signal });
@@ -97,7 +99,7 @@ export default {
         { key: 'zone.start', cell: (z) => fmtTime(z.start || z.proposed_at) },
         { key: 'zone.rule', cell: (z) => z.rule },
         { key: 'zone.countdown', cell: countdown },
-        { key: 'common.actions', cell: actions },
+        { key: 'common.actions', cell: (z) => h('div', { class: 'row' }, actions(z), gatesLink(z)) },
       ], r.items, { caption: 'zone.list' }));
     };
     status.addEventListener('change', () => load().catch((e) => clear(body).append(errorBox(e))));
