@@ -1,4 +1,4 @@
-// Disinfection (消杀): the places overdue first, a treatment recorded from the field
+// Disinfection: the places overdue first, a treatment recorded from the field
 // (team, agent, concentration, who did it) in a form that fits a phone, every schedule
 // with its interval and next due time, a new schedule for a street or compound, a site
 // or a home, and the log of treatments.

@@ -1,4 +1,4 @@
-// Supplies (物资): stock per warehouse and site, a movement form (receive, transfer,
+// Supplies: stock per warehouse and site, a movement form (receive, transfer,
 // consume, adjust) whose refusals name the item, the place and the shortfall, and the
 // ledger of the location chosen. The forecast and pick lists are at #/supplies/forecast.
 import { h, clear, pageHead, table, loading, toast, linkButton } from '../dom.js';
