@@ -23,7 +23,7 @@ static const struct command {
      "      [--tick S] [--silent-minutes N]\n"
      "      [--notify-interval-ms N] [--notify-retry-s S] [--notify-attempts N]\n"
      "      [--public-rate N] [--public-burst N] [--public-inflight N] [--public-cache-s S] [--map-tiles URL]\n"
-     "      [--osrm-url URL]\n"
+     "      [--osrm-url URL] [--shift-limit-h N]\n"
      "      [--public-listen HOST:PORT [--public-threads N] [--public-nice N]]",
      "Run the server (default 127.0.0.1:8080). SIGTERM or Ctrl-C finishes the requests in flight, then exits.\n"
      "--mqtt-host: also take door-sensor events from that MQTT broker (off by default; port 1883, user fangxian,\n"
@@ -41,7 +41,8 @@ static const struct command {
      "alone on a second address, on --public-threads threads (2) at nice --public-nice (10), so that a flood\n"
      "of lookups cannot take the CPU from staff traffic. Service workers (/collect offline) need HTTPS on a\n"
      "LAN: use --tls-cert/--tls-key. --osrm-url http://host:port: travel times of transport problems with\n"
-     "coordinates (and rounds' setups without a matrix) from that OSRM-compatible /table service.\n"},
+     "coordinates (and rounds' setups without a matrix) from that OSRM-compatible /table service.\n"
+     "--shift-limit-h: the longest shift the roster check allows where no area sets its own (12).\n"},
 
     {"demo", cmd_demo, "demo [--db PATH] [--people N] [--seed N]",
      "Fill the database with the demo sub-districts of the Zhengzhou Airport Economy Zone, a synthetic population\n"

@@ -1,6 +1,7 @@
 /* cmd_serve.c — `fangxian serve`: options to config, then the server. */
 #include "cli/cli.h"
 
+#include "core/roster.h"
 #include "dispatch/dispatch.h"
 #include "http/server.h"
 #include "ingest/mqtt.h"
@@ -100,10 +101,11 @@ int cmd_serve(int argc, char **argv)
     mqtt_options mq = {.host = cli_opt(&a, "mqtt-host"), .port = 1883, .username = cli_opt(&a, "mqtt-user"),
                        .client_id = cli_opt(&a, "mqtt-client-id")};
     const char *mqtt_pw_file = cli_opt(&a, "mqtt-password-file");
-    int tick_s = 30, silent_min = 30;
+    int tick_s = 30, silent_min = 30, shift_limit_h = ROSTER_LIMIT_DEFAULT_MIN / 60;
     if (int_opt(&a, "mqtt-port", 1, 65535, &mq.port) || int_opt(&a, "tick", 1, 3600, &tick_s) ||
-        int_opt(&a, "silent-minutes", 1, 7 * 24 * 60, &silent_min))
+        int_opt(&a, "silent-minutes", 1, 7 * 24 * 60, &silent_min) || int_opt(&a, "shift-limit-h", 1, 48, &shift_limit_h))
         return CLI_USAGE;
+    roster_set_default_limit(shift_limit_h * 60);
     char mqtt_pw[256] = "";
     if (mqtt_pw_file) {
         FILE *f = fopen(mqtt_pw_file, "r");

@@ -80,6 +80,10 @@ json_t *dsp_outbox_list(db_conn *c, int64_t round_id, int limit);
  * once per channel (its idempotency key). Reads on c, writes through d. Count or < 0. */
 int dsp_queue_due(db *d, db_conn *c, int64_t now);
 
+/* Queues a reminder for each shift starting within its area's lead_min, to every team channel
+ * of the person's team, once per shift and channel (shift_remind.c). Count or < 0. */
+int dsp_queue_shifts(db *d, db_conn *c, int64_t now);
+
 /* ---- the sender thread (notify.c) ---- */
 typedef struct dsp_notify_opt {
     int interval_ms;   /* how often to look for due messages and deviations */

@@ -43,7 +43,7 @@ static struct {
 } N = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
 
 typedef struct out_msg {
-    int64_t id, round_id;
+    int64_t id, round_id, shift_id; /* round_id 0: not about a round (a shift reminder) */
     int attempts;
     char key[200], kind[16], ckind[12], url[1001], secret[201];
     char *text;
@@ -81,9 +81,12 @@ static size_t sink(char *p, size_t sz, size_t n, void *arg)
 static void send_one(CURL *cu, out_msg *m)
 {
     json_t *body = strcmp(m->ckind, "webhook") == 0
-                       ? json_pack("{s:s, s:s, s:I, s:s, s:I}", "id", m->key, "kind", m->kind, "round",
-                                   (json_int_t)m->round_id, "text", m->text, "at", (json_int_t)fx_now())
+                       ? json_pack("{s:s, s:s, s:o, s:s, s:I}", "id", m->key, "kind", m->kind, "round",
+                                   m->round_id ? json_integer(m->round_id) : json_null(), "text", m->text, "at",
+                                   (json_int_t)fx_now())
                        : json_pack("{s:s, s:{s:s}}", "msgtype", "text", "text", "content", m->text);
+    if (body && m->shift_id)
+        json_object_set_new(body, "shift", json_integer(m->shift_id));
     char *data = body ? json_dumps(body, JSON_COMPACT) : NULL;
     json_decref(body);
     char url[1400], hdr[300];
@@ -187,8 +190,8 @@ static int mark_job(db_conn *c, void *arg)
 
 static void send_due(db_conn *c, CURL *cu, int64_t now)
 {
-    db_stmt *s = db_prepare(c, "SELECT o.id, o.round_id, o.attempts, o.idem_key, o.kind, o.text, ch.kind, ch.url,"
-                               " ch.secret FROM outbox o JOIN channels ch ON ch.id = o.channel_id"
+    db_stmt *s = db_prepare(c, "SELECT o.id, COALESCE(o.round_id, 0), o.attempts, o.idem_key, o.kind, o.text, ch.kind,"
+                               " ch.url, ch.secret, COALESCE(o.shift_id, 0) FROM outbox o JOIN channels ch ON ch.id = o.channel_id"
                                " WHERE o.status = 'pending' AND o.next_at <= $1 ORDER BY o.next_at, o.id LIMIT $2");
     if (!s)
         return;
@@ -208,6 +211,7 @@ static void send_due(db_conn *c, CURL *cu, int64_t now)
         fx_copy(x->ckind, sizeof x->ckind, db_col_text(s, 6));
         fx_copy(x->url, sizeof x->url, db_col_text(s, 7));
         fx_copy(x->secret, sizeof x->secret, db_col_text(s, 8));
+        x->shift_id = db_col_i64(s, 9);
         n += x->text != NULL;
     }
     db_done(s); /* no statement is held while the network is slow */
@@ -282,6 +286,7 @@ static void *loop(void *arg)
             int64_t now = fx_now();
             replan_deviations(c, now);
             dsp_queue_due(N.d, c, now);
+            dsp_queue_shifts(N.d, c, now);
             send_due(c, cu, now);
         }
         pthread_mutex_lock(&N.mu);

@@ -8,7 +8,9 @@
 
 #include "core/area.h"
 #include "core/custody.h"
+#include "core/custody_internal.h"
 #include "core/site.h"
+#include "core/team.h"
 #include "util/fx_clock.h"
 #include "util/fx_id.h"
 #include "util/fx_str.h"
@@ -52,23 +54,47 @@ static int check_known(const json_t *body, const char *const *fields, fx_err *e)
     return 0;
 }
 
+/* A team channel names its team (in the actor's scope) and nothing else to narrow it;
+ * only a team channel names a team. *path gets the team's area path. */
+static int team_channel_check(db_conn *c, const actor *who, const char *aud, const json_t *jt, bool narrowed,
+                              char path[FX_AREA_PATH_MAX], fx_err *e)
+{
+    bool team_aud = strcmp(aud, "team") == 0;
+    if (!team_aud)
+        return jt ? fx_fail(e, FX_EINVAL, "invalid_field", "team: only a channel for the audience team names a team") : 0;
+    if (!jt)
+        return fx_fail(e, FX_EINVAL, "missing_field", "team: a team channel names its team (an id)");
+    if (!json_is_integer(jt))
+        return fx_fail(e, FX_EINVAL, "invalid_field", "team: expected an id (a number)");
+    if (narrowed)
+        return fx_fail(e, FX_EINVAL, "invalid_field", "team: a team channel names no round, site or vehicle");
+    team t;
+    if (team_get(c, json_integer_value(jt), &t) != DB_ROW || !actor_in_scope(who, t.area_path))
+        return fx_fail(e, FX_ENOTFOUND, "team_not_found", "team: %lld does not exist in your area",
+                       (long long)json_integer_value(jt));
+    fx_copy(path, FX_AREA_PATH_MAX, t.area_path);
+    return 0;
+}
+
 int dsp_channel_create(db_conn *c, const actor *who, const json_t *body, int64_t *id, fx_err *e)
 {
     static const char *const fields[] = {"name", "kind", "audience", "url", "secret", "round", "site", "vehicle", "area",
-                                         NULL};
+                                         "team", NULL};
     int rc = check_known(body, fields, e);
     if (rc)
         return rc;
     const char *name = str_field(body, "name"), *kind = str_field(body, "kind"), *aud = str_field(body, "audience"),
                *url = str_field(body, "url"), *secret = str_field(body, "secret"), *veh = str_field(body, "vehicle"),
                *acode = str_field(body, "area");
-    const json_t *jr = json_object_get(body, "round"), *js = json_object_get(body, "site");
+    const json_t *jr = json_object_get(body, "round"), *js = json_object_get(body, "site"),
+                 *jt = json_object_get(body, "team");
+    char team_path[FX_AREA_PATH_MAX] = "";
     if (!name || !*name || fx_utf8_len(name) > 100)
         return fx_fail(e, FX_EINVAL, "invalid_field", "name: expected a text of 1 to 100 characters");
     if (!one_of(kind, "wecom", "dingtalk", "webhook"))
         return fx_fail(e, FX_EINVAL, "invalid_field", "kind: expected wecom, dingtalk or webhook");
-    if (!one_of(aud, "site", "driver", "officer"))
-        return fx_fail(e, FX_EINVAL, "invalid_field", "audience: expected site, driver or officer");
+    if (!one_of(aud, "site", "driver", "officer") && !(aud && strcmp(aud, "team") == 0))
+        return fx_fail(e, FX_EINVAL, "invalid_field", "audience: expected site, driver, officer or team");
     if ((rc = check_url(url, e)))
         return rc;
     if (json_object_get(body, "secret") && (!secret || strlen(secret) > SECRET_MAX))
@@ -77,6 +103,8 @@ int dsp_channel_create(db_conn *c, const actor *who, const json_t *body, int64_t
         return fx_fail(e, FX_EINVAL, "missing_field", "secret: a webhook channel signs every message; give its secret");
     if ((jr && !json_is_integer(jr)) || (js && !json_is_integer(js)))
         return fx_fail(e, FX_EINVAL, "invalid_field", "%s: expected an id (a number)", jr && !json_is_integer(jr) ? "round" : "site");
+    if ((rc = team_channel_check(c, who, aud, jt, jr || js || veh, team_path, e)))
+        return rc;
     if (js && strcmp(aud, "site") != 0)
         return fx_fail(e, FX_EINVAL, "invalid_field", "site: only a channel for the audience site names a site");
     if (veh && (strcmp(aud, "driver") != 0 || !*veh || strlen(veh) >= DSP_ID_MAX))
@@ -96,7 +124,9 @@ int dsp_channel_create(db_conn *c, const actor *who, const json_t *body, int64_t
                        (long long)json_integer_value(js));
     if (!jr && js)
         area_get_id(c, s.area_id, &a);
-    if (!jr && !js) {
+    if (jt)
+        area_get_id(c, path_last(team_path), &a);
+    if (!jr && !js && !jt) {
         if (!acode)
             return fx_fail(e, FX_EINVAL, "missing_field", "area: a channel names its round, its site or its area");
         if (area_get(c, acode, &a) != DB_ROW)
@@ -105,8 +135,8 @@ int dsp_channel_create(db_conn *c, const actor *who, const json_t *body, int64_t
             return fx_fail(e, FX_EPERM, "outside_area", "area: %s is outside your area", acode);
     }
     db_stmt *st = db_prepare(c, "INSERT INTO channels (id, top_area_id, area_id, round_id, site_id, vehicle, audience, kind,"
-                                " name, url, secret, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,"
-                                " $10, $11, $12, $12)");
+                                " name, url, secret, created_at, updated_at, team_id) VALUES ($1, $2, $3, $4, $5, $6, $7,"
+                                " $8, $9, $10, $11, $12, $12, $13)");
     if (!st)
         return FX_EINTERNAL;
     *id = fx_id_next();
@@ -122,6 +152,7 @@ int dsp_channel_create(db_conn *c, const actor *who, const json_t *body, int64_t
     db_bind_text(st, 10, url);
     db_bind_text(st, 11, secret ? secret : "");
     db_bind_i64(st, 12, fx_now());
+    jt ? db_bind_i64(st, 13, json_integer_value(jt)) : db_bind_null(st, 13);
     rc = db_step(st) == DB_DONE ? 0 : fx_fail(e, FX_EINTERNAL, "internal", "could not store the channel");
     db_done(st);
     if (!rc) {
@@ -143,7 +174,8 @@ int dsp_channel_create(db_conn *c, const actor *who, const json_t *body, int64_t
 
 #define CH_SELECT                                                                                            \
     "SELECT ch.id, ch.round_id, ch.site_id, ch.vehicle, ch.audience, ch.kind, ch.name, ch.url, ch.secret <> '',"  \
-    " ch.disabled, ch.created_at, ch.updated_at, a.code, a.path FROM channels ch JOIN areas a ON a.id = ch.area_id "
+    " ch.disabled, ch.created_at, ch.updated_at, a.code, a.path, ch.team_id FROM channels ch"                  \
+    " JOIN areas a ON a.id = ch.area_id "
 
 /* The address without its query (WeCom and DingTalk put the robot's key there). */
 static json_t *url_shown(const char *url)
@@ -165,6 +197,7 @@ static json_t *ch_json(db_stmt *s)
                           "area", db_col_text(s, 12));
     json_object_set_new(j, "round", db_col_null(s, 1) ? json_null() : json_integer(db_col_i64(s, 1)));
     json_object_set_new(j, "site", db_col_null(s, 2) ? json_null() : json_integer(db_col_i64(s, 2)));
+    json_object_set_new(j, "team", db_col_null(s, 14) ? json_null() : json_integer(db_col_i64(s, 14)));
     json_object_set_new(j, "url", url_shown(db_col_text(s, 7)));
     return j;
 }

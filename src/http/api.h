@@ -27,4 +27,7 @@ bool api_round_visible(http_req *r, int64_t *round_id);
 /* The caller's scope path for filtering lists ("/": everything). */
 const char *api_scope(const http_req *r);
 
+/* Refuses volunteers (403, answered): of rosters they see only their own shifts (api_team.c). */
+bool api_team_refuse_volunteer(http_req *r);
+
 #endif

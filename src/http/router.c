@@ -24,6 +24,7 @@ static const route *const tables[] = {
     api_checkpoint_routes, api_workorder_routes,
     api_sensor_routes, api_service_routes,
     api_dispatch_routes,
+    api_team_routes, api_roster_routes,
     api_public_routes, api_collect_routes,
     api_supply_routes, api_disinfect_routes,
     api_static_routes, /* last: its prefix pattern catches every other GET */

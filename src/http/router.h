@@ -103,7 +103,10 @@ extern const route api_system_routes[], api_session_routes[], api_area_routes[],
     api_round_routes[], api_site_routes[], api_sampling_routes[], api_custody_routes[], api_result_routes[],
     api_print_routes[], api_isolation_routes[], api_zone_routes[], api_transport_routes[], api_checkpoint_routes[],
     api_workorder_routes[], api_sensor_routes[], api_service_routes[], api_dispatch_routes[], api_public_routes[],
-    api_collect_routes[], api_static_routes[],
-    api_supply_routes[], api_disinfect_routes[];
+    api_collect_routes[], api_static_routes[];
+/* teams, mentor pairs, posts, shifts and roster checks */
+extern const route api_team_routes[], api_roster_routes[];
+/* supplies (stock, forecast, pick lists) and disinfection */
+extern const route api_supply_routes[], api_disinfect_routes[];
 
 #endif

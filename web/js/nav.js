@@ -25,6 +25,9 @@ export const NAV = [
   { href: '#/garbage', key: 'nav.garbage', roles: STAFF },
   { href: '#/devices', key: 'nav.devices', roles: STAFF },
   { href: '#/transport', key: 'nav.transport', roles: STAFF },
+  { href: '#/teams', key: 'nav.teams', roles: STAFF },
+  { href: '#/roster', key: 'nav.roster', roles: STAFF },
+  { href: '#/my-shifts', key: 'nav.my_shifts', roles: ['volunteer'] },
   { href: '#/supplies', key: 'nav.supplies', roles: STAFF },
   { href: '#/disinfection', key: 'nav.disinfection', roles: STAFF },
 ];

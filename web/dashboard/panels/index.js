@@ -4,5 +4,6 @@ import './imports.js';
 import './rounds.js';
 import './isolation.js';
 import './transport.js';
+import './roster.js';
 import './supplies.js';
 import './disinfection.js';
