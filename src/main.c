@@ -93,6 +93,20 @@ static const struct command {
      "fangxian/devices/{id}/events. The server's own account (default fangxian) reads them all; its password is\n"
      "kept in DIR/server.password (made on first run). Run it after registering or disabling devices, then\n"
      "reload mosquitto (kill -HUP its pid, or systemctl reload mosquitto)."},
+    {"workorders", cmd_workorders,
+     "workorders import FILE.csv [--area CODE] [--tz ZONE] [--db PATH]\n"
+     "      workorders list [--status STATUS] [--overdue] [--area CODE] [--tz ZONE] [--db PATH]",
+     "import: push the city platform's work orders from a CSV file, as POST /api/v1/work-orders does with text/csv:\n"
+     "columns external_id,title,deadline (epoch seconds or ISO 8601 with an offset) and optionally kind,id_number,\n"
+     "name,address,body. The same external_id again changes nothing; each order is routed to the workstation of\n"
+     "the person or address, else to the triage queue of --area (without it, the system's). Each rejected row is\n"
+     "printed with its row number and field; exit 0 when the file was read.\n"
+     "list: the orders (of --area's subtree), with status, overdue, deadline, area and assignee.\n"
+     "Times are local to --tz (else $FANGXIAN_TZ, else Asia/Shanghai), as the server's."},
+    {"risk-areas", cmd_risk_areas, "risk-areas import FILE.csv [--tz ZONE] [--db PATH]",
+     "Load a risk-area list: columns name,level (high, medium or low),valid_from,valid_to (YYYY-MM-DD, valid_to\n"
+     "the last valid day, or epoch seconds). A row with the same name and valid_from replaces the old one. Each\n"
+     "rejected row is printed with its row number and field; exit 0 when the file was read. Dates are local to --tz."},
 };
 #define NCOMMANDS (sizeof commands / sizeof *commands)
 

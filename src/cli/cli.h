@@ -46,5 +46,7 @@ int cmd_export(int argc, char **argv);
 int cmd_print(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
 int cmd_devices(int argc, char **argv);
+int cmd_workorders(int argc, char **argv);
+int cmd_risk_areas(int argc, char **argv);
 
 #endif

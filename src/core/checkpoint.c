@@ -6,6 +6,7 @@
 #include "core/export.h"
 #include "core/isolation.h"
 #include "core/person.h"
+#include "core/service.h"
 #include "util/fx_clock.h"
 #include "util/fx_csv.h"
 #include "util/fx_id.h"
@@ -19,6 +20,7 @@
 #include <time.h>
 
 #define DAY 86400
+#define HARDSHIP_FOLLOW_UP_S DAY /* a hardship request is due the next day; the service's clock raises it after */
 
 static int db_fail(fx_err *err, const char *what)
 {
@@ -377,7 +379,7 @@ int risk_csv_read(int fd, risk_row **rows, int *n, fx_err *err)
         for (int i = 0; i < 4; i++)
             v[i] = col[i] < row.nfields ? row.fields[col[i]] : "";
         fx_text_normalize(v[0], r->name, sizeof r->name);
-        char from[32], to[32];
+        char from[32], to[32], q[20];
         fx_text_normalize(v[1], r->level, sizeof r->level);
         fx_text_normalize(v[2], from, sizeof from);
         fx_text_normalize(v[3], to, sizeof to);
@@ -388,14 +390,14 @@ int risk_csv_read(int fd, risk_row **rows, int *n, fx_err *err)
         else if (!r->name[0] || fx_utf8_len(r->name) > 100)
             fx_fail(&r->err, FX_EINVAL, "invalid_name", "row %ld, name: expected 1 to 100 characters", r->row);
         else if (strcmp(r->level, "high") && strcmp(r->level, "medium") && strcmp(r->level, "low"))
-            fx_fail(&r->err, FX_EINVAL, "invalid_level", "row %ld, level: expected high, medium or low, not \"%.16s\"",
-                    r->row, v[1]);
+            fx_fail(&r->err, FX_EINVAL, "invalid_level", "row %ld, level: expected high, medium or low, not \"%s\"",
+                    r->row, fx_text_quote(v[1], q, sizeof q));
         else if (r->valid_from < 0)
             fx_fail(&r->err, FX_EINVAL, "invalid_valid_from",
-                    "row %ld, valid_from: expected a date YYYY-MM-DD or epoch seconds, not \"%.24s\"", r->row, from);
+                    "row %ld, valid_from: expected a date YYYY-MM-DD or epoch seconds, not \"%s\"", r->row, from);
         else if (last < 0)
             fx_fail(&r->err, FX_EINVAL, "invalid_valid_to",
-                    "row %ld, valid_to: expected a date YYYY-MM-DD or epoch seconds, not \"%.24s\"", r->row, to);
+                    "row %ld, valid_to: expected a date YYYY-MM-DD or epoch seconds, not \"%s\"", r->row, to);
         else if (last < r->valid_from)
             fx_fail(&r->err, FX_EINVAL, "invalid_valid_to", "row %ld, valid_to: before valid_from", r->row);
         /* a date names its whole day; epoch seconds are an exact end */
@@ -482,9 +484,9 @@ int risk_list(db_conn *c, int64_t t, int64_t after_id, risk_area *out, int max)
     "SELECT r.id, r.checkpoint_id, r.person_id, COALESCE(r.household_id, 0), COALESCE(r.isolation_id, 0),"   \
     " r.area_id, r.at, r.created_at, r.rules_version, r.walk_in, r.temperature, r.client_id, p.name,"          \
     " p.id_number, r.plate, r.health_code, r.cities, r.purpose, r.hardship, r.decision, r.rule, r.matched,"    \
-    " a.code, a.path, k.name, r.created_by"                                                                  \
+    " a.code, a.path, k.name, r.created_by, COALESCE(hs.request_id, 0)"                                      \
     " FROM arrivals r JOIN persons p ON p.id = r.person_id JOIN areas a ON a.id = r.area_id"                  \
-    " JOIN checkpoints k ON k.id = r.checkpoint_id "
+    " JOIN checkpoints k ON k.id = r.checkpoint_id LEFT JOIN arrival_hardships hs ON hs.arrival_id = r.id "
 
 static void read_arrival(db_stmt *s, arrival *o)
 {
@@ -510,6 +512,7 @@ static void read_arrival(db_stmt *s, arrival *o)
                     sizeof o->area_path, sizeof o->checkpoint, sizeof o->created_by};
     for (int i = 0; i < 15; i++)
         fx_copy(dst[i], len[i], db_col_text(s, 11 + i));
+    o->request_id = db_col_i64(s, 26);
 }
 
 int arrival_get(db_conn *c, int64_t id, arrival *out)
@@ -644,6 +647,45 @@ static bool client_id_valid(const char *s)
     return true;
 }
 
+/* A hardship noted at entry becomes a resident request of the destination household (else
+ * the person's own), in the entry's transaction; without a household it waits in
+ * arrival_hardships for staff. The request is the checkpoint's, like the entry. */
+static int hardship_request(db_conn *c, const actor *who, int64_t arrival_id, const checkpoint *k, const person *p,
+                            const arrival_input *in, int64_t area_id, int64_t now, fx_err *err)
+{
+    int64_t household_id = in->household_id ? in->household_id : p->household_id, request_id = 0;
+    if (household_id) {
+        char desc[1000]; /* both are at most 100 characters */
+        snprintf(desc, sizeof desc, "卡口登记（%s）：%s", k->name, in->hardship);
+        request_input ri = {.household_id = household_id,
+                            .person_id = p->household_id == household_id ? p->id : 0,
+                            .deadline = now + HARDSHIP_FOLLOW_UP_S,
+                            .kind = "other",
+                            .description = desc};
+        actor at_checkpoint = {.p = NULL, .log = who->log};
+        service_request req;
+        int rc = request_create(c, &at_checkpoint, &ri, &req, err);
+        if (rc)
+            return rc;
+        request_id = req.id;
+    }
+    db_stmt *s = db_prepare(c, "INSERT INTO arrival_hardships (id, arrival_id, person_id, area_id, note, created_at,"
+                               " taken_at, request_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)");
+    if (!s)
+        return db_fail(err, "save the hardship");
+    db_bind_i64(s, 1, fx_id_next());
+    db_bind_i64(s, 2, arrival_id);
+    db_bind_i64(s, 3, p->id);
+    db_bind_i64(s, 4, area_id);
+    db_bind_text(s, 5, in->hardship);
+    db_bind_i64(s, 6, now);
+    request_id ? db_bind_i64(s, 7, now) : db_bind_null(s, 7);
+    request_id ? db_bind_i64(s, 8, request_id) : db_bind_null(s, 8);
+    int rc = db_step(s);
+    db_done(s);
+    return rc == DB_DONE ? 0 : db_fail(err, "save the hardship");
+}
+
 int arrival_record(db_conn *c, const actor *who, int64_t checkpoint_id, const arrival_input *in, arrival *out,
                    fx_err *err)
 {
@@ -761,22 +803,8 @@ int arrival_record(db_conn *c, const actor *who, int64_t checkpoint_id, const ar
     fx_str_free(&cities);
     if (rc != DB_DONE)
         return db_fail(err, "save the entry");
-    if (in->hardship && in->hardship[0]) {
-        s = db_prepare(c, "INSERT INTO arrival_hardships (id, arrival_id, person_id, area_id, note, created_at)"
-                          " VALUES ($1, $2, $3, $4, $5, $6)");
-        if (!s)
-            return db_fail(err, "save the hardship");
-        db_bind_i64(s, 1, fx_id_next());
-        db_bind_i64(s, 2, id);
-        db_bind_i64(s, 3, p.id);
-        db_bind_i64(s, 4, area_id);
-        db_bind_text(s, 5, in->hardship);
-        db_bind_i64(s, 6, now);
-        rc = db_step(s);
-        db_done(s);
-        if (rc != DB_DONE)
-            return db_fail(err, "save the hardship");
-    }
+    if (in->hardship && in->hardship[0] && (rc = hardship_request(c, who, id, &k, &p, in, area_id, now, err)) != 0)
+        return rc;
     if (arrival_get(c, id, out) != DB_ROW)
         return db_fail(err, "read the entry back");
     char ch[300], idt[24];

@@ -112,6 +112,7 @@ typedef struct arrival_input {
 
 typedef struct arrival {
     int64_t id, checkpoint_id, person_id, household_id, isolation_id, area_id, at, created_at;
+    int64_t request_id;   /* the resident request made of its hardship (0: none) */
     int rules_version;
     bool walk_in, has_temperature, duplicate;
     double temperature;
@@ -122,7 +123,8 @@ typedef struct arrival {
 
 /* Records an entry at checkpoint_id and applies the decision in the same transaction:
  * home isolation or monitoring opens an isolation case (or links the person's active
- * one); a hardship waits in arrival_hardships for the resident-request service. The
+ * one); a hardship becomes a resident request of the destination household (else the
+ * person's; with neither it waits in arrival_hardships for staff). The
  * same client id again answers the stored entry with duplicate set and changes nothing.
  * Audited. */
 int arrival_record(db_conn *c, const actor *who, int64_t checkpoint_id, const arrival_input *in, arrival *out,

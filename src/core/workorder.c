@@ -4,7 +4,9 @@
 #include "core/area.h"
 #include "core/audit.h"
 #include "core/custody_internal.h"
+#include "core/result.h"
 #include "util/fx_clock.h"
+#include "util/fx_csv.h"
 #include "util/fx_id.h"
 #include "util/fx_idcard.h"
 #include "util/fx_str.h"
@@ -13,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #define MAX_CHAR "\xf4\x8f\xbf\xbf" /* the highest code point: prefix + it bounds a prefix range */
@@ -230,8 +233,7 @@ int wo_get_external(db_conn *c, const char *external_id, work_order *out)
     return wo_one(c, WO_SELECT "WHERE w.external_id = $1", 0, external_id, out);
 }
 
-int wo_list(db_conn *c, const char *scope_path, int64_t assignee_id, bool overdue_only, int64_t after_id,
-            work_order *out, int max)
+int wo_list(db_conn *c, const char *scope_path, const wo_filter *f, int64_t after_id, work_order *out, int max)
 {
     char lo[FX_AREA_PATH_MAX], hi[FX_AREA_PATH_MAX];
     scope_range(scope_path, lo, hi);
@@ -239,17 +241,20 @@ int wo_list(db_conn *c, const char *scope_path, int64_t assignee_id, bool overdu
     db_stmt *s = db_prepare(c, WO_SELECT "WHERE w.id > $1 AND (($2 = 1 AND w.area_id IS NULL) OR (a.path >= $3 AND"
                                          " a.path < $4)) AND ($5 = 0 OR w.assignee_id = $5) AND ($6 = 0 OR"
                                          " ((w.status = 'new' OR w.status = 'accepted' OR w.status = 'in_progress')"
-                                         " AND w.deadline < $7)) ORDER BY w.id LIMIT $8");
+                                         " AND w.deadline < $7)) AND ($9 = '' OR w.status = $9) AND ($10 = 0 OR"
+                                         " w.routing = 'triage') ORDER BY w.id LIMIT $8");
     if (!s)
         return DB_ERR;
     db_bind_i64(s, 1, after_id);
     db_bind_i64(s, 2, all);
     db_bind_text(s, 3, lo);
     db_bind_text(s, 4, hi);
-    db_bind_i64(s, 5, assignee_id);
-    db_bind_i64(s, 6, overdue_only);
+    db_bind_i64(s, 5, f->assignee_id);
+    db_bind_i64(s, 6, f->overdue_only);
     db_bind_i64(s, 7, fx_now());
     db_bind_i64(s, 8, max);
+    db_bind_text(s, 9, f->status >= 0 ? wo_status_name(f->status) : "");
+    db_bind_i64(s, 10, f->triage_only);
     int n = 0, rc = DB_DONE;
     while (n < max && (rc = db_step(s)) == DB_ROW)
         read_wo(s, &out[n++]);
@@ -317,9 +322,10 @@ int wo_push(db_conn *c, const actor *who, int64_t token_id, int64_t triage_area_
     if (rc < 0)
         return db_fail(err, "read the orders");
     if (rc == DB_ROW) { /* pushed again: the first push stands */
+        char q[72];
         if (token_id && out->token_id != token_id)
-            return fx_fail(err, FX_ECONFLICT, "external_id_taken", "external_id: %.64s was pushed by another system",
-                           in->external_id);
+            return fx_fail(err, FX_ECONFLICT, "external_id_taken", "external_id: %s was pushed by another system",
+                           fx_text_quote(in->external_id, q, sizeof q));
         out->duplicate = true;
         return 0;
     }
@@ -552,4 +558,127 @@ int wo_history(db_conn *c, int64_t id, wo_event *out, int max)
     }
     db_done(s);
     return rc < 0 ? rc : n;
+}
+
+/* ---- CSV ---- */
+
+static int csv_col(const fx_csv_row *h, const char *name)
+{
+    for (int i = 0; i < h->nfields; i++)
+        if (strcasecmp(h->fields[i], name) == 0)
+            return i;
+    return -1;
+}
+
+void wo_csv_free(wo_csv_row *rows, int n)
+{
+    for (int i = 0; rows && i < n; i++)
+        for (int k = 0; k < 7; k++)
+            free(rows[i].own[k]);
+    free(rows);
+}
+
+/* One record into r: its texts, its deadline, and the first thing wrong with it. */
+static void csv_row(const fx_csv_row *row, const int col[7], int dl, wo_csv_row *r)
+{
+    memset(r, 0, sizeof *r);
+    r->row = row->record;
+    const char **dst[7] = {&r->in.external_id, &r->in.kind, &r->in.title, &r->in.id_number, &r->in.name,
+                           &r->in.address, &r->in.body};
+    for (int k = 0; k < 7; k++) {
+        r->own[k] = strdup(col[k] >= 0 && col[k] < row->nfields ? row->fields[col[k]] : "");
+        *dst[k] = r->own[k] ? r->own[k] : "";
+    }
+    const char *d = dl < row->nfields ? row->fields[dl] : "";
+    if (row->problem) {
+        fx_fail(&r->err, FX_EINVAL, "unreadable_row", "row %ld: %s", r->row, row->problem);
+        return;
+    }
+    if (!result_parse_time(d, &r->in.deadline) || r->in.deadline <= 0) {
+        char q[32];
+        fx_fail(&r->err, FX_EINVAL, "invalid_field",
+                "row %ld, deadline: expected epoch seconds or ISO 8601 with an offset, not \"%s\"", r->row,
+                fx_text_quote(d, q, sizeof q));
+        return;
+    }
+    if (wo_check(&r->in, &r->err)) {
+        char m[sizeof r->err.msg];
+        snprintf(m, sizeof m, "row %ld, %.270s", r->row, r->err.msg);
+        fx_copy(r->err.msg, sizeof r->err.msg, m);
+    }
+}
+
+int wo_csv_read(int fd, wo_csv_row **rows, int *n, fx_err *err)
+{
+    char msg[200];
+    *rows = NULL;
+    *n = 0;
+    fx_csv *csv = fx_csv_open(fd, 0, msg, sizeof msg);
+    if (!csv)
+        return fx_fail(err, FX_EINVAL, "unreadable_file", "%s", msg);
+    static const char *const names[7] = {"external_id", "kind", "title", "id_number", "name", "address", "body"};
+    int col[7] = {-1, -1, -1, -1, -1, -1, -1}, dl = -1, cap = 0;
+    fx_csv_row row;
+    int rc = fx_csv_next(csv, &row);
+    for (int k = 0; rc == 1 && k < 7; k++)
+        col[k] = csv_col(&row, names[k]);
+    if (rc == 1)
+        dl = csv_col(&row, "deadline");
+    if (rc != 1 || col[0] < 0 || col[2] < 0 || dl < 0) {
+        fx_csv_close(csv);
+        return fx_fail(err, FX_EINVAL, "missing_column", "the first row must name the columns external_id,title,deadline "
+                                                          "(and kind,id_number,name,address,body as needed)");
+    }
+    while ((rc = fx_csv_next(csv, &row)) == 1) {
+        if (*n == WO_CSV_MAX) {
+            rc = fx_fail(err, FX_EINVAL, "too_many_rows", "at most %d orders in one file", WO_CSV_MAX);
+            break;
+        }
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 256;
+            wo_csv_row *g = realloc(*rows, sizeof *g * (size_t)cap);
+            if (!g) {
+                rc = fx_fail(err, FX_EINTERNAL, "internal", "out of memory");
+                break;
+            }
+            *rows = g;
+        }
+        csv_row(&row, col, dl, &(*rows)[(*n)++]);
+    }
+    if (rc < 0 && !err->kind)
+        fx_fail(err, FX_EINVAL, "unreadable_file", "%s", row.problem ? row.problem : "the file could not be read");
+    else if (rc == 0 && *n == 0)
+        fx_fail(err, FX_EINVAL, "empty_file", "the file has no orders below its header");
+    fx_csv_close(csv);
+    if (err->kind) {
+        wo_csv_free(*rows, *n);
+        *rows = NULL;
+        *n = 0;
+        return err->kind;
+    }
+    return 0;
+}
+
+int wo_push_rows(db_conn *c, const actor *who, int64_t token_id, int64_t triage_area_id, const char *triage_path,
+                 wo_csv_row *rows, int n)
+{
+    for (int i = 0; i < n; i++) {
+        wo_csv_row *r = &rows[i];
+        if (r->err.kind)
+            continue;
+        work_order *o = malloc(sizeof *o);
+        int rc = o ? wo_push(c, who, token_id, triage_area_id, triage_path, &r->in, o, &r->err)
+                   : fx_fail(&r->err, FX_EINTERNAL, "internal", "out of memory");
+        if (!rc)
+            r->id = o->id, r->duplicate = o->duplicate;
+        else if (rc != FX_EINTERNAL) {
+            char m[sizeof r->err.msg];
+            snprintf(m, sizeof m, "row %ld, %.270s", r->row, r->err.msg);
+            fx_copy(r->err.msg, sizeof r->err.msg, m);
+        }
+        free(o);
+        if (rc == FX_EINTERNAL)
+            return rc;
+    }
+    return 0;
 }

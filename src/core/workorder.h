@@ -46,6 +46,28 @@ typedef struct work_order {
     char routing[12], area_code[65], area_path[192], assignee[40], feedback[2004], handled_by[64];
 } work_order;
 
+/* ---- CSV (the API's text/csv push and `fangxian workorders import`) ---- */
+typedef struct wo_csv_row {
+    long row;          /* the row number a spreadsheet shows */
+    char *own[7];      /* the row's texts, owned */
+    wo_input in;
+    fx_err err;        /* kind 0: good; else names the row and the field */
+    int64_t id;        /* after wo_push_rows: the order */
+    bool duplicate;
+} wo_csv_row;
+#define WO_CSV_MAX 20000
+/* Reads `external_id,title,deadline` and optionally kind,id_number,name,address,body
+ * (deadline: epoch seconds or ISO 8601 with an offset). Bad rows carry their error; good
+ * rows are checked with wo_check. *rows malloc'd (wo_csv_free). 0, or FX_EINVAL when the
+ * file as a whole is unusable (codes unreadable_file, missing_column, too_many_rows,
+ * empty_file). */
+int wo_csv_read(int fd, wo_csv_row **rows, int *n, fx_err *err);
+void wo_csv_free(wo_csv_row *rows, int n);
+/* Pushes every good row (wo_push); a refused row gets its error. 0, or FX_EINTERNAL
+ * when the store failed (the caller's transaction is then rolled back). */
+int wo_push_rows(db_conn *c, const actor *who, int64_t token_id, int64_t triage_area_id, const char *triage_path,
+                 wo_csv_row *rows, int n);
+
 /* Checks an order's fields, naming the first bad one. 0 or FX_EINVAL. */
 int wo_check(const wo_input *in, fx_err *err);
 /* Stores a pushed order and routes it; triage orders stay in triage_area_id's queue
@@ -55,10 +77,15 @@ int wo_push(db_conn *c, const actor *who, int64_t token_id, int64_t triage_area_
             const wo_input *in, work_order *out, fx_err *err);
 int wo_get(db_conn *c, int64_t id, work_order *out);
 int wo_get_external(db_conn *c, const char *external_id, work_order *out);
-/* Orders in scope (NULL: all), by id after after_id; assignee_id > 0 only theirs;
- * overdue_only: open and past the deadline (the hook for overdue alarms). Count or < 0. */
-int wo_list(db_conn *c, const char *scope_path, int64_t assignee_id, bool overdue_only, int64_t after_id,
-            work_order *out, int max);
+/* Orders in scope (NULL: all) matching f, by id after after_id. Count or < 0. */
+typedef struct wo_filter {
+    int64_t assignee_id; /* > 0: only theirs */
+    int status;          /* enum wo_status, -1: any */
+    bool overdue_only;   /* open and past the deadline */
+    bool triage_only;    /* waiting in a triage queue, not routed yet */
+} wo_filter;
+#define WO_FILTER_NONE ((wo_filter){.status = -1})
+int wo_list(db_conn *c, const char *scope_path, const wo_filter *f, int64_t after_id, work_order *out, int max);
 /* Routes an order to area_code (NULL: keep) and/or assigns it to username (NULL: keep).
  * 404 outside scope; 422 assignee not in the order's area. Audited, in the history. */
 int wo_assign(db_conn *c, const actor *who, int64_t id, const char *area_code, const char *username, work_order *out,

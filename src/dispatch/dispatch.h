@@ -83,6 +83,13 @@ int dsp_queue_due(db *d, db_conn *c, int64_t now);
 /* Queues a reminder for each shift starting within its area's lead_min, to every team channel
  * of the person's team, once per shift and channel (shift_remind.c). Count or < 0. */
 int dsp_queue_shifts(db *d, db_conn *c, int64_t now);
+/* Queues work orders' messages (workorder_out.c): feedback not yet handed over, to the
+ * platform channels covering the order (the contract's body); an alarm for each open
+ * order past its deadline, to its area's officer channels, once per deadline. Reads on
+ * c, writes through d. Count queued or < 0. */
+int dsp_queue_orders(db *d, db_conn *c, int64_t now);
+/* What the outbox holds for an order (feedback and alarms), oldest first. */
+json_t *dsp_order_outbox(db_conn *c, int64_t order_id);
 
 /* ---- the sender thread (notify.c) ---- */
 typedef struct dsp_notify_opt {

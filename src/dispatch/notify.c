@@ -1,7 +1,8 @@
 /* notify.c — the sender thread. Every interval it
  *   1. re-plans rounds whose new box seals deviate from their plan (computed here,
  *      stored through the writer: the sampling batch only stored its boxes);
- *   2. queues the reminders and alarms now due (outbox.c);
+ *   2. queues the reminders and alarms now due (outbox.c), and work orders' feedback
+ *      and overdue alarms (workorder_out.c);
  *   3. posts the outbox's due messages with libcurl and records each outcome:
  *      sent, or retried after retry_s × 2^(attempts-1) (at most an hour) until
  *      max_attempts, then failed.
@@ -12,8 +13,10 @@
  * Formats: WeCom and DingTalk group robots take {"msgtype":"text","text":{"content"}}
  * and answer {"errcode":0,…}; DingTalk's signed robots take timestamp (ms) and
  * sign = urlencode(base64(HMAC-SHA256(key secret, "timestamp\nsecret"))) in the
- * query. A generic webhook gets {"id","kind","round","text","at"} with
- * X-Fangxian-Timestamp (seconds) and X-Fangxian-Signature: sha256=hex(HMAC-SHA256(
+ * query. A generic webhook gets {"id","kind","round","text","at"} (round null when the
+ * message is not about one) and the city platform's webhook the contract's feedback
+ * body itself, {"external_id","status","feedback","handled_by","at"}; both are signed
+ * with X-Fangxian-Timestamp (seconds) and X-Fangxian-Signature: sha256=hex(HMAC-SHA256(
  * secret, timestamp + "." + body)). Every request carries Idempotency-Key. */
 #include "dispatch/dispatch_internal.h"
 
@@ -80,14 +83,16 @@ static size_t sink(char *p, size_t sz, size_t n, void *arg)
 
 static void send_one(CURL *cu, out_msg *m)
 {
-    json_t *body = strcmp(m->ckind, "webhook") == 0
+    bool feedback = strcmp(m->kind, "wo_feedback") == 0; /* its text is the platform's body */
+    json_t *body = feedback ? NULL
+                   : strcmp(m->ckind, "webhook") == 0
                        ? json_pack("{s:s, s:s, s:o, s:s, s:I}", "id", m->key, "kind", m->kind, "round",
                                    m->round_id ? json_integer(m->round_id) : json_null(), "text", m->text, "at",
                                    (json_int_t)fx_now())
                        : json_pack("{s:s, s:{s:s}}", "msgtype", "text", "text", "content", m->text);
     if (body && m->shift_id)
         json_object_set_new(body, "shift", json_integer(m->shift_id));
-    char *data = body ? json_dumps(body, JSON_COMPACT) : NULL;
+    char *data = feedback ? strdup(m->text) : body ? json_dumps(body, JSON_COMPACT) : NULL;
     json_decref(body);
     char url[1400], hdr[300];
     struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/json; charset=utf-8");
@@ -166,8 +171,11 @@ static int mark_job(db_conn *c, void *arg)
     mark_op *op = arg;
     db_stmt *s = db_prepare(c, "UPDATE outbox SET status = $2, attempts = $3, next_at = $4, last_error = $5,"
                                " sent_at = $6 WHERE id = $1 AND status = 'pending'");
-    if (!s)
+    db_stmt *fb = db_prepare(c, "UPDATE work_order_feedback SET sent_at = $2 WHERE id = $1 AND sent_at IS NULL");
+    if (!s || !fb) {
+        db_done(s), db_done(fb);
         return DB_ERR;
+    }
     int rc = 0;
     for (int i = 0; i < op->n && !rc; i++) {
         out_msg *m = &op->m[i];
@@ -183,8 +191,15 @@ static int mark_job(db_conn *c, void *arg)
         m->sent ? db_bind_i64(s, 6, op->now) : db_bind_null(s, 6);
         if (db_step(s) != DB_DONE)
             rc = DB_ERR;
+        if (!rc && m->sent && strcmp(m->kind, "wo_feedback") == 0) { /* key wofb:FEEDBACK-ID#cCHANNEL */
+            db_reset(fb);
+            db_bind_i64(fb, 1, strtoll(m->key + 5, NULL, 10));
+            db_bind_i64(fb, 2, op->now);
+            if (db_step(fb) != DB_DONE)
+                rc = DB_ERR;
+        }
     }
-    db_done(s);
+    db_done(s), db_done(fb);
     return rc;
 }
 
@@ -287,6 +302,7 @@ static void *loop(void *arg)
             replan_deviations(c, now);
             dsp_queue_due(N.d, c, now);
             dsp_queue_shifts(N.d, c, now);
+            dsp_queue_orders(N.d, c, now);
             send_due(c, cu, now);
         }
         pthread_mutex_lock(&N.mu);

@@ -93,14 +93,21 @@ int dsp_channel_create(db_conn *c, const actor *who, const json_t *body, int64_t
         return fx_fail(e, FX_EINVAL, "invalid_field", "name: expected a text of 1 to 100 characters");
     if (!one_of(kind, "wecom", "dingtalk", "webhook"))
         return fx_fail(e, FX_EINVAL, "invalid_field", "kind: expected wecom, dingtalk or webhook");
-    if (!one_of(aud, "site", "driver", "officer") && !(aud && strcmp(aud, "team") == 0))
-        return fx_fail(e, FX_EINVAL, "invalid_field", "audience: expected site, driver, officer or team");
+    bool platform = aud && strcmp(aud, "platform") == 0;
+    if (!one_of(aud, "site", "driver", "officer") && !platform && !(aud && strcmp(aud, "team") == 0))
+        return fx_fail(e, FX_EINVAL, "invalid_field", "audience: expected site, driver, officer, team or platform");
+    if (platform && strcmp(kind, "webhook") != 0)
+        return fx_fail(e, FX_EINVAL, "invalid_field", "kind: the city platform's channel is a webhook (signed, in the "
+                                                      "contract's feedback format)");
     if ((rc = check_url(url, e)))
         return rc;
     if (json_object_get(body, "secret") && (!secret || strlen(secret) > SECRET_MAX))
         return fx_fail(e, FX_EINVAL, "invalid_field", "secret: expected a text of at most %d bytes", SECRET_MAX);
     if (strcmp(kind, "webhook") == 0 && (!secret || !*secret))
         return fx_fail(e, FX_EINVAL, "missing_field", "secret: a webhook channel signs every message; give its secret");
+    if (platform && (jr || js || veh))
+        return fx_fail(e, FX_EINVAL, "invalid_field", "%s: the platform's channel covers an area, not a round, site or "
+                                                      "vehicle", jr ? "round" : js ? "site" : "vehicle");
     if ((jr && !json_is_integer(jr)) || (js && !json_is_integer(js)))
         return fx_fail(e, FX_EINVAL, "invalid_field", "%s: expected an id (a number)", jr && !json_is_integer(jr) ? "round" : "site");
     if ((rc = team_channel_check(c, who, aud, jt, jr || js || veh, team_path, e)))

@@ -4,8 +4,7 @@
 #include "http/api.h"
 
 #include "core/workorder.h"
-#include "util/fx_clock.h"
-#include "util/fx_csv.h"
+#include "dispatch/dispatch.h"
 #include "util/fx_str.h"
 
 #include <stddef.h>
@@ -15,8 +14,6 @@
 #include <strings.h>
 #include <sys/mman.h>
 #include <unistd.h>
-
-#define CSV_MAX 20000
 
 static json_t *wo_json(const work_order *o)
 {
@@ -49,28 +46,19 @@ static bool wo_visible(const http_req *r, const work_order *o)
 
 /* ---- push ---- */
 
-struct push_item {
-    long row;            /* CSV row, 0 for JSON */
-    char *own[7];        /* CSV: the owned field texts */
-    wo_input in;
-    work_order out;
-    fx_err err;
-};
-
 struct push_op {
     http_req *r;
-    struct push_item *items;
+    wo_input in;         /* JSON: one order */
+    work_order out;
+    fx_err err;
+    wo_csv_row *rows;    /* CSV: many */
     int n;
-    bool csv;
 };
 
 static void push_free(void *arg)
 {
     struct push_op *op = arg;
-    for (int i = 0; op->items && i < op->n; i++)
-        for (int k = 0; k < 7; k++)
-            free(op->items[i].own[k]);
-    free(op->items);
+    wo_csv_free(op->rows, op->n);
     free(op);
 }
 
@@ -78,59 +66,43 @@ static int push_job(db_conn *c, void *arg)
 {
     struct push_op *op = arg;
     const principal *p = &op->r->who;
-    for (int i = 0; i < op->n; i++) {
-        struct push_item *it = &op->items[i];
-        if (it->err.kind)
-            continue;
-        int rc = wo_push(c, &op->r->act, p->token_id, p->area_id, p->area_id ? p->area_path : NULL, &it->in, &it->out,
-                         &it->err);
-        if (rc == FX_EINTERNAL)
-            return -1;
-        if (rc && !op->csv)
-            return rc;
-    }
-    return 0;
+    const char *scope = p->area_id ? p->area_path : NULL;
+    if (op->rows)
+        return wo_push_rows(c, &op->r->act, p->token_id, p->area_id, scope, op->rows, op->n) ? -1 : 0;
+    return wo_push(c, &op->r->act, p->token_id, p->area_id, scope, &op->in, &op->out, &op->err);
 }
 
 static int push_done(http_req *r, int rc)
 {
     struct push_op *op = r->ctx;
-    if (!op->csv) {
+    if (!op->rows) {
         if (rc < 0)
-            return api_fail(r, rc, &op->items[0].err);
-        return http_json(r, op->items[0].out.duplicate ? 200 : 201, wo_json(&op->items[0].out));
+            return api_fail(r, rc, &op->err);
+        return http_json(r, op->out.duplicate ? 200 : 201, wo_json(&op->out));
     }
     if (rc < 0)
         return http_error(r, 500, "internal", "the orders could not be stored");
     json_t *results = json_array();
     int ok = 0, dup = 0, bad = 0;
     for (int i = 0; i < op->n; i++) {
-        struct push_item *it = &op->items[i];
-        const char *st = it->err.kind ? "rejected" : it->out.duplicate ? "duplicate" : "ok";
-        json_t *j = json_pack("{s:I, s:s, s:s}", "row", (json_int_t)it->row, "external_id",
-                              it->in.external_id ? it->in.external_id : "", "status", st);
+        const wo_csv_row *it = &op->rows[i];
+        const char *st = it->err.kind ? "rejected" : it->duplicate ? "duplicate" : "ok";
+        json_t *j = json_pack("{s:I, s:s, s:s}", "row", (json_int_t)it->row, "external_id", it->in.external_id, "status",
+                              st);
         if (it->err.kind)
             json_object_set_new(j, "error", json_pack("{s:s, s:s}", "code", it->err.code, "message", it->err.msg));
         else
-            json_object_set_new(j, "id", json_integer(it->out.id));
+            json_object_set_new(j, "id", json_integer(it->id));
         json_array_append_new(results, j);
-        ok += !it->err.kind && !it->out.duplicate;
-        dup += !it->err.kind && it->out.duplicate;
+        ok += !it->err.kind && !it->duplicate;
+        dup += !it->err.kind && it->duplicate;
         bad += it->err.kind != 0;
     }
     return http_json(r, 200, json_pack("{s:o, s:i, s:i, s:i}", "results", results, "ok", ok, "duplicate", dup,
                                        "rejected", bad));
 }
 
-static int csv_col(const fx_csv_row *h, const char *name)
-{
-    for (int i = 0; i < h->nfields; i++)
-        if (strcasecmp(h->fields[i], name) == 0)
-            return i;
-    return -1;
-}
-
-/* text/csv: external_id,kind,title,id_number,name,address,deadline,body (deadline: epoch seconds). */
+/* text/csv: wo_csv_read's columns. */
 static int read_csv(http_req *r, struct push_op *op)
 {
     int fd = memfd_create("orders", MFD_CLOEXEC);
@@ -146,73 +118,11 @@ static int read_csv(http_req *r, struct push_op *op)
             close(fd);
         return http_error(r, 500, "internal", "could not read the file");
     }
-    char msg[200];
-    fx_csv *csv = fx_csv_open(fd, 0, msg, sizeof msg);
-    if (!csv) {
-        close(fd);
-        return http_error(r, 400, "unreadable_file", "%s", msg);
-    }
-    static const char *const names[7] = {"external_id", "kind", "title", "id_number", "name", "address", "body"};
-    int col[7], dl;
-    fx_csv_row row;
-    int rc = fx_csv_next(csv, &row);
-    bool have = rc == 1;
-    for (int k = 0; k < 7 && have; k++)
-        col[k] = csv_col(&row, names[k]);
-    dl = have ? csv_col(&row, "deadline") : -1;
-    if (!have || col[0] < 0 || col[2] < 0 || dl < 0) {
-        fx_csv_close(csv);
-        close(fd);
-        return http_error(r, 400, "missing_column",
-                          "the first row must name the columns external_id,title,deadline (and kind,id_number,name,"
-                          "address,body as needed)");
-    }
-    int cap = 0;
-    while ((rc = fx_csv_next(csv, &row)) == 1) {
-        if (op->n == CSV_MAX) {
-            fx_csv_close(csv);
-            close(fd);
-            return http_error(r, 413, "too_many_rows", "at most %d orders in one file", CSV_MAX);
-        }
-        if (op->n == cap) {
-            cap = cap ? cap * 2 : 256;
-            struct push_item *g = realloc(op->items, sizeof *g * (size_t)cap);
-            if (!g) {
-                fx_csv_close(csv);
-                close(fd);
-                return http_error(r, 500, "internal", "out of memory");
-            }
-            op->items = g;
-        }
-        struct push_item *it = &op->items[op->n++];
-        memset(it, 0, sizeof *it);
-        it->row = row.record;
-        for (int k = 0; k < 7; k++)
-            it->own[k] = strdup(col[k] >= 0 && col[k] < row.nfields ? row.fields[col[k]] : "");
-        const char **dst[7] = {&it->in.external_id, &it->in.kind, &it->in.title, &it->in.id_number, &it->in.name,
-                               &it->in.address, &it->in.body};
-        for (int k = 0; k < 7; k++)
-            *dst[k] = it->own[k] ? it->own[k] : "";
-        long long deadline = 0;
-        const char *d = dl < row.nfields ? row.fields[dl] : "";
-        if (row.problem)
-            fx_fail(&it->err, FX_EINVAL, "unreadable_row", "row %ld: %s", it->row, row.problem);
-        else if (!fx_parse_i64(d, &deadline) || deadline <= 0)
-            fx_fail(&it->err, FX_EINVAL, "invalid_field", "row %ld, deadline: expected epoch seconds, not \"%.24s\"",
-                    it->row, d);
-        it->in.deadline = deadline;
-        if (!it->err.kind && wo_check(&it->in, &it->err)) {
-            char m[sizeof it->err.msg];
-            snprintf(m, sizeof m, "row %ld, %.270s", it->row, it->err.msg);
-            fx_copy(it->err.msg, sizeof it->err.msg, m);
-        }
-    }
-    fx_csv_close(csv);
+    fx_err e = {0};
+    int rc = wo_csv_read(fd, &op->rows, &op->n, &e);
     close(fd);
-    if (rc < 0)
-        return http_error(r, 400, "unreadable_file", "%s", row.problem ? row.problem : "the file could not be read");
-    if (op->n == 0)
-        return http_error(r, 400, "empty_file", "the file has no orders below its header");
+    if (rc)
+        return strcmp(e.code, "too_many_rows") == 0 ? http_error(r, 413, e.code, "%s", e.msg) : http_fail(r, &e);
     return -1; /* read: go on */
 }
 
@@ -223,11 +133,7 @@ static int read_json(http_req *r, struct push_op *op)
     r->json = json_loadb(r->body ? r->body : "", r->body_len, JSON_REJECT_DUPLICATES, &je);
     if (!json_is_object(r->json))
         return http_error(r, 400, "invalid_json", "send a JSON object {\"external_id\",\"title\",\"deadline\",…}");
-    op->items = calloc(1, sizeof *op->items);
-    if (!op->items)
-        return http_error(r, 500, "internal", "out of memory");
-    op->n = 1;
-    wo_input *in = &op->items[0].in;
+    wo_input *in = &op->in;
     long long deadline;
     if (http_known_fields(r, fields) || http_str(r, "external_id", true, 64, &in->external_id) ||
         http_str(r, "kind", false, 32, &in->kind) || http_str(r, "title", true, 100, &in->title) ||
@@ -251,8 +157,7 @@ static int post_orders(http_req *r)
         return http_error(r, 500, "internal", "out of memory");
     op->r = r;
     const char *ct = r->content_type ? r->content_type : "application/json";
-    op->csv = strncasecmp(ct, "text/csv", 8) == 0;
-    int rc = op->csv ? read_csv(r, op)
+    int rc = strncasecmp(ct, "text/csv", 8) == 0 ? read_csv(r, op)
              : strncasecmp(ct, "application/json", 16) == 0
                  ? read_json(r, op)
                  : http_error(r, 415, "unsupported_media_type", "send application/json or text/csv");
@@ -297,13 +202,19 @@ static int list_orders(http_req *r)
     int64_t cursor;
     if (http_page(r, 100, 500, &limit, &cursor))
         return HTTP_DONE;
-    const char *overdue = http_query(r, "overdue"), *mine = http_query(r, "mine");
+    const char *overdue = http_query(r, "overdue"), *mine = http_query(r, "mine"), *triage = http_query(r, "triage"),
+               *status = http_query(r, "status");
+    wo_filter f = WO_FILTER_NONE;
+    f.assignee_id = mine && strcmp(mine, "1") == 0 ? r->who.user_id : 0;
+    f.overdue_only = overdue && strcmp(overdue, "1") == 0;
+    f.triage_only = triage && strcmp(triage, "1") == 0;
+    if (status && (f.status = wo_status_parse(status)) < 0)
+        return http_error(r, 400, "invalid_query", "status: expected new, accepted, in_progress, done or returned");
     work_order *rows = calloc((size_t)limit + 1, sizeof *rows);
     if (!rows)
         return http_error(r, 500, "internal", "out of memory");
     bool all = r->who.role == ROLE_ADMIN && !r->who.area_id;
-    int n = wo_list(c, all ? NULL : r->who.area_path, mine && strcmp(mine, "1") == 0 ? r->who.user_id : 0,
-                    overdue && strcmp(overdue, "1") == 0, cursor, rows, limit + 1);
+    int n = wo_list(c, all ? NULL : r->who.area_path, &f, cursor, rows, limit + 1);
     http_list_rows(r, rows, sizeof *rows, n, limit, offsetof(work_order, id), wo_row);
     free(rows);
     return HTTP_DONE;
@@ -320,6 +231,8 @@ static int get_order(http_req *r)
         return http_error(r, 404, "work_order_not_found", "work order %.24s does not exist in your area", r->param[0]);
     json_t *j = wo_json(&o);
     json_object_set_new(j, "history", history_json(c, id));
+    if (r->who.role != ROLE_PARTNER) /* feedback deliveries and alarms, with their outcome */
+        json_object_set_new(j, "messages", dsp_order_outbox(c, id));
     return http_json(r, 200, j);
 }
 

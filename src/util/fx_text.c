@@ -212,3 +212,9 @@ bool fx_phone_normalize(const char *in, char out[24])
     }
     return landline(d, nd, sep_at, out);
 }
+
+const char *fx_text_quote(const char *s, char *buf, size_t cap)
+{
+    fx_text_normalize(s, buf, cap);
+    return buf;
+}

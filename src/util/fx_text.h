@@ -41,4 +41,8 @@ size_t fx_text_normalize(const char *in, char *out, size_t cap);
  * extensions, service numbers (400/800, 110), foreign numbers. */
 bool fx_phone_normalize(const char *in, char out[24]);
 
+/* Input quoted in a message: s cleaned as fx_text_normalize does and cut at a character
+ * boundary to fit cap (a "%.24s" could end inside a UTF-8 sequence). Returns buf. */
+const char *fx_text_quote(const char *s, char *buf, size_t cap);
+
 #endif

@@ -210,14 +210,48 @@ static void risk_area_arrival_becomes_a_case(void)
     CHECK_STR(sfield(r.json, "type"), "home_isolation");
     CHECK_STR(sfield(r.json, "status"), "active");
     fxt_free(&r);
-    /* the hardship waits for the resident-request service */
-    sqlite3 *db;
-    CHECK(sqlite3_open_v2(srv.db, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK);
-    sqlite3_stmt *s;
-    CHECK(sqlite3_prepare_v2(db, "SELECT note FROM arrival_hardships", -1, &s, NULL) == SQLITE_OK);
-    CHECK(sqlite3_step(s) == SQLITE_ROW && strcmp((const char *)sqlite3_column_text(s, 0), "家中老人无人照顾") == 0);
-    sqlite3_finalize(s);
-    sqlite3_close(db);
+}
+
+/* The request made of a hardship, read back by the workstation's staff. */
+static json_t *hardship_request(const fxt_resp *entry_answer, fxt_resp *r)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/api/v1/requests/%lld", ifield(entry_answer->json, "request"));
+    *r = fxt_req(&srv, "GET", path, staff, NULL);
+    CHECKF(r->status == 200, "request %s: %d", path, r->status);
+    return r->json;
+}
+
+static void hardship_becomes_a_request(void)
+{
+    /* a registered resident: a request of their own household, naming them */
+    fxt_resp e = entry("e-hard", 6, "green", "\"hardship\":\"家中老人无人照顾\"");
+    CHECK_EQ_INT(e.status, 201);
+    fxt_resp r;
+    json_t *q = hardship_request(&e, &r);
+    CHECK_STR(sfield(q, "kind"), "other");
+    CHECK_STR(sfield(q, "status"), "open");
+    CHECKF(sfield(q, "description") && strstr(sfield(q, "description"), "家中老人无人照顾") &&
+               strstr(sfield(q, "description"), "港城路卡口"),
+           "%s", sfield(q, "description"));
+    CHECK_EQ_INT(ifield(q, "person"), ifield(json_object_get(e.json, "person"), "id"));
+    CHECK(ifield(q, "deadline") > T0);
+    fxt_free(&r);
+    fxt_free(&e);
+    /* going to another household: the request is that household's */
+    char extra[160];
+    snprintf(extra, sizeof extra, "\"household\":%lld,\"hardship\":\"缺少药品\"", hh_gc);
+    e = entry("e-hard-dest", 10, "green", extra);
+    CHECK_EQ_INT(e.status, 201);
+    q = hardship_request(&e, &r);
+    CHECK_EQ_INT(ifield(q, "household"), hh_gc);
+    CHECK(json_is_null(json_object_get(q, "person")));
+    fxt_free(&r);
+    fxt_free(&e);
+    /* none noted, none made */
+    e = entry("e-no-hard", 10, "green", NULL);
+    CHECK(json_is_null(json_object_get(e.json, "request")));
+    fxt_free(&e);
 }
 
 static void same_entry_twice_stored_once(void)
@@ -299,10 +333,13 @@ static void walk_in_scope_register_and_gaps(void)
     json_array_foreach(items(&r), i, it) red += strcmp(sfield(it, "source"), "red_code_arrival") == 0;
     CHECK_EQ_INT(red, 1);
     fxt_free(&r);
+    r = fxt_req(&srv, "GET", "/api/v1/arrivals?area=HKG-YH-IT-W12", staff, NULL);
+    int entries = (int)json_array_size(items(&r));
+    fxt_free(&r);
     r = fxt_req(&srv, "GET", "/api/v1/exports/returnees?area=HKG-YH-IT-W12", staff, NULL);
     CHECK_EQ_INT(r.status, 200);
-    const char *rows = fxt_header(&r, "X-Rows");
-    CHECKF(rows && atoi(rows) == 12, "X-Rows %s", rows ? rows : "(none)");
+    const char *rows = fxt_header(&r, "X-Rows"); /* every entry of the village's register */
+    CHECKF(rows && entries >= 12 && atoi(rows) == entries, "X-Rows %s of %d entries", rows ? rows : "(none)", entries);
     CHECK(strstr(r.body, "港城路卡口") != NULL);
     fxt_free(&r);
     CHECK_EQ_INT(status_of("GET", "/api/v1/exports/returnees?area=HKG-ZZ", staff, NULL, code), 404);
@@ -377,6 +414,18 @@ static void routing_by_address_and_to_triage(void)
     CHECK_EQ_INT(status_of("GET", path, officer, NULL, code), 200);
     CHECK_EQ_INT(status_of("GET", path, staff, NULL, code), 404);
     CHECK_EQ_INT(status_of("GET", path, officer_zz, NULL, code), 404);
+    /* the triage queue holds what no workstation matched; the status filter what is new */
+    r = fxt_req(&srv, "GET", "/api/v1/work-orders?triage=1", officer, NULL);
+    CHECK_EQ_INT(json_array_size(items(&r)), 1);
+    CHECK_EQ_INT(ifield(json_array_get(items(&r), 0), "id"), order_triage);
+    fxt_free(&r);
+    r = fxt_req(&srv, "GET", "/api/v1/work-orders?status=new", officer, NULL);
+    CHECK_EQ_INT(json_array_size(items(&r)), 3);
+    fxt_free(&r);
+    r = fxt_req(&srv, "GET", "/api/v1/work-orders?status=done", officer, NULL);
+    CHECK_EQ_INT(json_array_size(items(&r)), 0);
+    fxt_free(&r);
+    CHECK_EQ_INT(status_of("GET", "/api/v1/work-orders?status=finished", officer, NULL, code), 400);
     /* the officer routes the triage order by hand */
     snprintf(path, sizeof path, "/api/v1/work-orders/%lld/assign", order_triage);
     r = fxt_req(&srv, "POST", path, officer, "{\"area\":\"HKG-YH-IT-W12\"}");
@@ -507,6 +556,7 @@ int main(void)
     RUN(risk_csv_with_bad_rows);
     RUN(every_decision_rule);
     RUN(risk_area_arrival_becomes_a_case);
+    RUN(hardship_becomes_a_request);
     RUN(same_entry_twice_stored_once);
     RUN(offline_entry_judged_at_its_time);
     RUN(walk_in_scope_register_and_gaps);

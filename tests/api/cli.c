@@ -239,6 +239,68 @@ static void demo_city(void)
     same_placement_then_teardown(&a, &b);
 }
 
+static void write_file(const char *name, const char *text, char *path, size_t n)
+{
+    snprintf(path, n, "%s/%s", srv.dir, name);
+    FILE *f = fopen(path, "w");
+    CHECK(f != NULL);
+    if (f) {
+        fputs(text, f);
+        fclose(f);
+    }
+}
+
+/* Work orders and risk areas from files, offline: the API's rules, rejects by row and field. */
+static void field_imports(void)
+{
+    char orders[400], risks[400], nocol[400], *out = NULL;
+    write_file("orders.csv",
+               "external_id,kind,title,address,deadline\n"
+               "CLI-1,核查,核查返郑人员,港城公寓1号楼1单元,2027-01-16T12:00:00+08:00\n"
+               "CLI-2,核查,无地址,,1800000000\n"
+               "CLI-3,核查,坏期限,,tomorrow\n"
+               "CLI-4,核查,,,1800000000\n",
+               orders, sizeof orders);
+    const char *imp[] = {"workorders", "import", orders, NULL};
+    CHECK_EQ_INT(run(NULL, &out, imp), 0);
+    CHECKF(out && strstr(out, "4 orders: 2 new, 0 already pushed, 2 rejected"), "%s", out ? out : "");
+    CHECKF(out && strstr(out, "row 4, deadline") && strstr(out, "row 5, title"), "%s", out ? out : "");
+    free(out);
+    CHECK_EQ_INT(run(NULL, &out, imp), 0); /* again: counted once */
+    CHECKF(out && strstr(out, "0 new, 2 already pushed"), "%s", out ? out : "");
+    free(out);
+    const char *list[] = {"workorders", "list", NULL};
+    CHECK_EQ_INT(run(NULL, &out, list), 0);
+    CHECKF(out && strstr(out, "CLI-1") && strstr(out, "HKG-YH-IT-W12") && strstr(out, "2027-01-16 12:00") &&
+               strstr(out, "(triage)") && strstr(out, "2 orders"),
+           "%s", out ? out : "");
+    free(out);
+    const char *news[] = {"workorders", "list", "--status", "done", NULL};
+    CHECK_EQ_INT(run(NULL, &out, news), 0);
+    CHECKF(out && strstr(out, "0 orders") && !strstr(out, "CLI-1"), "%s", out ? out : "");
+    free(out);
+    const char *badst[] = {"workorders", "list", "--status", "finished", NULL};
+    CHECK_EQ_INT(run(NULL, NULL, badst), 2);
+    write_file("nocol.csv", "id,title\nX,y\n", nocol, sizeof nocol);
+    const char *imp2[] = {"workorders", "import", nocol, NULL};
+    CHECK_EQ_INT(run(NULL, NULL, imp2), 1);
+    const char *missing[] = {"workorders", "import", "/no/such/file.csv", NULL};
+    CHECK_EQ_INT(run(NULL, NULL, missing), 1);
+
+    write_file("risk.csv",
+               "name,level,valid_from,valid_to\n"
+               "上海市浦东新区,high,2027-01-01,2027-01-31\n"
+               "西安市,severe,2027-01-01,2027-01-31\n",
+               risks, sizeof risks);
+    const char *risk[] = {"risk-areas", "import", risks, NULL};
+    CHECK_EQ_INT(run(NULL, &out, risk), 0);
+    CHECKF(out && strstr(out, "1 risk areas stored, 1 rejected") && strstr(out, "row 3, level"), "%s",
+           out ? out : "");
+    free(out);
+    const char *nofile[] = {"risk-areas", "import", NULL};
+    CHECK_EQ_INT(run(NULL, NULL, nofile), 2);
+}
+
 static void bad_database_path(void)
 {
     fxt_server bad = srv;
@@ -258,6 +320,7 @@ int main(void)
     RUN(areas_and_users);
     RUN(tokens);
     RUN(demo_twice);
+    RUN(field_imports);
     RUN(demo_is_repeatable);
     RUN(demo_city);
     RUN(bad_database_path);

@@ -40,7 +40,7 @@ test('staff land on the dashboard with the registry menu and their own area', as
   await login(page, srv, 'panpeng');
   assert.match(page.url(), /#\/dashboard$/);
   assert.equal((await page.locator('#main h1').textContent()).trim(), '工作总览');
-  assert.deepEqual(await navTexts(page), ['工作总览', '区域与住户', '人员查询', '核验身份', '导入导出', '商户', '检测轮次', '打印码卡标签', '隔离管控', '门磁告警', '封控管控区', '居民服务', '垃圾清运', '门磁设备', '转运调度', '队伍与帮带', '值班排班', '物资', '消杀']);
+  assert.deepEqual(await navTexts(page), ['工作总览', '区域与住户', '人员查询', '核验身份', '导入导出', '商户', '检测轮次', '打印码卡标签', '隔离管控', '门磁告警', '封控管控区', '居民服务', '垃圾清运', '门磁设备', '转运调度', '队伍与帮带', '值班排班', '工单办理', '卡口与返乡人员', '物资', '消杀']);
   assert.equal(await page.locator('#nav-list a[aria-current=page]').textContent(), '工作总览');
   assert.match(await page.locator('#area-button').textContent(), /第十二工作站/);
   assert.match(await page.locator('#user-name').textContent(), /潘鹏/);

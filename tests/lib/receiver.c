@@ -1,5 +1,7 @@
 #include "lib/receiver.h"
 
+#include <gnutls/crypto.h>
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -164,4 +166,22 @@ bool rcv_header(rcv *r, int i, const char *name, char *out, size_t n)
         }
     }
     return false;
+}
+
+bool rcv_signed(rcv *r, int i, const char *secret)
+{
+    char ts[32], sig[100], hex[65];
+    if (!rcv_header(r, i, "X-Fangxian-Timestamp", ts, sizeof ts) || !rcv_header(r, i, "X-Fangxian-Signature", sig, sizeof sig))
+        return false;
+    size_t n = strlen(ts) + 1 + strlen(r->req[i].body ? r->req[i].body : "");
+    char *data = malloc(n + 1);
+    unsigned char mac[32];
+    if (!data)
+        return false;
+    snprintf(data, n + 1, "%s.%s", ts, r->req[i].body ? r->req[i].body : "");
+    gnutls_hmac_fast(GNUTLS_MAC_SHA256, secret, strlen(secret), data, n, mac);
+    free(data);
+    for (int k = 0; k < 32; k++)
+        snprintf(hex + 2 * k, 3, "%02x", mac[k]);
+    return strncmp(sig, "sha256=", 7) == 0 && strcmp(sig + 7, hex) == 0;
 }

@@ -40,5 +40,8 @@ int rcv_count(rcv *r);
 bool rcv_wait(rcv *r, const char *prefix, int n, int timeout_ms);
 /* The value of header name of request i, copied into out (case-insensitive name). */
 bool rcv_header(rcv *r, int i, const char *name, char *out, size_t n);
+/* Request i carries X-Fangxian-Timestamp and X-Fangxian-Signature: sha256=HEX, HEX being
+ * HMAC-SHA256 (key secret) of timestamp + "." + body (the generic webhook's signing). */
+bool rcv_signed(rcv *r, int i, const char *secret);
 
 #endif

@@ -1,12 +1,12 @@
 // /collect — the sampling-table screen (contract: Pages). Scan a tube, then
 // people; every scan is queued in IndexedDB (queue.js) and confirmed at once,
 // whatever the network does; the queue goes to the server when it can.
-import { setLang, preferredLang, t, tAny, applyI18n, fmtTime, onLangChange } from '../js/i18n.js';
-import { get, post, setCsrf, ApiError } from '../js/api.js';
+import { setLang, preferredLang, t, tAny, applyI18n, fmtTime } from '../js/i18n.js';
+import { get, post, ApiError } from '../js/api.js';
 import { h, replace } from '../js/dom.js';
-import { describe } from '../js/errors.js';
 import { halfWidth, looksLikeId, checkIdNumber, checkPhone, checkRequired } from '../js/validate.js';
 import * as queue from './queue.js';
+import { renderStatus, showSyncProblem, wireLogin, wireLang, wireSync, startWorker, wireCamera } from '../js/offline/page.js';
 
 // The service worker's scope is /collect/: the page lives there.
 if (location.pathname === '/collect') location.replace(`/collect/${location.search}${location.hash}`);
@@ -102,15 +102,7 @@ async function render() {
 }
 
 let online = navigator.onLine;
-async function renderCount() {
-  const n = await queue.pendingCount();
-  $('unsynced').textContent = String(n);
-  $('sync').classList.toggle('has-pending', n > 0);
-  const net = $('net');
-  net.dataset.i18n = online ? 'collect.online' : 'collect.offline';
-  net.className = `net ${online ? 'net-on' : 'net-off'}`;
-  applyI18n(net);
-}
+async function renderCount() { renderStatus('collect', online, await queue.pendingCount()); }
 
 function maskKey(p) {
   const s = p.id_number || p.code || '';
@@ -161,14 +153,7 @@ async function trySync() {
   } catch (err) {
     if (!(err instanceof ApiError)) throw err;
     if (err.status === 0) online = false;
-    if (err.status === 401) {
-      replace($('sync-error'), h('div', { class: 'alert alert-warn', role: 'alert' },
-        h('p', { i18n: 'collect.login_to_send' }),
-        h('button', { type: 'button', class: 'btn', i18n: 'collect.login_again', onclick: () => show('login-view') })));
-    } else if (err.status !== 0) {
-      const d = describe(err);
-      replace($('sync-error'), h('div', { class: 'alert alert-warn', role: 'alert' }, h('p', { text: d.what }), d.next ? h('p', { text: d.next }) : null));
-    }
+    showSyncProblem('collect', err, () => show('login-view'));
     const wait = err.retryAfter ? err.retryAfter * 1000 : backoff;
     backoff = Math.min(backoff * 2, 30000);
     retryTimer = setTimeout(trySync, wait);
@@ -325,28 +310,6 @@ function setupBox() {
 }
 
 /* ---- a phone's camera, where the browser reads barcodes itself ---- */
-function setupCamera() {
-  if (!('BarcodeDetector' in window)) return;
-  const btn = $('camera-btn'); const dlg = $('camera-dialog'); const video = $('camera-video');
-  btn.hidden = false;
-  let stream = null; let timer = 0;
-  const stop = () => { clearInterval(timer); if (stream) stream.getTracks().forEach((tr) => tr.stop()); stream = null; if (dlg.open) dlg.close(); };
-  $('camera-close').addEventListener('click', stop);
-  btn.addEventListener('click', async () => {
-    try {
-      stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' } });
-    } catch { feedback('error', 'collect.camera_denied'); return; }
-    const detector = new BarcodeDetector({ formats: ['code_128', 'qr_code'] });
-    video.srcObject = stream;
-    dlg.showModal();
-    await video.play();
-    timer = setInterval(async () => {
-      const found = await detector.detect(video).catch(() => []);
-      if (found.length) { const v = found[0].rawValue; stop(); scanStart = performance.now(); await onScan(v); }
-    }, 250);
-  });
-}
-
 /* ---- choosing the table ---- */
 function fillSetup(ctx) {
   const st = loadState();
@@ -396,23 +359,8 @@ async function start() {
 }
 
 function wire() {
-  $('lang-select').value = preferredLang();
-  $('lang-select').addEventListener('change', (e) => setLang(e.target.value));
-  onLangChange(() => render());
-  $('login-form').addEventListener('submit', async (e) => {
-    e.preventDefault();
-    replace($('login-error'));
-    try {
-      const resp = await post('/session', { username: $('login-user').value.trim(), password: $('login-pass').value }, { quiet401: true });
-      setCsrf(resp.csrf);
-      $('login-pass').value = '';
-      await start();
-      trySync();
-    } catch (err) {
-      const d = describe(err);
-      replace($('login-error'), h('div', { class: 'alert alert-error', role: 'alert' }, h('p', { text: d.what }), d.next ? h('p', { text: d.next }) : null));
-    }
-  });
+  wireLang(render);
+  wireLogin(async () => { await start(); trySync(); });
   $('setup-form').addEventListener('submit', async (e) => {
     e.preventDefault();
     const siteOpt = $('setup-site').selectedOptions[0]; const roundOpt = $('setup-round').selectedOptions[0];
@@ -457,21 +405,17 @@ function wire() {
   $('change-btn').addEventListener('click', () => { fillSetup(loadCtx()); show('setup-view'); });
   setupWalkin();
   setupBox();
-  setupCamera();
+  wireCamera(async (v) => { scanStart = performance.now(); await onScan(v); }, () => feedback('error', 'collect.camera_denied'));
   queue.onChange(() => render()); // a refusal from the server changes the tube's count too
   window.addEventListener('storage', (e) => { if (e.key === STATE_KEY) render(); });
-  window.addEventListener('online', () => { online = true; trySync(); });
-  window.addEventListener('offline', () => { online = false; renderCount(); });
-  setInterval(trySync, 5000);
+  wireSync(trySync, (on) => { online = on; renderCount(); });
 }
 
 async function boot() {
   await setLang(preferredLang(), { remember: false });
   wire();
   queue.prune(3 * 86400 * 1000); // a round's events, never more
-  if ('serviceWorker' in navigator && window.isSecureContext) {
-    navigator.serviceWorker.register('/collect/sw.js', { scope: '/collect/' }).catch(() => { /* works without, online */ });
-  }
+  startWorker('/collect/');
   await start();
   document.body.classList.remove('booting');
   trySync();

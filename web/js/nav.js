@@ -28,6 +28,8 @@ export const NAV = [
   { href: '#/teams', key: 'nav.teams', roles: STAFF },
   { href: '#/roster', key: 'nav.roster', roles: STAFF },
   { href: '#/my-shifts', key: 'nav.my_shifts', roles: ['volunteer'] },
+  { href: '#/workorders', key: 'nav.workorders', roles: STAFF },
+  { href: '#/checkpoints', key: 'nav.checkpoints', roles: STAFF },
   { href: '#/supplies', key: 'nav.supplies', roles: STAFF },
   { href: '#/disinfection', key: 'nav.disinfection', roles: STAFF },
 ];

@@ -116,7 +116,9 @@ CREATE TABLE roster_settings (
     updated_at     BIGINT NOT NULL
 );
 
--- Channels: audience `team` with its team. The outbox: shift reminders (no round). SQLite
+-- Channels: audience `team` with its team, and `platform` (the city platform's webhook for
+-- work-order feedback, 0014). The outbox: shift reminders (no round) and work orders'
+-- feedback and overdue alarms (0014: wo_feedback, wo_overdue, work_order_id). SQLite
 -- cannot change a CHECK, hence the rebuilds; the new outbox points at the new channels
 -- (the rename carries the reference), so the old tables are dropped with nothing pointing at them.
 CREATE TABLE channels_new (
@@ -127,7 +129,7 @@ CREATE TABLE channels_new (
     site_id      BIGINT REFERENCES sites(id),
     vehicle      TEXT NOT NULL DEFAULT '',
     audience     TEXT NOT NULL CHECK (audience = 'site' OR audience = 'driver' OR audience = 'officer'
-                                      OR audience = 'team'),
+                                      OR audience = 'team' OR audience = 'platform'),
     kind         TEXT NOT NULL CHECK (kind = 'wecom' OR kind = 'dingtalk' OR kind = 'webhook'),
     name         TEXT NOT NULL,
     url          TEXT NOT NULL,
@@ -147,16 +149,17 @@ CREATE TABLE outbox_new (
     channel_id   BIGINT NOT NULL REFERENCES channels_new(id),
     idem_key     TEXT NOT NULL UNIQUE,
     kind         TEXT NOT NULL CHECK (kind = 'site_reminder' OR kind = 'driver_run' OR kind = 'box_at_risk'
-                                      OR kind = 'shift_reminder'),
+                                      OR kind = 'shift_reminder' OR kind = 'wo_feedback' OR kind = 'wo_overdue'),
     round_id     BIGINT,                              -- NULL: not about a round (shift reminders)
-    text         TEXT NOT NULL,
+    text         TEXT NOT NULL,                       -- wo_feedback: the contract's JSON body itself
     status       TEXT NOT NULL DEFAULT 'pending' CHECK (status = 'pending' OR status = 'sent' OR status = 'failed'),
     attempts     INTEGER NOT NULL DEFAULT 0,
     next_at      BIGINT NOT NULL,
     last_error   TEXT NOT NULL DEFAULT '',
     created_at   BIGINT NOT NULL,
     sent_at      BIGINT,
-    shift_id     BIGINT                               -- shift reminders: the shift
+    shift_id     BIGINT,                              -- shift reminders: the shift
+    work_order_id BIGINT REFERENCES work_orders(id)   -- work orders' feedback and alarms: the order
 );
 INSERT INTO outbox_new (id, channel_id, idem_key, kind, round_id, text, status, attempts, next_at, last_error,
                         created_at, sent_at)

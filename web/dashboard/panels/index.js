@@ -5,5 +5,6 @@ import './rounds.js';
 import './isolation.js';
 import './transport.js';
 import './roster.js';
+import './workorders.js';
 import './supplies.js';
 import './disinfection.js';
