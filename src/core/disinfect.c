@@ -8,6 +8,7 @@
 #include "core/isolation.h"
 #include "core/person.h"
 #include "core/site.h"
+#include "core/team.h"
 #include "util/fx_clock.h"
 #include "util/fx_id.h"
 #include "util/fx_str.h"
@@ -315,6 +316,15 @@ int disinfect_treat(db_conn *c, const actor *who, const treatment_input *in, dis
         return rc;
     if ((!in->team || !*in->team) && !in->team_id)
         return fx_fail(err, FX_EINVAL, "missing_team", "team: the team that did it (its name, or team_id)");
+    team tm = {0};
+    if (in->team_id) {
+        rc = team_get(c, in->team_id, &tm);
+        if (rc < 0)
+            return DB_FAIL(err, "read the team");
+        if (rc != DB_ROW || !actor_in_scope(who, tm.area_path))
+            return fx_fail(err, FX_EINVAL, "team_not_found", "team_id: team %lld does not exist in your area",
+                           (long long)in->team_id);
+    }
     int64_t now = fx_now(), at = in->at ? in->at : now;
     if (at > now + 300)
         return fx_fail(err, FX_EINVAL, "invalid_at", "at: a treatment is logged once done, not in the future");
@@ -333,7 +343,7 @@ int disinfect_treat(db_conn *c, const actor *who, const treatment_input *in, dis
     out->team_id = in->team_id;
     out->at = at;
     out->created_at = now;
-    fx_copy(out->team, sizeof out->team, in->team ? in->team : "");
+    fx_copy(out->team, sizeof out->team, in->team && *in->team ? in->team : tm.name); /* the roster's name */
     fx_copy(out->agent, sizeof out->agent, in->agent && *in->agent ? in->agent : d.agent);
     fx_copy(out->concentration, sizeof out->concentration, in->concentration ? in->concentration : "");
     fx_copy(out->operator_, sizeof out->operator_, in->operator_ && *in->operator_ ? in->operator_ : who->log.name);

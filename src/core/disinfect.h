@@ -54,8 +54,9 @@ typedef struct treatment_input {
     const char *team, *agent, *concentration, *operator_, *note; /* agent NULL: the schedule's; operator NULL: the actor */
 } treatment_input;
 
-/* Logs a treatment and moves the schedule's due time to the latest treatment + interval.
- * Audited. 0 or an FX_ kind. */
+/* Logs a treatment and moves the schedule's due time to the latest treatment + interval. A
+ * team_id names a team of the roster (core/team.h) in the actor's scope; its name stands
+ * for the team when none is written. Audited. 0 or an FX_ kind. */
 int disinfect_treat(db_conn *c, const actor *who, const treatment_input *in, disinfect_treatment *out, fx_err *err);
 /* Treatments of one schedule (0: all in scope_path's subtree), newest first, ids below before_id. */
 int disinfect_treatment_list(db_conn *c, const char *scope_path, int64_t schedule_id, int64_t before_id,

@@ -311,9 +311,20 @@ static void schedules_and_treatments(void)
     CHECK_STR(sfield(r.json, "operator"), "王师傅");
     CHECK(json_is_null(json_object_get(r.json, "team_id")));
     fxt_free(&r);
+    /* a team of the roster, by its id: its name stands for the team */
+    long long team = create("/api/v1/teams", officer,
+                            "{\"area\":\"HKG-YH-IT-W12\",\"name\":\"卫生消杀一队\",\"kind\":\"disinfection\"}");
+    snprintf(body, sizeof body, "{\"team_id\":%lld,\"concentration\":\"500 mg/L\"}", team);
+    r = fxt_req(&srv, "POST", path, staff, body);
+    CHECK_EQ_INT(r.status, 201);
+    CHECK_STR(sfield(r.json, "team"), "卫生消杀一队");
+    CHECK_EQ_INT(ifield(r.json, "team_id"), team);
+    fxt_free(&r);
+    CHECK_EQ_INT(status_of("POST", path, staff, "{\"team_id\":999}", code), 400);
+    CHECK_STR(code, "team_not_found");
     snprintf(path, sizeof path, "/api/v1/disinfection/schedules/%lld", sched_xr);
     r = fxt_req(&srv, "GET", path, officer, NULL);
-    CHECK_EQ_INT(json_array_size(json_object_get(r.json, "treatments")), 1);
+    CHECK_EQ_INT(json_array_size(json_object_get(r.json, "treatments")), 2);
     long long last = ifield(r.json, "last_at");
     CHECK(last >= T0 && last < T0 + 600);
     CHECK_EQ_INT(ifield(r.json, "due_at"), last + DAY);

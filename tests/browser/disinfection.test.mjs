@@ -18,6 +18,8 @@ before(async () => {
   const t = await api('POST', `/disinfection/schedules/${gc.data.id}/treatments`, { team: '卫生消杀队', at: now() - 7200 });
   assert.equal(t.status, 201, JSON.stringify(t.data));
   site = (await api('POST', '/sites', { name: '鑫荣公寓核酸点', area: 'HKG-YH-IT-W12-XR', tables: 4 })).data;
+  const team = await api('POST', '/teams', { area: 'HKG-YH-IT-W12', name: '卫生消杀一队', kind: 'disinfection' });
+  assert.equal(team.status, 201, JSON.stringify(team.data));
 });
 after(async () => { await browser?.close(); await srv?.stop(); });
 
@@ -40,13 +42,15 @@ test('on a phone: the overdue place first, a treatment recorded, the list and lo
   // the team is needed
   await page.getByRole('button', { name: '记录消杀', exact: true }).last().click();
   await page.locator('#treat [role=alert]', { hasText: '请填写消杀队' }).waitFor();
-  await page.getByLabel('消杀队').fill('卫生消杀队');
+  // the roster's team: no name to type
+  await page.getByLabel('排班中的消杀队').selectOption({ label: '卫生消杀一队' });
+  assert.equal(await page.locator('#tr-team').isVisible(), false);
   await page.getByLabel('浓度').fill('0.2%');
   await page.getByLabel('操作人').fill('王师傅');
   await page.locator('#treat button[type=submit]').click();
   await page.locator('#toast', { hasText: '已记录：港城公寓' }).waitFor();
   await page.locator('#overdue', { hasText: '没有超时未消杀的地点' }).waitFor();
-  assert.match(await page.locator('#log tbody tr').first().textContent(), /港城公寓.*卫生消杀队.*过氧乙酸.*0\.2%.*王师傅/s);
+  assert.match(await page.locator('#log tbody tr').first().textContent(), /港城公寓.*卫生消杀一队.*过氧乙酸.*0\.2%.*王师傅/s);
   await noHorizontalScroll(page);
   await shot(page, 'phone-disinfection');
   noProblems(page);

@@ -26,7 +26,7 @@ CREATE INDEX disinfect_schedules_due ON disinfect_schedules(due_at) WHERE active
 CREATE INDEX disinfect_schedules_area ON disinfect_schedules(area_id, id);
 CREATE UNIQUE INDEX disinfect_schedules_case ON disinfect_schedules(isolation_id) WHERE isolation_id IS NOT NULL;
 
--- Each treatment. team_id is for the teams of migration 0011 (no foreign key here, so
+-- Each treatment. team_id is a team of migration 0011, checked by the code (no foreign key, so
 -- this migration does not depend on that one); team is the team in words.
 CREATE TABLE disinfect_treatments (
     id            BIGINT PRIMARY KEY,

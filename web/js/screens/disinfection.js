@@ -32,7 +32,9 @@ export default {
     const logBody = h('div', { 'aria-live': 'polite' });
     // record a treatment
     const sched = h('select', { id: 'tr-schedule', name: 'schedule' });
+    const teamId = h('select', { id: 'tr-team-id', name: 'team_id' }, h('option', { value: '', i18n: 'dis.team_other' }));
     const team = h('input', { type: 'text', id: 'tr-team', name: 'team', maxlength: 50, autocomplete: 'off' });
+    const teamF = field('tr-team', 'dis.team', team);
     const agent = h('input', { type: 'text', id: 'tr-agent', name: 'agent', maxlength: 50, autocomplete: 'off' });
     const conc = h('input', { type: 'text', id: 'tr-conc', name: 'concentration', maxlength: 30, autocomplete: 'off', i18nAttr: { placeholder: 'dis.conc_hint' } });
     const operator = h('input', { type: 'text', id: 'tr-operator', name: 'operator', maxlength: 30, autocomplete: 'off' });
@@ -40,7 +42,7 @@ export default {
     const trBtn = h('button', { type: 'submit', class: 'btn' }, h('span', { i18n: 'dis.record' }));
     const treat = h('form', { class: 'card treat-form', id: 'treat', novalidate: true, 'aria-labelledby': 'treat-h' },
       h('h2', { id: 'treat-h', i18n: 'dis.record_title' }), field('tr-schedule', 'dis.place', sched),
-      h('div', { class: 'row' }, field('tr-team', 'dis.team', team), field('tr-operator', 'dis.operator', operator)),
+      h('div', { class: 'row' }, field('tr-team-id', 'dis.team_roster', teamId), teamF, field('tr-operator', 'dis.operator', operator)),
       h('div', { class: 'row' }, field('tr-agent', 'dis.agent_used', agent), field('tr-conc', 'dis.concentration', conc)),
       trMsg, trBtn);
     // a new schedule
@@ -78,6 +80,11 @@ export default {
     const recordBtn = (s) => h('button', { type: 'button', class: 'btn btn-small', onclick: () => choose(s) },
       h('span', { i18n: 'dis.record' }), h('span', { class: 'sr-only', text: ` ${s.place}` }));
     const status = (s) => (!s.active ? badge('dis.inactive', 'ok') : s.overdue ? badge('dis.is_overdue', 'fail') : badge('dis.on_time', 'ok'));
+    teamId.addEventListener('change', () => { teamF.hidden = !!teamId.value; });
+    // the disinfection teams of the roster, when the user may read it; free text otherwise
+    get('/teams', { kind: 'disinfection', limit: 200 }, { signal: ctx.signal })
+      .then((r) => teamId.append(...r.items.map((x) => h('option', { value: x.id, text: x.name }))))
+      .catch(() => { teamId.closest('.field').hidden = true; });
     const load = async () => {
       const [od, all, log, sites] = await Promise.all([
         get('/disinfection/schedules', { overdue: 1, limit: 100 }, { signal: ctx.signal }),
@@ -132,9 +139,9 @@ export default {
     treat.addEventListener('submit', async (e) => {
       e.preventDefault();
       clear(trMsg);
-      const need = !sched.value ? [sched, 'dis.need_place'] : !team.value.trim() ? [team, 'dis.need_team'] : null;
+      const need = !sched.value ? [sched, 'dis.need_place'] : !teamId.value && !team.value.trim() ? [team, 'dis.need_team'] : null;
       if (need) { trMsg.append(h('p', { class: 'field-msg error', role: 'alert', i18n: need[1] })); need[0].focus(); return; }
-      const body = { team: team.value.trim() };
+      const body = teamId.value ? { team_id: Number(teamId.value) } : { team: team.value.trim() };
       if (agent.value.trim()) body.agent = agent.value.trim();
       if (conc.value.trim()) body.concentration = conc.value.trim();
       if (operator.value.trim()) body.operator = operator.value.trim();
