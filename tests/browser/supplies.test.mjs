@@ -92,6 +92,14 @@ test('tomorrow\'s pick list with the shortfall flagged, sorted, told, printed; E
   await page.selectOption('#lang-select', 'en');
   await card.locator('.shortfall', { hasText: '20-in-1 tubes: 966 to pick, 400 in stock, 566 short' }).waitFor();
   await page.selectOption('#lang-select', 'zh-CN');
+  // the officer raises the wastage to 10%: 560 tubes become 616 (516 to pick)
+  await page.locator('#fc-settings').waitFor({ state: 'attached' });
+  await page.getByText('预测参数', { exact: true }).click();
+  await page.getByLabel('损耗（%）').fill('10');
+  await page.getByRole('button', { name: '保存参数' }).click();
+  await page.locator('#toast', { hasText: '预测参数已保存' }).waitFor();
+  await card.locator('tbody tr', { hasText: '鑫荣公寓核酸点' }).filter({ hasText: '616' }).waitFor();
+  assert.match(await card.locator('tbody tr', { hasText: '鑫荣公寓核酸点' }).filter({ hasText: '20混1采样管' }).textContent(), /616.*100.*516/s);
   // the dashboard shows what was told
   await open(page, srv, '/dashboard');
   await page.locator('#panel-supplies li', { hasText: '20混1采样管缺 566' }).waitFor();

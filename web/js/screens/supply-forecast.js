@@ -4,8 +4,9 @@
 // item); below, each site's forecast with where its numbers came from.
 import { h, clear, pageHead, table, loading, toast, linkButton } from '../dom.js';
 import { t, fmtNum, fmtTime } from '../i18n.js';
-import { get, post } from '../api.js';
+import { api, get, post } from '../api.js';
 import { errorBox } from '../errors.js';
+import { isOfficer } from '../ops/common.js';
 import { itemName, loadItems, shortfallText } from '../supply/common.js';
 
 /** Pick lines of the sites a warehouse supplies (id 0: sites under no warehouse). */
@@ -80,6 +81,32 @@ function forecastTable(sites, data) {
   ], sites, { caption: 'sup.forecast' });
 }
 
+const SETTINGS = [['wastage_pct', 0.1], ['tubes_per_box', 1], ['people_per_sampler', 1], ['ppe_per_staff', 1]];
+
+/** Officers change the forecast's numbers; everyone else reads them in the policy line. */
+function settingsForm(current, onSaved) {
+  const inputs = {};
+  const msg = h('div', { 'aria-live': 'assertive' });
+  const btn = h('button', { type: 'submit', class: 'btn btn-small' }, h('span', { i18n: 'sup.save_settings' }));
+  const form = h('form', { class: 'row-form', id: 'fc-settings', novalidate: true },
+    SETTINGS.map(([k, step]) => {
+      inputs[k] = h('input', { type: 'number', id: `fc-${k}`, name: k, step, min: 0, inputmode: 'decimal', value: current[k] });
+      return h('div', { class: 'field' }, h('label', { for: `fc-${k}`, i18n: `sup.setting.${k}` }), inputs[k]);
+    }), btn, msg);
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    msg.replaceChildren();
+    const body = Object.fromEntries(SETTINGS.map(([k]) => [k, Number(inputs[k].value)]));
+    btn.disabled = true;
+    try {
+      await api('PUT', '/supply/settings', { body });
+      toast('sup.settings_saved');
+      await onSaved();
+    } catch (err) { msg.append(errorBox(err)); } finally { btn.disabled = false; }
+  });
+  return h('details', { class: 'card no-print' }, h('summary', { i18n: 'sup.settings' }), form);
+}
+
 export default {
   title: 'sup.forecast_title',
   async render(main, ctx) {
@@ -94,7 +121,7 @@ export default {
       h('div', { class: 'card no-print' }, h('div', { class: 'row' },
         h('div', { class: 'field' }, h('label', { for: 'fc-round', i18n: 'sup.round' }), roundSel),
         h('div', { class: 'field' }, h('label', { for: 'fc-sort', i18n: 'sup.sort' }), sortSel))),
-      policy, msg, body);
+      policy, msg, isOfficer() ? settingsForm(await get('/supply/settings', null, { signal: ctx.signal }), () => load()) : null, body);
     const rounds = await get('/rounds', { limit: 20 }, { signal: ctx.signal });
     for (const r of rounds.items) roundSel.append(h('option', { value: String(r.id), text: `${r.name} · ${fmtTime(r.start)}` }));
     let data = null;
