@@ -68,12 +68,20 @@ test('an officer schedules a site twice a day; an unknown area is refused in wor
   assert.match(await page.locator('#new-schedule [role=alert]').textContent(), /没有找到这个区域/);
   await page.getByLabel('地点类型').selectOption('site');
   await page.locator('#ns-site').selectOption(String(site.id));
-  await page.getByLabel('频次').selectOption('12');
+  await page.getByLabel('频次', { exact: true }).selectOption('12');
   await page.getByRole('button', { name: '新建', exact: true }).click();
   await page.locator('#toast', { hasText: '已新建消杀计划：鑫荣公寓核酸点' }).waitFor();
   const row = page.locator('#schedules tbody tr', { hasText: '鑫荣公寓核酸点' });
   await row.waitFor();
   assert.match(await row.textContent(), /采样点.*每天两次.*含氯消毒剂.*从未消杀.*按时/s);
+  // the homes of new cases: every 12 h from now on
+  await page.locator('#dis-settings-card summary').click();
+  assert.equal(await page.getByLabel('新开隔离案例时，自动给其住户建立消杀计划').isChecked(), true);
+  await page.locator('#ds-interval').selectOption('12');
+  await page.locator('#dis-settings button[type=submit]').click();
+  await page.locator('#toast', { hasText: '消杀设置已保存' }).waitFor();
+  const api = await apiAs(srv, 'cuizhengbo');
+  assert.equal((await api('GET', '/disinfection/settings')).data.home_interval_h, 12);
   await page.selectOption('#lang-select', 'en');
   await page.locator('#schedules tbody tr', { hasText: 'twice a day' }).waitFor();
   noProblems(page);

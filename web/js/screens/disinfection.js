@@ -4,8 +4,9 @@
 // or a home, and the log of treatments.
 import { h, clear, pageHead, table, loading, toast } from '../dom.js';
 import { t, fmtTime } from '../i18n.js';
-import { get, post } from '../api.js';
+import { api, get, post } from '../api.js';
 import { errorBox } from '../errors.js';
+import { isOfficer } from '../ops/common.js';
 import { badge } from '../round/common.js';
 
 const INTERVALS = [24, 12, 8, 48, 168];
@@ -22,6 +23,29 @@ function late(s) {
 
 function field(id, key, input) {
   return h('div', { class: 'field' }, h('label', { for: id, i18n: key }), input);
+}
+
+/** Officers decide whether a new isolation case's home gets a schedule, how often and with what. */
+function settingsForm(cur) {
+  const auto = h('input', { type: 'checkbox', id: 'ds-auto', name: 'auto_home', checked: cur.auto_home });
+  const every = h('select', { id: 'ds-interval', name: 'home_interval_h' },
+    INTERVALS.map((n) => h('option', { value: n, i18n: `dis.every.${n}`, selected: n === cur.home_interval_h })));
+  const agent = h('input', { type: 'text', id: 'ds-agent', name: 'home_agent', maxlength: 50, autocomplete: 'off', value: cur.home_agent });
+  const msg = h('div', { 'aria-live': 'assertive' });
+  const btn = h('button', { type: 'submit', class: 'btn btn-small' }, h('span', { i18n: 'dis.save_settings' }));
+  const form = h('form', { class: 'row-form', id: 'dis-settings', novalidate: true },
+    h('div', { class: 'field check' }, auto, h('label', { for: 'ds-auto', i18n: 'dis.auto_home' })),
+    field('ds-interval', 'dis.home_interval', every), field('ds-agent', 'dis.home_agent', agent), btn, msg);
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    msg.replaceChildren();
+    btn.disabled = true;
+    try {
+      await api('PUT', '/disinfection/settings', { body: { auto_home: auto.checked, home_interval_h: Number(every.value), home_agent: agent.value.trim() } });
+      toast('dis.settings_saved');
+    } catch (err) { msg.append(errorBox(err)); } finally { btn.disabled = false; }
+  });
+  return h('details', { class: 'card', id: 'dis-settings-card' }, h('summary', { i18n: 'dis.settings' }), form);
 }
 
 export default {
@@ -69,6 +93,7 @@ export default {
       treat,
       h('section', { class: 'card', id: 'schedules', 'aria-labelledby': 'sc-h' }, h('h2', { id: 'sc-h', i18n: 'dis.schedules' }), listBody),
       create,
+      isOfficer() ? settingsForm(await get('/disinfection/settings', null, { signal: ctx.signal })) : null,
       h('section', { class: 'card', id: 'log', 'aria-labelledby': 'log-h' }, h('h2', { id: 'log-h', i18n: 'dis.log' }), logBody));
 
     const choose = (s) => {
