@@ -123,10 +123,10 @@ static int policy_round(db_conn *c, const char *scope_path, int64_t round_id, fx
     rc = round_list(c, scope_path, 0, out, 1);
     if (rc < 0)
         return DB_FAIL(err, "read the rounds");
-    if (rc == 0) { /* no round yet: the defaults a new round would get */
+    if (rc == 0) { /* no round yet: the pools a new round gets by default (round.h) */
+        static const int pools[RISK__COUNT] = {20, 20, 10, 1};
         memset(out, 0, sizeof *out);
-        out->pool[RISK_NONE] = 20, out->pool[RISK_PRECAUTION] = 20, out->pool[RISK_CONTROLLED] = 10,
-        out->pool[RISK_SEALED] = 1;
+        memcpy(out->pool, pools, sizeof pools);
     }
     return 0;
 }
