@@ -21,7 +21,7 @@ static const struct command {
      "      [--write-batch N] [--write-queue N] [--tz ZONE] [--port-file FILE] [--no-request-log]\n"
      "      [--mqtt-host HOST [--mqtt-port N] [--mqtt-user NAME] [--mqtt-password-file FILE] [--mqtt-client-id ID]]\n"
      "      [--tick S] [--silent-minutes N]\n"
-     "      [--notify-interval-ms N] [--notify-retry-s S] [--notify-attempts N]\n"
+     "      [--notify-interval-ms N] [--notify-retry-s S] [--notify-attempts N] [--notify-keep-days D]\n"
      "      [--public-rate N] [--public-burst N] [--public-inflight N] [--public-cache-s S] [--map-tiles URL]\n"
      "      [--osrm-url URL] [--shift-limit-h N]\n"
      "      [--public-listen HOST:PORT [--public-threads N] [--public-nice N]]",
@@ -33,7 +33,8 @@ static const struct command {
      "requests.\n"
      "--write-batch 1 makes every write its own fsync (for comparison only).\n"
      "Reminders and alarms: the outbox is looked at every --notify-interval-ms (5000); a failed send is retried\n"
-     "after --notify-retry-s (30), doubling each time up to an hour, --notify-attempts times (12).\n"
+     "after --notify-retry-s (30), doubling each time up to an hour, --notify-attempts times (12). Sent and failed\n"
+     "messages are deleted after --notify-keep-days (30).\n"
      "The public API (/api/v1/public/) allows each address --public-rate requests a second (bursts of\n"
      "--public-burst; default 5 and 20) and --public-inflight at once in all (64; beyond: 503), so staff keep\n"
      "their share; the site list is cached --public-cache-s seconds (5). --map-tiles is the public map's tile\n"

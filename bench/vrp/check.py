@@ -64,9 +64,11 @@ def main():
         if errs: bad += 1          # an invalid result has no gap: it is counted apart
         else: gaps.append(gap)
         print(f'{inst:8s} {total:10.2f} bks {bks[key]["best_known_cost"]:9.2f} gap {gap:6.2f}% '
-              f'veh {len(res["routes"]):3d} {res["seconds"]:.2f}s' + (' INVALID: ' + '; '.join(errs[:3]) if errs else ''))
+              f'veh {len(res["routes"]):3d} {res["seconds"]:.2f}s' +
+              (f' (built {res["built"]["vehicles"]} veh, {res["built"]["unassigned"]} out; after the fleet phase '
+               f'{res["after_fleet"]["vehicles"]}, {res["after_fleet"]["unassigned"]})' if 'built' in res else '') + (' INVALID: ' + '; '.join(errs[:3]) if errs else ''))
     print(f'{name}: {len(gaps) + bad} instances, {bad} invalid; over the {len(gaps)} valid ones: gap avg {statistics.mean(gaps):.2f}% '
           f'median {statistics.median(gaps):.2f}% worst {max(gaps):.2f}% best {min(gaps):.2f}%; '
-          f'{statistics.mean(secs):.2f} s/instance')
+          f'{statistics.mean(secs):.2f} s/instance (longest {max(secs):.2f} s)')
 
 main()

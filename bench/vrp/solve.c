@@ -147,6 +147,8 @@ int main(int argc, char **argv)
     }
     printf("],\"distance\":%.4f,\"seconds\":%.3f,\"vehicles\":%d,\"iterations\":%ld", r.distance, r.seconds,
            r.vehicles, r.iterations);
+    printf(",\"built\":{\"vehicles\":%d,\"unassigned\":%d},\"after_fleet\":{\"vehicles\":%d,\"unassigned\":%d}",
+           r.built_vehicles, r.built_unplaced, r.fleet_vehicles, r.fleet_unplaced);
     if (r.unplaced) {
         printf(",\"unassigned\":[");
         int k = 0;

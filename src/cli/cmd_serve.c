@@ -74,7 +74,7 @@ int cmd_serve(int argc, char **argv)
     cfg->web_dir = (v = cli_opt(&a, "web")) ? v : default_web_dir(webbuf, sizeof webbuf);
     cfg->port_file = cli_opt(&a, "port-file");
     cfg->log_requests = !cli_flag(&a, "no-request-log");
-    dsp_notify_opt nopt = {.interval_ms = 5000, .retry_s = 30, .max_attempts = 12};
+    dsp_notify_opt nopt = {.interval_ms = 5000, .retry_s = 30, .max_attempts = 12, .keep_days = 30};
     int max_body_kib = (int)(cfg->max_body / 1024), max_upload_mb = (int)(cfg->max_upload >> 20);
     if (int_opt(&a, "threads", 1, 256, &cfg->threads) || int_opt(&a, "conn-limit", 16, 1000000, &cfg->conn_limit) ||
         int_opt(&a, "per-ip-limit", 1, 1000000, &cfg->per_ip_limit) ||
@@ -91,6 +91,7 @@ int cmd_serve(int argc, char **argv)
         int_opt(&a, "notify-interval-ms", 50, 3600000, &nopt.interval_ms) ||
         int_opt(&a, "notify-retry-s", 1, 3600, &nopt.retry_s) ||
         int_opt(&a, "notify-attempts", 1, 100, &nopt.max_attempts) ||
+        int_opt(&a, "notify-keep-days", 1, 3650, &nopt.keep_days) ||
         int_opt(&a, "public-rate", 1, 10000000, &cfg->public_rate) ||
         int_opt(&a, "public-burst", 1, 10000000, &cfg->public_burst) ||
         int_opt(&a, "public-inflight", 1, 1000000, &cfg->public_inflight) ||

@@ -96,6 +96,7 @@ typedef struct dsp_notify_opt {
     int interval_ms;   /* how often to look for due messages and deviations */
     int retry_s;       /* first retry after this; doubles per attempt, at most an hour */
     int max_attempts;  /* then the message is failed */
+    int keep_days;     /* sent and failed messages older than this are pruned */
 } dsp_notify_opt;
 int dsp_notify_start(db *d, const dsp_notify_opt *o);
 void dsp_notify_stop(void);

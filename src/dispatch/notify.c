@@ -5,7 +5,12 @@
  *      and overdue alarms (workorder_out.c);
  *   3. posts the outbox's due messages with libcurl and records each outcome:
  *      sent, or retried after retry_s × 2^(attempts-1) (at most an hour) until
- *      max_attempts, then failed.
+ *      max_attempts, then failed;
+ *   4. keeps each channel's health: failing_since and last_error from the outcomes,
+ *      and one outbox_failed alert to the round's area when a message to a failing
+ *      channel is given up (again only after a delivery ends the stretch);
+ *   5. prunes sent and failed messages older than keep_days, in batches (their
+ *      keys go too: by then no reminder or alarm is due again for what they named).
  * The outbox is the only state: a restart picks up whatever is still pending, and
  * a message whose send was cut off by a crash is sent again with the same
  * idempotency key (at least once). Never on the writer thread or a request thread.
@@ -20,6 +25,8 @@
  * secret, timestamp + "." + body)). Every request carries Idempotency-Key. */
 #include "dispatch/dispatch_internal.h"
 
+#include "core/alert.h"
+#include "core/audit.h"
 #include "util/fx_clock.h"
 #include "util/fx_log.h"
 #include "util/fx_str.h"
@@ -33,6 +40,8 @@
 #include <string.h>
 
 #define BATCH 20
+#define PRUNE_BATCH 500  /* rows per writer job */
+#define PRUNE_JOBS 20    /* jobs per look: a long backlog does not hold up sending */
 #define REPLAN_ITERATIONS 3000
 
 static struct {
@@ -46,9 +55,9 @@ static struct {
 } N = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
 
 typedef struct out_msg {
-    int64_t id, round_id, shift_id; /* round_id 0: not about a round (a shift reminder) */
+    int64_t id, round_id, shift_id, channel_id, area_id; /* round_id 0: not about a round (a shift reminder, a work order) */
     int attempts;
-    char key[200], kind[16], ckind[12], url[1001], secret[201];
+    char key[200], kind[16], ckind[12], url[1001], secret[201], cname[101];
     char *text;
     /* outcome */
     bool sent;
@@ -166,6 +175,40 @@ typedef struct mark_op {
     int64_t now;
 } mark_op;
 
+/* The channel's health after one outcome of m (which gave m up when failed). */
+static int channel_outcome(db_conn *c, const out_msg *m, bool failed, int64_t now)
+{
+    db_stmt *s = db_prepare(c, m->sent ? "UPDATE channels SET failing_since = NULL, alerted_at = NULL WHERE id = $1"
+                                       : "UPDATE channels SET failing_since = COALESCE(failing_since, $2),"
+                                         " last_error = $3 WHERE id = $1");
+    if (!s)
+        return DB_ERR;
+    db_bind_i64(s, 1, m->channel_id);
+    if (!m->sent)
+        db_bind_i64(s, 2, now), db_bind_text(s, 3, m->error);
+    int rc = db_step(s) == DB_DONE ? 0 : DB_ERR;
+    db_done(s);
+    if (rc || !failed)
+        return rc;
+    /* once per failing stretch, also across restarts: the mark is in this transaction */
+    if (!(s = db_prepare(c, "UPDATE channels SET alerted_at = $2 WHERE id = $1 AND alerted_at IS NULL")))
+        return DB_ERR;
+    db_bind_i64(s, 1, m->channel_id);
+    db_bind_i64(s, 2, now);
+    rc = db_step(s) == DB_DONE ? 0 : DB_ERR;
+    db_done(s);
+    if (rc || db_changes(c) == 0)
+        return rc;
+    char msgtext[600], eid[24], of_round[40] = "";
+    if (m->round_id)
+        snprintf(of_round, sizeof of_round, "轮次 %lld 的", (long long)m->round_id);
+    snprintf(msgtext, sizeof msgtext, "消息渠道「%.100s」（%s）发送失败，%s %s 消息 %d 次未送达 / channel failing: "
+                                      "a %s message given up after %d attempts. 最后错误 last error: %.150s",
+             m->cname, m->ckind, of_round, m->kind, m->attempts + 1, m->kind, m->attempts + 1, m->error);
+    snprintf(eid, sizeof eid, "%lld", (long long)m->channel_id);
+    return alert_raise(c, m->area_id, "outbox_failed", "channel", eid, msgtext) == 0 ? 0 : DB_ERR;
+}
+
 static int mark_job(db_conn *c, void *arg)
 {
     mark_op *op = arg;
@@ -180,17 +223,20 @@ static int mark_job(db_conn *c, void *arg)
     for (int i = 0; i < op->n && !rc; i++) {
         out_msg *m = &op->m[i];
         int attempts = m->attempts + 1;
+        bool failed = !m->sent && attempts >= N.o.max_attempts;
         int64_t wait = (int64_t)N.o.retry_s << (attempts - 1 < 20 ? attempts - 1 : 20);
         wait = wait > 3600 ? 3600 : wait;
         db_reset(s);
         db_bind_i64(s, 1, m->id);
-        db_bind_text(s, 2, m->sent ? "sent" : attempts >= N.o.max_attempts ? "failed" : "pending");
+        db_bind_text(s, 2, m->sent ? "sent" : failed ? "failed" : "pending");
         db_bind_i64(s, 3, attempts);
-        db_bind_i64(s, 4, m->sent ? op->now : op->now + wait);
+        db_bind_i64(s, 4, m->sent || failed ? op->now : op->now + wait); /* the age pruning counts from */
         db_bind_text(s, 5, m->sent ? "" : m->error);
         m->sent ? db_bind_i64(s, 6, op->now) : db_bind_null(s, 6);
         if (db_step(s) != DB_DONE)
             rc = DB_ERR;
+        else if (db_changes(c) == 1)
+            rc = channel_outcome(c, m, failed, op->now);
         if (!rc && m->sent && strcmp(m->kind, "wo_feedback") == 0) { /* key wofb:FEEDBACK-ID#cCHANNEL */
             db_reset(fb);
             db_bind_i64(fb, 1, strtoll(m->key + 5, NULL, 10));
@@ -203,10 +249,55 @@ static int mark_job(db_conn *c, void *arg)
     return rc;
 }
 
+typedef struct prune_op {
+    int64_t before;
+    int deleted;
+} prune_op;
+
+static int prune_job(db_conn *c, void *arg)
+{
+    prune_op *op = arg;
+    db_stmt *s = db_prepare(c, "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE (status = 'sent' OR"
+                               " status = 'failed') AND next_at < $1 LIMIT $2)");
+    if (!s)
+        return DB_ERR;
+    db_bind_i64(s, 1, op->before);
+    db_bind_i64(s, 2, PRUNE_BATCH);
+    int rc = db_step(s) == DB_DONE ? 0 : DB_ERR;
+    db_done(s);
+    op->deleted = rc ? 0 : (int)db_changes(c);
+    if (rc || !op->deleted)
+        return rc;
+    static const audit_actor sys = {.kind = "system", .name = "outbox", .ip = "", .request_id = ""};
+    char changes[80];
+    snprintf(changes, sizeof changes, "{\"deleted\":%d,\"keep_days\":%d}", op->deleted, N.o.keep_days);
+    return audit_record(c, &sys, "prune", "outbox", "sent_failed", changes) == 0 ? 0 : DB_ERR;
+}
+
+/* Sent and failed messages older than keep_days go, PRUNE_BATCH per writer job. */
+static void prune(int64_t now)
+{
+    prune_op op = {.before = now - (int64_t)N.o.keep_days * 86400};
+    int total = 0;
+    for (int j = 0; j < PRUNE_JOBS && !N.stop; j++) {
+        if (db_write(N.d, prune_job, &op) != 0) {
+            fx_log(FX_LOG_WARN, "outbox: pruning failed; trying again at the next look");
+            break;
+        }
+        total += op.deleted;
+        if (op.deleted < PRUNE_BATCH)
+            break;
+    }
+    if (total)
+        fx_log(FX_LOG_INFO, "outbox: pruned %d sent or failed message(s) older than %d days", total, N.o.keep_days);
+}
+
 static void send_due(db_conn *c, CURL *cu, int64_t now)
 {
+    /* a failing channel alerts the officers of the message's round, else of the channel's own area */
     db_stmt *s = db_prepare(c, "SELECT o.id, COALESCE(o.round_id, 0), o.attempts, o.idem_key, o.kind, o.text, ch.kind,"
-                               " ch.url, ch.secret, COALESCE(o.shift_id, 0) FROM outbox o JOIN channels ch ON ch.id = o.channel_id"
+                               " ch.url, ch.secret, COALESCE(o.shift_id, 0), ch.id, ch.name, COALESCE(r.area_id, ch.area_id)"
+                               " FROM outbox o JOIN channels ch ON ch.id = o.channel_id LEFT JOIN rounds r ON r.id = o.round_id"
                                " WHERE o.status = 'pending' AND o.next_at <= $1 ORDER BY o.next_at, o.id LIMIT $2");
     if (!s)
         return;
@@ -227,6 +318,9 @@ static void send_due(db_conn *c, CURL *cu, int64_t now)
         fx_copy(x->url, sizeof x->url, db_col_text(s, 7));
         fx_copy(x->secret, sizeof x->secret, db_col_text(s, 8));
         x->shift_id = db_col_i64(s, 9);
+        x->channel_id = db_col_i64(s, 10);
+        fx_copy(x->cname, sizeof x->cname, db_col_text(s, 11));
+        x->area_id = db_col_i64(s, 12);
         n += x->text != NULL;
     }
     db_done(s); /* no statement is held while the network is slow */
@@ -303,6 +397,7 @@ static void *loop(void *arg)
             dsp_queue_due(N.d, c, now);
             dsp_queue_shifts(N.d, c, now);
             dsp_queue_orders(N.d, c, now);
+            prune(now);
             send_due(c, cu, now);
         }
         pthread_mutex_lock(&N.mu);

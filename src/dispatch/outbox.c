@@ -181,8 +181,8 @@ int dsp_channel_create(db_conn *c, const actor *who, const json_t *body, int64_t
 
 #define CH_SELECT                                                                                            \
     "SELECT ch.id, ch.round_id, ch.site_id, ch.vehicle, ch.audience, ch.kind, ch.name, ch.url, ch.secret <> '',"  \
-    " ch.disabled, ch.created_at, ch.updated_at, a.code, a.path, ch.team_id FROM channels ch"                  \
-    " JOIN areas a ON a.id = ch.area_id "
+    " ch.disabled, ch.created_at, ch.updated_at, a.code, a.path, ch.team_id, ch.failing_since, ch.last_error"   \
+    " FROM channels ch JOIN areas a ON a.id = ch.area_id "
 
 /* The address without its query (WeCom and DingTalk put the robot's key there). */
 static json_t *url_shown(const char *url)
@@ -206,6 +206,8 @@ static json_t *ch_json(db_stmt *s)
     json_object_set_new(j, "site", db_col_null(s, 2) ? json_null() : json_integer(db_col_i64(s, 2)));
     json_object_set_new(j, "team", db_col_null(s, 14) ? json_null() : json_integer(db_col_i64(s, 14)));
     json_object_set_new(j, "url", url_shown(db_col_text(s, 7)));
+    json_object_set_new(j, "failing_since", db_col_null(s, 15) ? json_null() : json_integer(db_col_i64(s, 15)));
+    json_object_set_new(j, "last_error", json_string(db_col_text(s, 16)));
     return j;
 }
 

@@ -11,7 +11,14 @@
  * from the pickup to the delivery position (pairs).
  *
  * The search keeps two solutions that differ only in the routes an iteration
- * touched (its dirty list): rejecting or accepting copies just those routes. */
+ * touched (its dirty list): rejecting or accepting copies just those routes.
+ *
+ * Before the distance search, a fleet phase (SISR's fleet minimisation) gets the
+ * requests left out onto the routes and, when vehicles cost, empties routes: a
+ * route's requests are put out and no empty vehicle may be started; ruin and
+ * recreate then keeps a result with fewer requests out, or with a smaller sum of
+ * their absences (how many iterations each was out so far), so the hard requests
+ * are retried first until every one is placed. */
 #include "plan/plan.h"
 
 #include <math.h>
@@ -26,6 +33,8 @@
 #define UNSERVED 1e9     /* cost of a request left out: above any fleet and distance */
 #define NEAR_MAX 100     /* neighbours kept per request */
 #define EMPTY_ROUTE 0.05 /* with a vehicle cost: chance that a ruin empties a whole route instead */
+#define FLEET_SHARE 0.3  /* of the budget at most for the fleet phase when all requests are placed */
+#define PLACE_SHARE 0.9  /* … and while requests are still out (they outrank any distance) */
 
 typedef struct nd {
     int loc, dem, req;
@@ -62,6 +71,9 @@ typedef struct ctx {
     int *list, nlist;    /* requests to insert */
     bool *inlist;
     double *key;         /* sort keys of list */
+    bool fleet;          /* in the fleet phase */
+    bool no_new;         /* … emptying a route: no empty vehicle may be started */
+    long *absent;        /* fleet phase: iterations each request was left out */
 } ctx;
 
 /* ---- random numbers (xorshift64*, seeded through splitmix64) ---- */
@@ -231,6 +243,8 @@ static void best_in_route(ctx *c, const sol *s, int r, int v, double blink, bool
     double lp = soft ? INF : np->l, lD = soft ? INF : ndv->l;
     double fix = n == 0 ? c->fixed : 0;
     bool stop_at_loc = pair && ndv->e <= 0;
+    if (n == 0 && c->no_new)
+        return;
     for (int i = 0; i <= n; i++) {
         if (st[i] > lp)
             break;
@@ -381,7 +395,7 @@ static void list_add(ctx *c, int r)
  * request; requests left out near the seed are retried too. */
 static void ruin(ctx *c, sol *s)
 {
-    if (c->fixed > 0 && s->used > 1 && unif(c) < EMPTY_ROUTE) {
+    if (c->fixed > 0 && !c->no_new && s->used > 1 && unif(c) < EMPTY_ROUTE) {
         /* the whole route of a random request: the way to a smaller fleet, since
          * string removals rarely empty a route and a new vehicle is never accepted */
         int v = s->where[2 * below(c, c->nreq)];
@@ -403,7 +417,8 @@ static void ruin(ctx *c, sol *s)
         ls_max = L_MAX;
     double ks_max = 4 * C_BAR / (1 + ls_max) - 1;
     int ks = (int)(unif(c) * ks_max) + 1, strings = 0;
-    int seed = below(c, c->nreq);
+    /* in the fleet phase half the ruins make room around a request left out */
+    int seed = c->fleet && s->nout && unif(c) < 0.5 ? s->out[below(c, s->nout)] : below(c, c->nreq);
     for (int t = -1; t < c->nnear && strings < ks; t++) {
         int r = t < 0 ? seed : c->near[(size_t)seed * c->nnear + t];
         if (c->inlist[r])
@@ -620,8 +635,9 @@ static int ctx_init(ctx *c, const plan_problem *p, const plan_options *o)
     c->list = malloc(N * sizeof *c->list);
     c->inlist = calloc(N, sizeof *c->inlist);
     c->key = malloc(N * sizeof *c->key);
+    c->absent = calloc(N, sizeof *c->absent);
     if (!c->dirty || !c->isdirty || !c->best_seq || !c->best_len || !c->best_out || !c->list || !c->inlist ||
-        !c->key || sol_alloc(c, &c->a) || sol_alloc(c, &c->b) || (c->nreq > 0 && build_near(c)))
+        !c->key || !c->absent || sol_alloc(c, &c->a) || sol_alloc(c, &c->b) || (c->nreq > 0 && build_near(c)))
         return -1;
     for (int v = 0; v < c->nveh; v++) {
         route_update(c, &c->a, v);
@@ -633,7 +649,7 @@ static int ctx_init(ctx *c, const plan_problem *p, const plan_options *o)
 static void ctx_free(ctx *c)
 {
     free(c->n), free(c->near), free(c->dirty), free(c->isdirty), free(c->best_seq), free(c->best_len);
-    free(c->best_out), free(c->list), free(c->inlist), free(c->key);
+    free(c->best_out), free(c->list), free(c->inlist), free(c->key), free(c->absent);
     sol_free(&c->a);
     sol_free(&c->b);
 }
@@ -716,6 +732,104 @@ static void place_late(ctx *c, sol *s)
     clear_dirty(c);
 }
 
+/* ---- the fleet phase ---- */
+
+static long absence(const ctx *c, const sol *s)
+{
+    long a = 0;
+    for (int i = 0; i < s->nout; i++)
+        a += c->absent[s->out[i]];
+    return a;
+}
+
+/* Puts the requests of s's smallest route (random among equals) out. */
+static void empty_smallest(ctx *c, sol *s)
+{
+    int v = -1, ties = 0;
+    for (int w = 0; w < c->nveh; w++) {
+        if (!s->len[w])
+            continue;
+        if (v < 0 || s->len[w] < s->len[v])
+            v = w, ties = 1;
+        else if (s->len[w] == s->len[v] && below(c, ++ties) == 0)
+            v = w;
+    }
+    for (int k = 0; k < s->len[v]; k++)
+        list_add(c, c->n[s->seq[(size_t)v * c->cap + k]].req);
+    route_drop_flagged(c, s, v);
+    for (int i = 0; i < c->nlist; i++)
+        leave_out(s, c->list[i]);
+    list_clear(c);
+}
+
+/* Makes both solutions the best one. */
+static void restart_from_best(ctx *c, sol *cur, sol *work)
+{
+    load_best(c, cur);
+    for (int v = 0; v < c->nveh; v++)
+        mark_dirty(c, v);
+    sync(c, work, cur);
+    clear_dirty(c);
+}
+
+static bool spent(const plan_options *o, long it, double t0, double deadline, double share)
+{
+    if (o->iterations > 0)
+        return it >= (long)(share * (double)o->iterations);
+    return mono() >= t0 + share * (deadline - t0);
+}
+
+/* Places the requests left out (unless they may be placed late) and, when
+ * vehicles cost, empties routes one at a time while that succeeds, within a share
+ * of the budget; leaves the best solution in cur and work. Returns the iterations
+ * run. */
+static long fleet_phase(ctx *c, sol *cur, sol *work, const plan_options *o, double t0, double deadline)
+{
+    bool eliminate = c->fixed > 0;
+    /* with place_late, requests out are late ones: a problem that cannot be met (the
+       district) is better served by annealing on its cost, many more iterations */
+    if (cur->nout ? c->p->place_late : !(eliminate && cur->used > 1))
+        return 0;
+    c->fleet = true;
+    long it = 0;
+    if (cur->nout == 0) {
+        empty_smallest(c, cur);
+        c->no_new = true;
+        sync(c, work, cur);
+        clear_dirty(c);
+    }
+    while (!spent(o, it, t0, deadline, c->best_nout ? PLACE_SHARE : FLEET_SHARE) && mono() < deadline) {
+        ruin(c, work);
+        for (int i = 0; i < work->nout; i++)
+            list_add(c, work->out[i]);
+        order_list(c);
+        recreate(c, work, BLINK);
+        list_clear(c);
+        bool take = work->nout < cur->nout || absence(c, work) < absence(c, cur);
+        for (int i = 0; i < work->nout; i++)
+            c->absent[work->out[i]]++;
+        if (take)
+            sync(c, cur, work);
+        else
+            sync(c, work, cur);
+        clear_dirty(c);
+        it++;
+        if (cost_of(c, cur) < c->best_cost - 1e-9)
+            save_best(c, cur);
+        if (cur->nout == 0) {
+            if (!eliminate || cur->used <= 1)
+                break;
+            empty_smallest(c, cur);
+            c->no_new = true;
+            sync(c, work, cur);
+            clear_dirty(c);
+        }
+    }
+    c->fleet = c->no_new = false;
+    restart_from_best(c, cur, work);
+    return it;
+}
+
 int plan_solve(const plan_problem *p, const plan_options *o, plan_result *out)
 {
     memset(out, 0, sizeof *out);
@@ -748,6 +862,8 @@ int plan_solve(const plan_problem *p, const plan_options *o, plan_result *out)
     sync(&c, &c.b, &c.a);
     clear_dirty(&c);
     save_best(&c, &c.a);
+    out->built_vehicles = c.a.used;
+    out->built_unplaced = c.a.nout;
 
     double mean = 0;
     for (int i = 0; i < c.nloc; i++)
@@ -759,10 +875,14 @@ int plan_solve(const plan_problem *p, const plan_options *o, plan_result *out)
         T0 = 1, Tf = 0.01;
 
     sol *cur = &c.a, *work = &c.b;
-    long it = 0;
-    double now = t0;
+    long it = c.nreq > 0 ? fleet_phase(&c, cur, work, o, t0, deadline) : 0, it1 = it;
+    out->fleet_vehicles = cur->used;
+    out->fleet_unplaced = cur->nout;
+    double now = mono(), t1 = now;
+    /* the distance search: simulated annealing over the rest of the budget */
     while (c.nreq > 0 && (o->iterations <= 0 || it < o->iterations) && (now = mono()) < deadline) {
-        double frac = o->iterations > 0 ? (double)it / o->iterations : (now - t0) / (deadline - t0);
+        double frac = o->iterations > 0 ? (double)(it - it1) / (double)(o->iterations - it1)
+                                        : (now - t1) / (deadline - t1);
         double T = T0 * pow(Tf / T0, frac);
         ruin(&c, work);
         order_list(&c);

@@ -21,8 +21,12 @@
  *
  * Method: SISR (Christiaens & Vanden Berghe, "Slack Induction by String
  * Removals", Transportation Science 2020): string removals around a seed request,
- * greedy insertion with blinks, simulated annealing; then a relocate descent on
- * the best solution. Deterministic for a seed and an iteration budget; the time
+ * greedy insertion with blinks. First a fleet phase (up to 30% of the budget, 90%
+ * while requests are left out): the requests the construction left out are placed
+ * (not with place_late), and, with a vehicle cost, routes are emptied one at a time
+ * and their requests put back onto the others (absence-based acceptance), so a
+ * tight fleet is met and fewer vehicles are found; then simulated annealing on the
+ * cost; then a relocate descent on the best solution. Deterministic for a seed and an iteration budget; the time
  * limit is a cap (when it cuts the search short, the result depends on speed).
  *
  * No I/O; memory is allocated once in plan_solve, never in the search loop. */
@@ -80,7 +84,11 @@ typedef struct plan_result {
     double lateness;     /* their total time past the windows */
     int vehicles;        /* routes that are not empty */
     double distance;
-    long iterations;     /* iterations actually run */
+    long iterations;     /* iterations actually run (both phases) */
+    int built_vehicles;  /* vehicles the construction used … */
+    int built_unplaced;  /* … and the requests it left out, before the search */
+    int fleet_vehicles;  /* the same after the fleet phase */
+    int fleet_unplaced;
     double seconds;      /* time spent */
 } plan_result;
 

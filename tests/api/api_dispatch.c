@@ -1,8 +1,9 @@
 /* API tests: a round's transport setup and stored plan, live re-planning (a current
  * run kept, and freed when keeping it makes a box late), and reminders and alarms
  * through the outbox to a local receiver: text and HH:MM at the lead time, DingTalk
- * signing, the webhook's HMAC, retries with backoff, and a pending message
- * delivered after the server was killed. Every plan is checked with `plan check`. */
+ * signing, the webhook's HMAC, retries with backoff, a pending message delivered
+ * after the server was killed, one alert for a failing channel (not repeated after
+ * a restart), and old messages pruned. Every plan is checked with `plan check`. */
 #include "lib/fxt.h"
 #include "lib/receiver.h"
 #include "lib/round_fixture.h"
@@ -43,7 +44,7 @@ static void restart(long long t, const char *interval_ms, bool kill9)
         CHECKF(fxt_stop(&srv) == 0, "the server did not exit cleanly (sanitizer report above?)");
     static const char *extra[8];
     extra[0] = "--notify-interval-ms", extra[1] = interval_ms, extra[2] = "--notify-retry-s", extra[3] = "1",
-    extra[4] = NULL;
+    extra[4] = "--notify-attempts", extra[5] = "4", extra[6] = NULL;
     memcpy(srv.extra, extra, sizeof extra);
     snprintf(srv.now, sizeof srv.now, "%lld", t);
     now_s = t;
@@ -766,6 +767,163 @@ static void boxes_at_risk(void)
     fxt_free(&r);
 }
 
+/* ---- a failing channel, and pruning ---- */
+
+/* The outbox_failed alerts the officer sees; the newest in *newest (owned) when asked. */
+static int failed_alerts(json_t **newest)
+{
+    fxt_resp r = req("GET", "/api/v1/alerts?kind=outbox_failed", officer, NULL);
+    CHECK_EQ_INT(r.status, 200);
+    json_t *items = json_object_get(r.json, "items");
+    int n = (int)json_array_size(items);
+    if (newest)
+        *newest = n ? json_deep_copy(json_array_get(items, 0)) : NULL;
+    fxt_free(&r);
+    return n;
+}
+
+static bool wait_alerts(int n, int timeout_ms)
+{
+    for (int w = 0; w < timeout_ms; w += 100) {
+        if (failed_alerts(NULL) >= n)
+            return true;
+        usleep(100000);
+    }
+    return false;
+}
+
+/* The channel named name as GET /api/v1/channels shows it (owned). */
+static json_t *channel_named(const char *name)
+{
+    fxt_resp r = req("GET", "/api/v1/channels", officer, NULL);
+    size_t i;
+    json_t *it, *found = NULL;
+    json_array_foreach(json_object_get(r.json, "items"), i, it) if (strcmp(json_string_value(json_object_get(it, "name")), name) == 0) found = json_deep_copy(it);
+    fxt_free(&r);
+    return found;
+}
+
+/* R1's outbox item whose text names box (owned), or NULL. */
+static json_t *outbox_item(const char *box, int *total)
+{
+    char path[80];
+    snprintf(path, sizeof path, "/api/v1/rounds/%lld/outbox?limit=500", r1);
+    fxt_resp r = req("GET", path, officer, NULL);
+    size_t i;
+    json_t *it, *found = NULL;
+    json_array_foreach(json_object_get(r.json, "items"), i, it) if (strstr(json_string_value(json_object_get(it, "text")), box)) found = json_deep_copy(it);
+    if (total)
+        *total = (int)json_array_size(json_object_get(r.json, "items"));
+    fxt_free(&r);
+    return found;
+}
+
+static bool wait_status(const char *box, const char *status, int timeout_ms)
+{
+    for (int w = 0; w < timeout_ms; w += 100) {
+        json_t *it = outbox_item(box, NULL);
+        bool ok = it && strcmp(json_string_value(json_object_get(it, "status")), status) == 0;
+        json_decref(it);
+        if (ok)
+            return true;
+        usleep(100000);
+    }
+    return false;
+}
+
+static void failing_channel_alerts_once(void)
+{
+    restart(AT(600), "200", false);
+    int n0 = failed_alerts(NULL);
+    rcv_fail(&rv, "/hook", -1);
+    at_risk_box("RT3", "RISK3", now_s - 75 * 60);
+    CHECKF(wait_hook("RISK3", 500, 4, 30000), "the alarm was not tried 4 times");
+    CHECKF(wait_status("RISK3", "failed", 5000), "the message was not given up after 4 attempts");
+    CHECKF(wait_alerts(n0 + 1, 5000), "no alert for the failed message");
+    json_t *a = NULL;
+    CHECK_EQ_INT(failed_alerts(&a), n0 + 1);
+    const char *msg = json_string_value(json_object_get(a, "message"));
+    CHECKF(msg && strstr(msg, "指挥部") && strstr(msg, "HTTP 500") && strstr(msg, "webhook"), "alert: %s", msg ? msg : "");
+    CHECK(msg && !strstr(msg, "whsecret") && !strstr(msg, "127.0.0.1"));
+    CHECK_STR(json_string_value(json_object_get(a, "area")), "HKG-YH"); /* the round's area */
+    CHECK_STR(json_string_value(json_object_get(a, "entity")), "channel");
+    json_decref(a);
+    /* the channel shows it is failing; the others do not */
+    json_t *ch = channel_named("指挥部"), *ok = channel_named("转运群");
+    CHECK(json_integer_value(json_object_get(ch, "failing_since")) >= now_s);
+    CHECK_STR(json_string_value(json_object_get(ch, "last_error")), "HTTP 500");
+    CHECK(json_is_null(json_object_get(ok, "failing_since")));
+    json_decref(ch), json_decref(ok);
+
+    /* another message fails across a kill -9: it is still tried after the restart, and
+       giving it up raises no second alert for the same failing stretch */
+    at_risk_box("RT4", "RISK4", now_s + 30 - 75 * 60);
+    CHECKF(wait_hook("RISK4", 500, 1, 20000), "the second alarm was not attempted");
+    long long w0 = time(NULL), t0 = now_s;
+    int before = hook_count("RISK4", 0);
+    restart(t0 + (time(NULL) - w0) + 30, "200", true);
+    CHECKF(wait_hook("RISK4", 500, 4, 30000), "the pending alarm was not tried again after the restart");
+    CHECK(hook_count("RISK4", 0) > before);
+    CHECKF(wait_status("RISK4", "failed", 5000), "the second message was not given up");
+    usleep(1000 * 1000);
+    CHECK_EQ_INT(failed_alerts(NULL), n0 + 1);
+
+    /* a delivery ends the stretch */
+    rcv_fail(&rv, "/hook", 0);
+    at_risk_box("RT5", "RISK5", now_s + 60 - 75 * 60);
+    CHECKF(wait_hook("RISK5", 200, 1, 20000), "the recovered channel did not deliver");
+    CHECK(wait_status("RISK5", "sent", 5000));
+    ch = channel_named("指挥部");
+    CHECK(json_is_null(json_object_get(ch, "failing_since")));
+    json_decref(ch);
+}
+
+/* Sent and failed messages older than --notify-keep-days (30) go; a pending one, however
+ * old, and recent ones stay; the pruning is audited as a count. */
+static void prune_keeps_recent_and_pending(void)
+{
+    rcv_fail(&rv, "/hook", -1);
+    at_risk_box("RT6", "RISK6", now_s + 90 - 75 * 60);
+    CHECKF(wait_hook("RISK6", 500, 1, 20000), "the alarm was not attempted");
+    int total0 = 0;
+    json_t *old = outbox_item("RISK1", &total0);
+    CHECK(old != NULL);
+    json_decref(old);
+    CHECK(total0 >= 6); /* reminders, the driver's run, RISK1-6 */
+    restart(now_s + 31 * 86400LL, "200", false);
+    json_t *p = NULL;
+    for (int w = 0; w < 10000 && (p = outbox_item("RISK1", NULL)); w += 100) {
+        json_decref(p);
+        usleep(100000);
+    }
+    CHECKF(p == NULL, "a sent message 31 days old was not pruned");
+    int total1 = -1;
+    json_t *pend = outbox_item("RISK6", &total1);
+    CHECKF(pend != NULL, "a pending message was pruned");
+    json_decref(pend);
+    CHECK_EQ_INT(total1, 1);
+    /* a message of today stays */
+    rcv_fail(&rv, "/hook", 0);
+    CHECKF(wait_hook("RISK6", 200, 1, 20000), "the old pending alarm was not delivered");
+    at_risk_box("RT7", "RISK7", now_s + 10 - 75 * 60);
+    CHECKF(wait_hook("RISK7", 200, 1, 20000), "today's alarm was not delivered");
+    CHECK(wait_status("RISK7", "sent", 5000));
+    usleep(600 * 1000); /* a few more looks of the sender */
+    int total2 = 0;
+    json_t *keep = outbox_item("RISK6", &total2);
+    CHECK(keep != NULL);
+    json_decref(keep);
+    CHECK_EQ_INT(total2, 2);
+    /* audited as the number deleted */
+    char *admin = fxt_login(&srv, "admin", pw);
+    fxt_resp r = req("GET", "/api/v1/audit?entity=outbox&id=sent_failed", admin, NULL);
+    json_t *e = json_array_get(json_object_get(r.json, "items"), 0);
+    CHECK_STR(json_string_value(json_object_get(e, "action")), "prune");
+    CHECK_EQ_INT(json_integer_value(json_object_get(json_object_get(e, "changes"), "deleted")), total0 - 1);
+    fxt_free(&r);
+    free(admin);
+}
+
 int main(void)
 {
     th_init();
@@ -791,6 +949,8 @@ int main(void)
     RUN(replan_frees_run_that_makes_a_box_late);
     RUN(osrm_round_setup);
     RUN(boxes_at_risk);
+    RUN(failing_channel_alerts_once);
+    RUN(prune_keeps_recent_and_pending);
     fxt_teardown(&srv);
     rcv_stop(&rv);
     free(officer), free(driver), free(staff);

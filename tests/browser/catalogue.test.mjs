@@ -36,7 +36,8 @@ test('every key named in the code is in the catalogues', () => {
   for (const f of code) {
     const src = readFileSync(f, 'utf8');
     const keys = [
-      ...[...src.matchAll(/'([a-z][a-zA-Z_]*(?:\.[a-zA-Z0-9_-]+)+)'/g)].map((m) => m[1]).filter((k) => !k.startsWith('fx.')),
+      ...[...src.matchAll(/'([a-z][a-zA-Z_]*(?:\.[a-zA-Z0-9_-]+)+)'/g)].map((m) => m[1])
+        .filter((k) => !k.startsWith('fx.') && !/\.(xlsx|csv|pdf)$/.test(k)), // storage keys and download file names
       ...[...src.matchAll(/data-i18n="([^"]+)"/g)].map((m) => m[1]),
       ...[...src.matchAll(/data-i18n-attr="([^"]+)"/g)].flatMap((m) => m[1].split(';').map((p) => p.split(':')[1])),
     ];

@@ -9,6 +9,7 @@ before(async () => { srv = await startServer(); browser = await launchBrowser();
 after(async () => { await browser?.close(); await srv?.stop(); });
 
 const navTexts = async (page) => (await page.locator('#nav-list a').allTextContents()).map((s) => s.trim());
+const headingTexts = async (page) => (await page.locator('#nav-list .nav-heading').allTextContents()).map((s) => s.trim());
 
 test('a wrong password is explained in Chinese and the form stays', async () => {
   const page = await newPage(browser);
@@ -40,8 +41,19 @@ test('staff land on the dashboard with the registry menu and their own area', as
   await login(page, srv, 'panpeng');
   assert.match(page.url(), /#\/dashboard$/);
   assert.equal((await page.locator('#main h1').textContent()).trim(), '工作总览');
-  assert.deepEqual(await navTexts(page), ['工作总览', '区域与住户', '人员查询', '核验身份', '导入导出', '商户', '检测轮次', '打印码卡标签', '隔离管控', '门磁告警', '封控管控区', '居民服务', '垃圾清运', '门磁设备', '转运调度', '队伍与帮带', '值班排班', '工单办理', '卡口与返乡人员', '物资', '消杀']);
+  assert.deepEqual(await navTexts(page), ['工作总览', '区域与住户', '人员查询', '核验身份', '导入导出', '商户', '检测轮次', '打印码卡标签', '转运调度', '隔离管控', '门磁告警', '封控管控区', '门磁设备', '居民服务', '垃圾清运', '工单办理', '卡口与返乡人员', '物资', '消杀', '队伍与帮带', '值班排班']);
   assert.equal(await page.locator('#nav-list a[aria-current=page]').textContent(), '工作总览');
+  // the menu in groups under headings, each a labelled group of its links
+  assert.deepEqual(await headingTexts(page), ['基础信息', '核酸检测', '隔离封控', '生活保障', '现场工作', '队伍值班']);
+  const nav = page.getByRole('navigation', { name: '主菜单' });
+  const testing = nav.getByRole('group', { name: '核酸检测' });
+  assert.deepEqual((await testing.getByRole('link').allTextContents()).map((s) => s.trim()), ['检测轮次', '打印码卡标签', '转运调度']);
+  // every item of the menu (those of other roles too) names a group that has a place in it
+  const stray = await page.evaluate(async () => {
+    const m = await import(new URL('js/nav.js', document.baseURI).href);
+    return m.NAV.filter((n) => !m.GROUPS.some((g) => g.id === n.group)).map((n) => n.href);
+  });
+  assert.deepEqual(stray, [], 'menu items without a group');
   assert.match(await page.locator('#area-button').textContent(), /第十二工作站/);
   assert.match(await page.locator('#user-name').textContent(), /潘鹏/);
   // the population panel reads the counters of the area and its children
@@ -53,6 +65,16 @@ test('staff land on the dashboard with the registry menu and their own area', as
   await page.locator('#panel-imports table').waitFor();
   assert.match(await page.locator('#panel-imports').textContent(), /已完成/);
   await shot(page, 'dashboard');
+  // beside the desk every group is open; a heading folds its group and opens it again
+  const fold = nav.getByRole('button', { name: '核酸检测' });
+  assert.equal(await fold.getAttribute('aria-expanded'), 'true');
+  assert.ok(await nav.getByRole('link', { name: '队伍与帮带' }).isVisible());
+  await fold.click();
+  assert.equal(await fold.getAttribute('aria-expanded'), 'false');
+  assert.ok(!(await nav.getByRole('link', { name: '转运调度' }).isVisible()));
+  await fold.press('Enter');
+  assert.equal(await fold.getAttribute('aria-expanded'), 'true');
+  assert.ok(await nav.getByRole('link', { name: '转运调度' }).isVisible());
   noProblems(page);
   await page.context().close();
 });
@@ -73,6 +95,7 @@ test('a registrar lands on sampling (coming soon) and may not open the person se
   await login(page, srv, 'zhangmingqiang');
   assert.match(page.url(), /#\/collect$/);
   assert.deepEqual(await navTexts(page), ['采样登记即将上线', '核验身份']);
+  assert.deepEqual(await headingTexts(page), [], 'two items need no group headings');
   assert.equal((await page.locator('#main h1').textContent()).trim(), '采样登记');
   assert.match(await page.locator('#main').textContent(), /即将上线/);
   await shot(page, 'registrar-collect');
@@ -93,6 +116,7 @@ test('a driver lands on their runs', async () => {
   assert.match(page.url(), /#\/runs$/);
   assert.equal((await page.locator('#main h1').textContent()).trim(), '我的转运');
   assert.deepEqual(await navTexts(page), ['我的转运']);
+  assert.deepEqual(await headingTexts(page), []);
   noProblems(page);
   await page.context().close();
 });

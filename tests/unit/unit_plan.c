@@ -192,6 +192,86 @@ static void vrptw_core(void)
     plan_result_free(&r);
 }
 
+
+/* The engine's own rules, checked from the outside: every request once, a pair's
+ * pickup before its delivery on one route, capacity at every stop, service inside
+ * each window and the vehicle back by its end. Violations found. */
+static int engine_check(const plan_problem *p, const plan_result *r)
+{
+    int bad = 0, *seen = calloc((size_t)p->nreq, sizeof *seen);
+    double st[64];
+    for (int v = 0; v < r->nveh; v++) {
+        if (r->len[v] > 64)
+            return 1;
+        double back = plan_route_times(p, v, r->route[v], r->len[v], st);
+        bad += back > p->veh[v].end + 1e-9;
+        int load = 0;
+        for (int k = 0; k < r->len[v]; k++) {
+            int x = r->route[v][k];
+            const plan_request *q = &p->req[x / 2];
+            const plan_node *n = x % 2 ? &q->delivery : &q->pickup;
+            if (x % 2)
+                bad += seen[x / 2] != 1; /* its pickup came first, on this route */
+            seen[x / 2]++;
+            load += n->demand;
+            bad += load > p->veh[v].capacity;
+            bad += st[k] < n->early - 1e-9 || st[k] > n->late + 1e-9;
+        }
+    }
+    for (int q = 0; q < p->nreq; q++)
+        bad += seen[q] != (p->req[q].has_delivery ? 2 : 1) && seen[q] != 0;
+    free(seen);
+    return bad;
+}
+
+/* Solves p: the construction uses built vehicles and leaves built_out requests out;
+ * the fleet phase ends with every request placed on want vehicles, and so does the
+ * search; the plan passes engine_check. */
+static void fleet_expect(const plan_problem *p, int built, int built_out, int want)
+{
+    plan_options o = {.seed = 3, .iterations = 300, .seconds = 10};
+    plan_result r;
+    CHECK(plan_solve(p, &o, &r) == 0);
+    CHECK_EQ_INT(r.built_vehicles, built);
+    CHECK_EQ_INT(r.built_unplaced, built_out);
+    CHECK_EQ_INT(r.fleet_vehicles, want);
+    CHECK_EQ_INT(r.fleet_unplaced, 0);
+    CHECK_EQ_INT(r.unplaced, 0);
+    CHECK_EQ_INT(r.vehicles, want);
+    CHECK_EQ_INT(engine_check(p, &r), 0);
+    plan_result_free(&r);
+}
+
+/* Six loads of 3, 3, 3, 7, 7, 7 on a line 10 apart, capacity 10; the construction
+ * takes them in that order (their windows open so) and packs the 3s together: four
+ * vehicles, or a load left out with three. Three vehicles carry 3 + 7 each. */
+static void fleet_phase_reaches_the_minimum(void)
+{
+    double t[64];
+    for (int i = 0; i < 8; i++)
+        for (int j = 0; j < 8; j++)
+            t[i * 8 + j] = 10.0 * abs(i - j);
+    static const int dem[6] = {3, 3, 3, 7, 7, 7};
+    plan_request req[6];
+    plan_vehicle veh[5];
+    for (int v = 0; v < 5; v++)
+        veh[v] = (plan_vehicle){0, 0, 1000, 10};
+    /* pickups only (their loads ride to the end), vehicles costing: 4 built, 3 found */
+    for (int r = 0; r < 6; r++)
+        req[r] = (plan_request){.pickup = {r + 1, dem[r], r, 500, 1}};
+    plan_problem p = {.nloc = 8, .time = t, .dist = t, .nreq = 6, .req = req, .nveh = 5, .veh = veh,
+                      .vehicle_cost = 1e5};
+    fleet_expect(&p, 4, 0, 3);
+    /* pairs (every pickup before every delivery at 7, so the loads add up), distance
+       only, three vehicles: the construction leaves a pair out, the fleet phase places it */
+    for (int r2 = 0; r2 < 6; r2++)
+        req[r2] = (plan_request){.pickup = {r2 + 1, dem[r2], r2, 100, 1},
+                                 .delivery = {7, -dem[r2], 200, 300, 1}, .has_delivery = true};
+    p.nveh = 3;
+    p.vehicle_cost = 0;
+    fleet_expect(&p, 3, 1, 3);
+}
+
 /* ---- refusals name the field ---- */
 
 static void refused(const char *text, const char *field, int want)
@@ -426,6 +506,7 @@ int main(void)
     RUN(multi_trip);
     RUN(same_seed_same_plan);
     RUN(vrptw_core);
+    RUN(fleet_phase_reaches_the_minimum);
     RUN(bad_problems_name_the_field);
     RUN(explicit_seals);
     RUN(coords_give_a_matrix);

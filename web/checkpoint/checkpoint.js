@@ -75,7 +75,7 @@ async function renderLog() {
 }
 
 let online = navigator.onLine;
-async function renderCount() { renderStatus('gate', online, await queue.pendingCount()); }
+async function renderCount() { renderStatus('cpgate', online, await queue.pendingCount()); }
 
 async function render() {
   const cp = load(CP_KEY, null);
@@ -120,7 +120,7 @@ async function trySync() {
   } catch (err) {
     if (!(err instanceof ApiError)) throw err;
     if (err.status === 0) online = false;
-    showSyncProblem('gate', err, () => show('login-view'));
+    showSyncProblem('cpgate', err, () => show('login-view'));
     retryTimer = setTimeout(trySync, err.retryAfter ? err.retryAfter * 1000 : backoff);
     backoff = Math.min(backoff * 2, 30000);
   }

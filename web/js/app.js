@@ -169,7 +169,8 @@ function wireShell() {
     const open = !nav.classList.contains('open');
     nav.classList.toggle('open', open);
     toggle.setAttribute('aria-expanded', String(open));
-    if (open) { const a = nav.querySelector('a'); if (a) a.focus(); }
+    // the current page's link (its group is open), else the first link or group heading
+    if (open) { const a = nav.querySelector('a[aria-current=page]') || nav.querySelector('a, .nav-fold'); if (a) a.focus(); }
   });
   document.getElementById('logout').addEventListener('click', logout);
   const sel = document.getElementById('lang-select');

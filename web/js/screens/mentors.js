@@ -1,4 +1,4 @@
-// Mentor pairs (导师帮带): a leader paired with a village secretary, with the log of their
+// Mentor pairs (dao shi bang dai): a leader paired with a village secretary, with the log of their
 // joint visits (place and time) and guidance notes, newest first. Officers pair people and
 // log a visit or a note.
 import { h, clear, pageHead, loading, toast, uid } from '../dom.js';

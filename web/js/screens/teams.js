@@ -1,4 +1,4 @@
-// Teams (值班队, 排查队, 消杀队, 便民志愿服务队, 临时党支部 …) of one's area: the list with
+// Teams (duty, screening, disinfection, volunteer services, temporary party branch …) of one's area: the list with
 // each team's kind and size, and a team's members (staff, volunteers, party members) —
 // officers add a team, add a member by username or registry person, and remove one.
 import { h, clear, pageHead, table, loading, toast, uid } from '../dom.js';
