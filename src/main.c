@@ -61,10 +61,11 @@ static const struct command {
      "Rows merge by ID number; rejected rows and their reasons go to FILE.rejects.csv. Exit 0 when the file was read.\n"
      "Merchants: 商户名称/name, 营业执照/licence, 街道/street (a code, or a name under --area), 地址/address,\n"
      "联系人/contact_name, 联系电话/contact_phone; they merge by licence, else by name on the street."},
-    {"export", cmd_export, "export persons|untested [--round ID] [--area CODE] [--format csv|xlsx] [-o FILE] [--mask] [--english] [--db PATH]",
+    {"export", cmd_export, "export persons|untested|sweep [--round ID] [--sweep ID] [--area CODE] [--format csv|xlsx] [-o FILE] [--mask] [--english] [--db PATH]",
      "Export people (an area's whole subtree, or everyone) as CSV with a BOM (to standard output without -o)\n"
      "or as XLSX. --mask hides ID numbers and phones; --english writes English column headers.\n"
-     "export untested --round ID: the people of the round's scope not yet sampled and not exempt."},
+     "export untested --round ID: the people of the round's scope not yet sampled and not exempt.\n"
+     "export sweep --sweep ID: a door-to-door campaign's register, a row per household with its latest visit."},
     {"area", cmd_area, "area add CODE --name NAME --kind KIND [--parent CODE] [--risk LEVEL] [--db PATH]",
      "Add an area. Kinds from the top: district, subdistrict, community, workstation, compound, building, unit."},
     {"print", cmd_print,

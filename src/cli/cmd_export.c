@@ -1,14 +1,18 @@
-/* cmd_export.c — `fangxian export persons [--area CODE] [--format csv|xlsx] [-o FILE]` and
- * `fangxian export untested --round ID [--area CODE] [--format csv|xlsx] [-o FILE]`. */
+/* cmd_export.c — `fangxian export persons [--area CODE] [--format csv|xlsx] [-o FILE]`,
+ * `fangxian export untested --round ID [--area CODE] [--format csv|xlsx] [-o FILE]` and
+ * `fangxian export sweep --sweep ID [--format csv|xlsx] [-o FILE]` (a campaign's register). */
 #include "cli/cli.h"
 
 #include "core/area.h"
 #include "core/export.h"
 #include "core/round.h"
+#include "core/sweep.h"
+#include "util/fx_clock.h"
 #include "util/fx_str.h"
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -21,19 +25,25 @@ int cmd_export(int argc, char **argv)
         if (strcmp(argv[i], "-o") == 0)
             argv[i] = "--output";
     bool untested = argc >= 2 && strcmp(argv[1], "untested") == 0;
-    if (argc < 2 || (!untested && strcmp(argv[1], "persons") != 0) || cli_parse(argc - 1, argv + 1, flags, &a) ||
-        a.npos) {
+    bool sweep = argc >= 2 && strcmp(argv[1], "sweep") == 0;
+    if (argc < 2 || (!untested && !sweep && strcmp(argv[1], "persons") != 0) ||
+        cli_parse(argc - 1, argv + 1, flags, &a) || a.npos) {
         fprintf(stderr, "usage: fangxian export persons [--area CODE] [--format csv|xlsx] [-o FILE] [--mask] "
                         "[--english] [--db PATH]\n"
                         "       fangxian export untested --round ID [--area CODE] [--format csv|xlsx] [-o FILE] [--mask] "
-                        "[--english] [--db PATH]\n");
+                        "[--english] [--db PATH]\n"
+                        "       fangxian export sweep --sweep ID [--format csv|xlsx] [-o FILE] [--english] [--db PATH]\n");
         return CLI_USAGE;
     }
     const char *area_code = cli_opt(&a, "area"), *fmt = cli_opt(&a, "format"), *out = cli_opt(&a, "output");
-    const char *round_s = untested ? cli_opt(&a, "round") : NULL;
-    long long round_id = 0;
+    const char *round_s = untested ? cli_opt(&a, "round") : NULL, *sweep_s = sweep ? cli_opt(&a, "sweep") : NULL;
+    long long round_id = 0, sweep_id = 0;
     if (untested && (!round_s || !fx_parse_i64(round_s, &round_id) || round_id <= 0)) {
         fprintf(stderr, "export untested: --round ID (the round's id) is required\n");
+        return CLI_USAGE;
+    }
+    if (sweep && (!sweep_s || !fx_parse_i64(sweep_s, &sweep_id) || sweep_id <= 0)) {
+        fprintf(stderr, "export sweep: --sweep ID (the campaign's id) is required\n");
         return CLI_USAGE;
     }
     export_opts o = {.mask = cli_flag(&a, "mask"), .english = cli_flag(&a, "english")};
@@ -47,6 +57,11 @@ int cmd_export(int argc, char **argv)
     o.xlsx = (fmt && strcmp(fmt, "xlsx") == 0) || (!fmt && out && strlen(out) > 5 && !strcmp(out + strlen(out) - 5, ".xlsx"));
     if (o.xlsx && !out) {
         fprintf(stderr, "export: an XLSX export needs -o FILE.xlsx\n");
+        return CLI_USAGE;
+    }
+    /* times in a register are local, as the server shows them */
+    if (fx_tz_set(getenv("FANGXIAN_TZ") ? getenv("FANGXIAN_TZ") : "Asia/Shanghai") != 0) {
+        fprintf(stderr, "export: unknown time zone in FANGXIAN_TZ\n");
         return CLI_USAGE;
     }
     db *d = cli_open_db(path, NULL);
@@ -72,8 +87,13 @@ int cmd_export(int argc, char **argv)
     long rows = 0;
     fx_err err = {0};
     fx_round rd;
+    sweep_campaign k;
     int rc;
-    if (!untested)
+    if (sweep)
+        rc = sweep_get(c, sweep_id, &k) == DB_ROW
+                 ? sweep_export(c, sweep_id, &o, f, out, &rows, &err)
+                 : fx_fail(&err, FX_ENOTFOUND, "sweep_not_found", "campaign %lld does not exist", sweep_id);
+    else if (!untested)
         rc = export_persons(c, &q, &o, f, out, &rows, &err);
     else if (round_get(c, round_id, &rd) != DB_ROW)
         rc = fx_fail(&err, FX_ENOTFOUND, "round_not_found", "round %lld does not exist", round_id);
@@ -88,7 +108,7 @@ int cmd_export(int argc, char **argv)
         fprintf(stderr, "export: %s\n", err.msg);
         return CLI_REFUSED;
     }
-    fprintf(stderr, "exported %ld %speople%s%s\n", rows, untested ? "untested " : "", out ? " to " : "",
-            out ? out : "");
+    fprintf(stderr, "exported %ld %s%s%s\n", rows, sweep ? "households" : untested ? "untested people" : "people",
+            out ? " to " : "", out ? out : "");
     return CLI_OK;
 }

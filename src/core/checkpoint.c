@@ -158,7 +158,7 @@ int arrival_decision_parse(const char *s)
 
 arrival_verdict arrival_decide(const arrival_rules *rules, const arrival_facts *f)
 {
-    if (f->has_temperature && f->temperature >= rules->fever)
+    if (f->fever || (f->has_temperature && f->temperature >= rules->fever))
         return (arrival_verdict){rules->on_fever, "fever"};
     if (strcmp(f->health_code, "red") == 0)
         return (arrival_verdict){rules->on_red, "red_code"};
@@ -598,14 +598,14 @@ static int entry_person(db_conn *c, const actor *who, const arrival_input *in, c
     return 0;
 }
 
-static int open_case(db_conn *c, const actor *who, const person *p, int decision, const char *rule, int64_t at,
-                     const char *client_id, int64_t *iso_id, fx_err *err)
+static int open_case(db_conn *c, const actor *who, int64_t person_id, int decision, const char *rule, int64_t at,
+                     const char *source, int64_t *iso_id, fx_err *err)
 {
     int64_t existing = 0;
     db_stmt *s = db_prepare(c, "SELECT id FROM isolations WHERE person_id = $1 AND status = 'active'");
     if (!s)
         return db_fail(err, "read the cases");
-    db_bind_i64(s, 1, p->id);
+    db_bind_i64(s, 1, person_id);
     int rc = db_step(s);
     if (rc == DB_ROW)
         existing = db_col_i64(s, 0);
@@ -616,14 +616,12 @@ static int open_case(db_conn *c, const actor *who, const person *p, int decision
         *iso_id = existing;
         return 0;
     }
-    char note[120];
-    snprintf(note, sizeof note, "checkpoint entry %.64s", client_id);
-    iso_input ii = {.person_id = p->id,
+    iso_input ii = {.person_id = person_id,
                     .type = decision == ARR_HOME_ISOLATION ? "home_isolation" : "home_monitoring",
                     .reason = strcmp(rule, "red_code") == 0      ? "red_code"
                               : strcmp(rule, "yellow_code") == 0 ? "yellow_code"
                                                                  : "risk_area_arrival",
-                    .note = note,
+                    .note = source,
                     .start_at = at};
     /* the rule opens the case, not the officer's role: the same authority as the entry */
     actor by_rule = {.p = NULL, .log = who->log};
@@ -635,7 +633,28 @@ static int open_case(db_conn *c, const actor *who, const person *p, int decision
     return 0;
 }
 
-static bool client_id_valid(const char *s)
+int arrival_judge(db_conn *c, const actor *who, const arrival_case_input *in, arrival_judgement *out, fx_err *err)
+{
+    memset(out, 0, sizeof *out);
+    arrival_rules rules;
+    if (arrival_rules_at(c, in->at, &rules) != DB_ROW)
+        return db_fail(err, "read the arrival rules");
+    int64_t travel = in->travel_at && in->travel_at < in->at ? in->travel_at : in->at;
+    int n = travel >= in->at - (int64_t)rules.lookback_days * DAY ? in->nplaces : 0;
+    int worst = risk_worst(c, in->places, n, travel, rules.lookback_days, out->matched, sizeof out->matched);
+    if (worst < 0)
+        return db_fail(err, "read the risk areas");
+    arrival_facts f = {.health_code = in->health_code ? in->health_code : "", .has_temperature = in->has_temperature,
+                       .temperature = in->temperature, .fever = in->fever, .worst_risk = worst};
+    out->v = arrival_decide(&rules, &f);
+    out->rules_version = rules.version;
+    if (in->person_id && (out->v.decision == ARR_HOME_ISOLATION || out->v.decision == ARR_HOME_MONITORING))
+        return open_case(c, who, in->person_id, out->v.decision, out->v.rule, in->at, in->source, &out->isolation_id,
+                         err);
+    return 0;
+}
+
+bool arrival_client_id_valid(const char *s)
 {
     size_t n = s ? strlen(s) : 0;
     if (n == 0 || n > 64)
@@ -689,7 +708,7 @@ static int hardship_request(db_conn *c, const actor *who, int64_t arrival_id, co
 int arrival_record(db_conn *c, const actor *who, int64_t checkpoint_id, const arrival_input *in, arrival *out,
                    fx_err *err)
 {
-    if (!client_id_valid(in->client_id))
+    if (!arrival_client_id_valid(in->client_id))
         return fx_fail(err, FX_EINVAL, "invalid_id", "id: expected the entry's client id, 1-64 of A-Z a-z 0-9 - _ . :");
     if (!in->health_code || (strcmp(in->health_code, "green") && strcmp(in->health_code, "yellow") &&
                              strcmp(in->health_code, "red")))
@@ -741,19 +760,13 @@ int arrival_record(db_conn *c, const actor *who, int64_t checkpoint_id, const ar
     bool walk_in = false;
     if ((rc = entry_person(c, who, in, &k, &p, &walk_in, err)) != 0)
         return rc;
-    arrival_rules rules;
-    if (arrival_rules_at(c, at, &rules) != DB_ROW)
-        return db_fail(err, "read the arrival rules");
-    char matched[404];
-    int worst = risk_worst(c, in->cities, in->ncities, at, rules.lookback_days, matched, sizeof matched);
-    if (worst < 0)
-        return db_fail(err, "read the risk areas");
-    arrival_facts f = {.health_code = in->health_code, .has_temperature = in->has_temperature,
-                       .temperature = in->temperature, .worst_risk = worst};
-    arrival_verdict v = arrival_decide(&rules, &f);
-    int64_t iso_id = 0;
-    if ((v.decision == ARR_HOME_ISOLATION || v.decision == ARR_HOME_MONITORING) &&
-        (rc = open_case(c, who, &p, v.decision, v.rule, at, in->client_id, &iso_id, err)) != 0)
+    char source[120];
+    snprintf(source, sizeof source, "checkpoint entry %.64s", in->client_id);
+    arrival_case_input ci = {.person_id = p.id, .at = at, .health_code = in->health_code,
+                             .has_temperature = in->has_temperature, .temperature = in->temperature,
+                             .places = in->cities, .nplaces = in->ncities, .source = source};
+    arrival_judgement j;
+    if ((rc = arrival_judge(c, who, &ci, &j, err)) != 0)
         return rc;
     fx_str cities;
     fx_str_init(&cities, 1024);
@@ -788,12 +801,12 @@ int arrival_record(db_conn *c, const actor *who, int64_t checkpoint_id, const ar
     db_bind_text(s, 12, in->purpose ? in->purpose : "");
     db_bind_text(s, 13, in->hardship ? in->hardship : "");
     db_bind_i64(s, 14, at);
-    db_bind_text(s, 15, arrival_decision_name(v.decision));
-    db_bind_text(s, 16, v.rule);
-    db_bind_text(s, 17, matched);
-    db_bind_i64(s, 18, rules.version);
-    if (iso_id)
-        db_bind_i64(s, 19, iso_id);
+    db_bind_text(s, 15, arrival_decision_name(j.v.decision));
+    db_bind_text(s, 16, j.v.rule);
+    db_bind_text(s, 17, j.matched);
+    db_bind_i64(s, 18, j.rules_version);
+    if (j.isolation_id)
+        db_bind_i64(s, 19, j.isolation_id);
     else
         db_bind_null(s, 19);
     db_bind_text(s, 20, who->log.name);
@@ -811,8 +824,8 @@ int arrival_record(db_conn *c, const actor *who, int64_t checkpoint_id, const ar
     snprintf(ch, sizeof ch,
              "{\"client_id\":\"%.64s\",\"person\":%lld,\"health_code\":\"%s\",\"decision\":\"%s\",\"rule\":\"%s\","
              "\"rules_version\":%d,\"isolation\":%lld,\"at\":%lld}",
-             out->client_id, (long long)p.id, out->health_code, out->decision, out->rule, rules.version,
-             (long long)iso_id, (long long)at);
+             out->client_id, (long long)p.id, out->health_code, out->decision, out->rule, j.rules_version,
+             (long long)j.isolation_id, (long long)at);
     idtext(id, idt);
     return audit_record(c, &who->log, "create", "arrival", idt, ch) ? db_fail(err, "audit the entry") : 0;
 }

@@ -46,6 +46,7 @@ typedef struct arrival_facts {
     const char *health_code; /* green, yellow, red */
     bool has_temperature;
     double temperature;
+    bool fever;              /* a fever seen or reported without a reading */
     int worst_risk;          /* enum risk_level of the places visited, judged at the entry's time */
 } arrival_facts;
 
@@ -58,6 +59,32 @@ typedef struct arrival_verdict {
  * fever (temperature at or above rules->fever), red code, a high-risk area visited,
  * yellow code, a medium-risk area visited; otherwise pass. */
 arrival_verdict arrival_decide(const arrival_rules *rules, const arrival_facts *f);
+
+/* Facts gathered anywhere (an entry at a checkpoint, a door-to-door visit), judged the one
+ * way: by the rules in force at `at`, the places against the risk areas valid in the
+ * rules' lookback before travel_at (0: at; a return longer ago than the lookback counts
+ * no place), then arrival_decide. Home isolation or monitoring opens the person's case
+ * (or links their active one) in the caller's transaction, under the rules' authority;
+ * source (e.g. "checkpoint entry ID") goes into the case's note. person_id 0: the verdict
+ * only, no case (the caller refuses a finding that names nobody). */
+typedef struct arrival_case_input {
+    int64_t person_id, at, travel_at;
+    const char *health_code; /* green, yellow, red, or "" when not asked */
+    bool has_temperature, fever;
+    double temperature;
+    const char *const *places;
+    int nplaces;
+    const char *source;
+} arrival_case_input;
+
+typedef struct arrival_judgement {
+    arrival_verdict v;
+    int rules_version;
+    int64_t isolation_id; /* 0: none */
+    char matched[404];    /* the risk area that matched, "" if none */
+} arrival_judgement;
+
+int arrival_judge(db_conn *c, const actor *who, const arrival_case_input *in, arrival_judgement *out, fx_err *err);
 
 /* The version in force at t (the newest with effective_from <= t). */
 int arrival_rules_at(db_conn *c, int64_t t, arrival_rules *out);
@@ -96,6 +123,9 @@ typedef struct risk_area {
 int risk_list(db_conn *c, int64_t t, int64_t after_id, risk_area *out, int max);
 
 /* ---- entries ---- */
+/* A client id made by a phone: 1-64 of A-Z a-z 0-9 - _ . : */
+bool arrival_client_id_valid(const char *s);
+
 #define ARRIVAL_CITIES_MAX 20
 
 typedef struct arrival_input {

@@ -75,11 +75,14 @@ static int resolve_who(db_conn *c, const actor *who, const char *field, team_who
         int rc = w->user_id ? user_get_id(c, w->user_id, &u) : user_get(c, w->username, &u, NULL);
         if (rc < 0)
             return DB_FAIL(err, "read the user");
-        size_t lu = strlen(u.area_path), la = strlen(area_path);
-        bool related = strncmp(u.area_path, area_path, lu < la ? lu : la) == 0;
-        if (rc != DB_ROW || u.disabled || !related)
+        size_t lu = rc == DB_ROW ? strlen(u.area_path) : 0, la = strlen(area_path);
+        bool related = rc == DB_ROW && strncmp(u.area_path, area_path, lu < la ? lu : la) == 0;
+        if (!related || u.disabled) {
+            char id[24];
+            snprintf(id, sizeof id, "%lld", (long long)w->user_id);
             return fx_fail(err, FX_EINVAL, "user_not_found", "%s: user %s does not exist in this area", field,
-                           w->username ? w->username : "");
+                           w->username ? w->username : id);
+        }
         fx_copy(name, 256, u.display_name[0] ? u.display_name : u.username);
         w->user_id = u.id; /* callers store the id */
         *party = false;

@@ -7,11 +7,14 @@
  *     more than that tolerance after its time is dropped (the site did not seal
  *     it; when it does, the seal is new and re-plans), one unsealed within it is
  *     expected now;
- *   - handovers: a box handed to a driver is on board that vehicle, one handed to
- *     the hub or lab is done;
- *   - runs that ended by N stay as they are; a vehicle's current run (left the hub
- *     by N, or carrying boxes) keeps its stops done by N (or holding boxes on
- *     board; else its first stop, it is on its way there);
+ *   - handovers: a box handed to a driver is on board that vehicle (the latest
+ *     one), one handed to the hub or lab is done;
+ *   - runs that ended by N stay as they are, with only the boxes they brought in;
+ *     a vehicle's current run (left the hub by N, or carrying boxes) keeps its
+ *     stops done by N (or holding boxes on board; else its first stop, it is on
+ *     its way there); boxes on board a vehicle without one (known to the setup or
+ *     not) ride on a run of it from their sites straight to the hub; nothing not
+ *     done yet happens before N;
  *   - two alternatives: A keeps the rest of every current run (times recomputed
  *     from real seals), B sends each such vehicle from its last done stop straight
  *     to the hub; everything else is planned afresh by the planner, each vehicle
@@ -305,6 +308,63 @@ static json_t *stop_json(const rp *r, int loc, int arrive, int depart, json_t *i
                      loc == r->geo.hub ? "drop" : "pickup", ids, "done", done);
 }
 
+/* A stop not made yet, or the hub with boxes not handed in yet, is reached no earlier than now. */
+static int not_before_now(const rp *r, int t) { return t > r->now ? t : r->now; }
+
+/* The box handed over first among those on board vehicle veh (any vehicle when NULL) that no
+ * run carries yet, else -1. */
+static int next_on_board(const rp *r, const char *veh)
+{
+    int best = -1;
+    for (int i = 0; i < r->nbox; i++) {
+        const pbox *x = &r->box[i];
+        if (x->state != B_ONBOARD || x->taken || (veh && strcmp(x->veh, veh) != 0))
+            continue;
+        if (best < 0 || x->picked < r->box[best].picked)
+            best = i;
+    }
+    return best;
+}
+
+/* Boxes on board a vehicle without a current run (the stored plan had them on another vehicle,
+ * none of its runs is under way, or it is not in the setup): that vehicle's run from where it
+ * took them (each box's site, in handover order) straight to the hub. */
+static void on_board_runs(rp *r, fixed *f)
+{
+    for (int first; (first = next_on_board(r, NULL)) >= 0;) {
+        char veh[DSP_ID_MAX];
+        fx_copy(veh, sizeof veh, r->box[first].veh);
+        json_t *stops = json_array(), *ids = NULL, *drop = json_array();
+        int car[256], ncar = 0, loc = -1, arrive = 0, t = 0;
+        for (int i; ncar < 256 && (i = next_on_board(r, veh)) >= 0;) {
+            pbox *x = &r->box[i];
+            int at = loc_of(r, r->st->site[x->site].id);
+            if (at != loc) {
+                if (ids)
+                    json_array_append_new(stops, stop_json(r, loc, arrive, t + r->st->service, ids, true));
+                ids = json_array(), loc = at, arrive = x->picked;
+            }
+            x->taken = true;
+            car[ncar++] = i, t = x->picked;
+            json_array_append_new(ids, json_string(x->id));
+            json_array_append_new(drop, json_string(x->id));
+        }
+        json_array_append_new(stops, stop_json(r, loc, arrive, t + r->st->service, ids, true));
+        int hub = not_before_now(r, t + r->st->service + travel(r, loc, r->geo.hub));
+        for (int b = 0; b < ncar; b++) {
+            r->box[car[b]].delivered = hub;
+            late_add(r, f, &r->box[car[b]]);
+        }
+        json_array_append_new(stops, stop_json(r, r->geo.hub, hub, hub + r->st->service, drop, false));
+        int start = r->box[car[0]].picked - travel(r, r->geo.hub, loc_of(r, r->st->site[r->box[car[0]].site].id));
+        json_array_append_new(f->runs, json_pack("{s:s, s:i, s:o, s:s, s:b}", "vehicle", veh, "depart", start, "stops",
+                                                 stops, "state", "current", "kept", false));
+        int v = veh_index(r->st, veh);
+        if (v >= 0 && hub + r->st->service > r->avail[v])
+            r->avail[v] = hub + r->st->service;
+    }
+}
+
 static void build_fixed(rp *r, bool keep, fixed *f)
 {
     memset(f, 0, sizeof *f);
@@ -317,7 +377,8 @@ static void build_fixed(rp *r, bool keep, fixed *f)
     }
     for (int k = 0; k < r->nrun; k++) {
         prun *u = &r->run[k];
-        if (u->done) { /* history: as stored, without boxes that turned out not picked */
+        if (u->done) { /* history: as stored, with only the boxes it brought in (the others were not
+                          sealed, are still waiting, or are on board another vehicle) */
             json_t *run = json_deep_copy(u->src);
             size_t si;
             json_t *sj;
@@ -326,13 +387,11 @@ static void build_fixed(rp *r, bool keep, fixed *f)
                 json_t *ids = json_object_get(sj, u->stop[si].hub ? "drop" : "pickup");
                 for (size_t i = json_array_size(ids); i-- > 0;) {
                     int b = find_box(r, json_string_value(json_array_get(ids, i)));
-                    if (b < 0 || r->box[b].state == B_WAITING || r->box[b].state == B_DROPPED || r->box[b].taken)
+                    if (b < 0 || r->box[b].state != B_DELIVERED || r->box[b].taken)
                         json_array_remove(ids, i);
                     else if (u->stop[si].hub) {
                         pbox *x = &r->box[b];
                         x->taken = true;
-                        if (x->delivered < 0 || x->state != B_DELIVERED)
-                            x->delivered = u->stop[si].arrive;
                         if (x->picked < 0)
                             x->picked = x->seal;
                         late_add(r, f, x);
@@ -393,9 +452,7 @@ static void build_fixed(rp *r, bool keep, fixed *f)
                 json_decref(ids);
                 continue;
             }
-            int arrive = s == 0 ? p->arrive : t + travel(r, prev, p->loc);
-            if (done)
-                arrive = p->arrive;
+            int arrive = done ? p->arrive : not_before_now(r, t + travel(r, prev, p->loc));
             int start = arrive > ready ? arrive : ready;
             for (int b = onb; b < ncar; b++) {
                 pbox *x = &r->box[carried[b]];
@@ -416,7 +473,7 @@ static void build_fixed(rp *r, bool keep, fixed *f)
                 r->box[i].taken = true;
                 carried[ncar++] = i;
             }
-        int arrive = t + travel(r, prev, r->geo.hub);
+        int arrive = not_before_now(r, t + travel(r, prev, r->geo.hub));
         json_t *drop = json_array();
         for (int b = 0; b < ncar; b++) {
             pbox *x = &r->box[carried[b]];
@@ -433,6 +490,7 @@ static void build_fixed(rp *r, bool keep, fixed *f)
         if (arrive + r->st->service > r->avail[u->veh])
             r->avail[u->veh] = arrive + r->st->service;
     }
+    on_board_runs(r, f);
 }
 
 /* The problem of everything not carried by the fixed part. order: pbox index per box
@@ -670,6 +728,46 @@ static int make_first(const dsp_setup *st, long iterations, dsp_made *m, fx_err 
     return m->plan ? 0 : fx_fail(e, FX_EBUSY, "busy", "out of memory planning; try again");
 }
 
+/* A site's name from its id in a plan ("123"), else the id itself. */
+static json_t *site_name_of(db_conn *c, const char *id)
+{
+    char *end;
+    long long sid = strtoll(id, &end, 10);
+    json_t *name = NULL;
+    db_stmt *s = *id && !*end ? db_prepare(c, "SELECT name FROM sites WHERE id = $1") : NULL;
+    if (s) {
+        db_bind_i64(s, 1, sid);
+        if (db_step(s) == DB_ROW)
+            name = json_string(db_col_text(s, 0));
+        db_done(s);
+    }
+    return name ? name : json_string(id);
+}
+
+/* A box handed to a vehicle the setup does not name still rides with it (on_board_runs); the
+ * officer is told, since nobody planned that vehicle's day. */
+static void unknown_vehicle_warnings(db_conn *c, const rp *r, dsp_made *m)
+{
+    for (int i = 0; i < r->nbox; i++) {
+        const pbox *x = &r->box[i];
+        if (x->state != B_ONBOARD || veh_index(r->st, x->veh) >= 0)
+            continue;
+        int hm = (x->picked % 1440 + 1440) % 1440;
+        char who[DSP_ID_MAX + 64], w[400];
+        if (x->veh[0])
+            snprintf(who, sizeof who, "vehicle \"%s\", which is not in the round's transport setup", x->veh);
+        else
+            snprintf(who, sizeof who, "a driver without a vehicle");
+        json_t *site = site_name_of(c, r->st->site[x->site].id);
+        snprintf(w, sizeof w, "box %s was handed at %02d:%02d to %s; the plan has it brought from %s straight to the hub",
+                 x->barcode, hm / 60, hm % 60, who, json_string_value(site));
+        json_decref(site);
+        if (!m->warnings)
+            m->warnings = json_array();
+        json_array_append_new(m->warnings, json_string(w));
+    }
+}
+
 int dsp_make(db_conn *c, int64_t round_id, bool replan, int64_t now, long iterations, dsp_made *m, fx_err *e)
 {
     memset(m, 0, sizeof *m);
@@ -704,6 +802,8 @@ int dsp_make(db_conn *c, int64_t round_id, bool replan, int64_t now, long iterat
     alt a = {0}, b = {0};
     if ((rc = load_geo(&r, e)) == 0 && (load_boxes(&r, c, old) || load_runs(&r, old)))
         rc = fx_fail(e, FX_EBUSY, "busy", "out of memory planning; try again");
+    if (!rc)
+        unknown_vehicle_warnings(c, &r, m);
     bool any_current = false;
     for (int k = 0; k < r.nrun; k++)
         any_current |= r.run[k].current;
@@ -825,22 +925,6 @@ json_t *dsp_current(db_conn *c, int64_t round_id)
                       "day0", (json_int_t)db_col_i64(s, 7));
     db_done(s);
     return j;
-}
-
-/* A site's name from its id in a plan ("123"), else the id itself. */
-static json_t *site_name_of(db_conn *c, const char *id)
-{
-    char *end;
-    long long sid = strtoll(id, &end, 10);
-    json_t *name = NULL;
-    db_stmt *s = *id && !*end ? db_prepare(c, "SELECT name FROM sites WHERE id = $1") : NULL;
-    if (s) {
-        db_bind_i64(s, 1, sid);
-        if (db_step(s) == DB_ROW)
-            name = json_string(db_col_text(s, 0));
-        db_done(s);
-    }
-    return name ? name : json_string(id);
 }
 
 json_t *dsp_driver_runs(db_conn *c, const char *username)

@@ -87,7 +87,8 @@ static const site_info *site_of(db_conn *c, site_info **cache, int *n, const cha
     return si;
 }
 
-/* The vehicle whose run picks up each box: {box id: vehicle}. */
+/* The vehicle whose run picks up each box: {box id: vehicle} (none for a run of a driver
+ * whose handover named no vehicle). */
 static json_t *pickers(const json_t *plan)
 {
     json_t *out = json_object(), *run, *stop, *id;
@@ -96,7 +97,7 @@ static json_t *pickers(const json_t *plan)
     {
         json_t *veh = json_object_get(run, "vehicle");
         json_array_foreach(json_object_get(run, "stops"), i, stop)
-            json_array_foreach(json_object_get(stop, "pickup"), j, id) if (json_is_string(id))
+            json_array_foreach(json_object_get(stop, "pickup"), j, id) if (json_is_string(id) && json_string_length(veh))
                 json_object_set(out, json_string_value(id), veh);
     }
     return out;

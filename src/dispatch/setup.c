@@ -83,7 +83,9 @@ static bool text_id(const json_t *o, const char *where, const char *key, bool re
     return true;
 }
 
-static int put_vehicles(db_conn *c, int64_t round_id, const json_t *arr, fx_err *e)
+/* round_path: the round's area; a driver belongs to its subtree or lies above it (a district's
+ * drivers serve its sub-districts), never to a sibling's, whose runs would then show them. */
+static int put_vehicles(db_conn *c, int64_t round_id, const char *round_path, const json_t *arr, fx_err *e)
 {
     static const char *const fields[] = {"id", "shift_start", "shift_end", "capacity", "driver", NULL};
     if (!json_is_array(arr) || json_array_size(arr) == 0 || json_array_size(arr) > DSP_VEH_MAX)
@@ -119,6 +121,11 @@ static int put_vehicles(db_conn *c, int64_t round_id, const json_t *arr, fx_err 
         user u;
         if (driver[0] && (user_get(c, driver, &u, NULL) != DB_ROW || strcmp(u.role, "driver") != 0)) {
             rc = field_err(e, "%sdriver: \"%s\" is not a driver's username", where, driver);
+            break;
+        }
+        size_t lr = strlen(round_path), lu = driver[0] ? strlen(u.area_path) : 0;
+        if (driver[0] && strncmp(u.area_path, round_path, lu < lr ? lu : lr) != 0) {
+            rc = field_err(e, "%sdriver: \"%s\" drives for another area than the round's", where, driver);
             break;
         }
         db_reset(s);
@@ -221,6 +228,7 @@ int dsp_setup_put(db_conn *c, const actor *who, int64_t round_id, const json_t *
     static const char *const fields[] = {"hub", "hub_lat", "hub_lng", "matrix", "speed_kmh", "deadline_min",
                                          "service_min", "lead_min", "replan_min", "vehicles", "pickups", "osrm", NULL};
     fx_round r;
+    area ra;
     int rc = dsp_round_check(c, who, round_id, &r, e);
     if (rc)
         return rc;
@@ -282,7 +290,9 @@ int dsp_setup_put(db_conn *c, const actor *who, int64_t round_id, const json_t *
     db_done(s), db_done(s2), db_done(s3);
     free(mtext);
     if (!rc)
-        rc = put_vehicles(c, round_id, json_object_get(body, "vehicles"), e);
+        rc = area_get_id(c, r.area_id, &ra) == DB_ROW
+                 ? put_vehicles(c, round_id, ra.path, json_object_get(body, "vehicles"), e)
+                 : fx_fail(e, FX_EINTERNAL, "internal", "could not read the round's area");
     if (!rc)
         rc = put_pickups(c, who, round_id, m != NULL, json_object_get(body, "pickups"), e);
     if (!rc) {

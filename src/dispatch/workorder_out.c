@@ -1,6 +1,6 @@
 /* workorder_out.c — what work orders send through the outbox:
  *   - their feedback, to the city platform's webhook (channels with the audience
- *     `platform` whose area covers the order's queue; any of them for the system's
+ *     `platform` whose area covers the order's queue; a top area's for the system's
  *     triage queue): the body is the contract's JSON as stored by wo_set_status, so the
  *     platform sees the status change at the time it was made. Feedback stays in
  *     work_order_feedback until such a channel exists, then is handed over (queued_at).
@@ -21,12 +21,15 @@
 #define BATCH 200
 #define CH_MAX 64
 
-/* The channels of an audience whose area covers the path P ('': the system's triage, any of
- * them); the condition alone picks only the messages that have somewhere to go, so those
- * waiting for a channel never hold up the others. */
-#define COVERING(AUD, P)                                                                                     \
+/* The channels of an audience (ANY_CHANNEL), and of those the ones whose area covers the
+ * path P ('': the system's triage queue, which only the channels of a top area cover: it is
+ * the unbound administrators', not any sub-district's); the condition alone picks only the
+ * messages that have somewhere to go, so those waiting for a channel never hold up the others. */
+#define ANY_CHANNEL(AUD)                                                                                     \
     "FROM channels ch JOIN areas ca ON ca.id = ch.area_id WHERE ch.audience = '" AUD "' AND ch.disabled = 0"  \
-    " AND ch.round_id IS NULL AND ch.site_id IS NULL AND (" P " = '' OR substr(" P ", 1, length(ca.path)) = ca.path)"
+    " AND ch.round_id IS NULL AND ch.site_id IS NULL"
+#define COVERING(AUD, P)                                                                                     \
+    ANY_CHANNEL(AUD) " AND (" P " = '' AND ca.parent_id IS NULL OR substr(" P ", 1, length(ca.path)) = ca.path)"
 
 static int channels_for(db_conn *c, bool platform, const char *path, int64_t *ids)
 {
@@ -175,8 +178,8 @@ int dsp_queue_orders(db *d, db_conn *c, int64_t now)
         /* without any channel of the audience nothing can go: skip the scan (100,000 waiting
          * rows cost it 30-60 ms, every interval) */
         int64_t any = 0;
-        db_query_i64(c, pass == 0 ? "SELECT EXISTS (SELECT 1 " COVERING("platform", "''") ")"
-                                  : "SELECT EXISTS (SELECT 1 " COVERING("officer", "''") ")", &any);
+        db_query_i64(c, pass == 0 ? "SELECT EXISTS (SELECT 1 " ANY_CHANNEL("platform") ")"
+                                  : "SELECT EXISTS (SELECT 1 " ANY_CHANNEL("officer") ")", &any);
         if (!any)
             continue;
         int n = pass == 0 ? feedback_due(c, m, BATCH) : overdue_due(c, now, m, BATCH);

@@ -152,29 +152,15 @@ static int batch_done(http_req *r, int rc)
     }
     fx_str_addf(&s, "],\"summary\":{\"ok\":%ld,\"duplicate\":%ld,\"rejected\":%ld,\"samples\":%ld}}", op->sum.ok,
                 op->sum.duplicate, op->sum.rejected, op->sum.samples);
-    if (s.overflow || !s.p) {
-        fx_str_free(&s);
-        return http_error(r, 500, "internal", "the answer could not be built");
-    }
-    free(r->resp);
-    r->resp_len = s.len;
-    r->resp = fx_str_take(&s);
-    r->content_type_out = "application/json; charset=utf-8";
-    r->status = 200;
-    return HTTP_DONE;
+    return http_json_text(r, 200, &s);
 }
 
 static int post_batch(http_req *r)
 {
-    if (http_known_fields(r, (const char *const[]){"events", NULL}))
+    json_t *events = http_batch(r, "events", SAMPLING_BATCH_MAX, "sampling events");
+    if (!events)
         return HTTP_DONE;
-    json_t *events = json_object_get(r->json, "events");
-    if (!json_is_array(events))
-        return http_error(r, 400, "invalid_events", "events: a list of sampling events");
     size_t n = json_array_size(events);
-    if (n > SAMPLING_BATCH_MAX)
-        return http_error(r, 413, "batch_too_large", "events: at most %d in one batch; send the rest in another",
-                          SAMPLING_BATCH_MAX);
     size_t ntubes = 0;
     for (size_t i = 0; i < n; i++)
         ntubes += json_array_size(json_object_get(json_array_get(events, i), "tubes"));

@@ -101,6 +101,13 @@ int http_temp_file(const char *tag, char *path, size_t cap);
 typedef int (*http_download_fn)(void *arg, FILE *csv, const char *path, long *rows, fx_err *err);
 int http_send_download(http_req *r, bool xlsx, const char *name, http_download_fn fn, void *arg);
 
+/* The list `key` of a batch body {"key":[…]} (no other field, at most max items); NULL after
+ * answering 400 (what: what the items are, for the message) or 413. */
+json_t *http_batch(http_req *r, const char *key, size_t max, const char *what);
+
+/* Answers with the JSON text built in s (taken and freed); 500 when it could not be built. */
+int http_json_text(http_req *r, int status, fx_str *s);
+
 /* Lists: {"items":[…], "next_cursor": "<id>" or null}. */
 int http_list(http_req *r, json_t *items, int64_t next_cursor);
 /* Renders rows[0..min(n, limit)) with render into a list; n > limit means there is

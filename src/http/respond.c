@@ -159,15 +159,38 @@ int http_list_text(http_req *r, const void *rows, size_t elem, int n, int limit,
         fx_str_addf(&s, "],\"next_cursor\":\"%lld\"}", (long long)next);
     else
         fx_str_adds(&s, "],\"next_cursor\":null}");
-    if (s.overflow || !s.p) {
-        fx_str_free(&s);
+    return http_json_text(r, 200, &s);
+}
+
+json_t *http_batch(http_req *r, const char *key, size_t max, const char *what)
+{
+    if (http_known_fields(r, (const char *const[]){key, NULL}))
+        return NULL;
+    json_t *list = json_object_get(r->json, key);
+    if (!json_is_array(list)) {
+        char code[40];
+        snprintf(code, sizeof code, "invalid_%s", key);
+        http_error(r, 400, code, "%s: a list of %s", key, what);
+        return NULL;
+    }
+    if (json_array_size(list) > max) {
+        http_error(r, 413, "batch_too_large", "%s: at most %zu in one batch; send the rest in another", key, max);
+        return NULL;
+    }
+    return list;
+}
+
+int http_json_text(http_req *r, int status, fx_str *s)
+{
+    if (s->overflow || !s->p) {
+        fx_str_free(s);
         return http_error(r, 500, "internal", "the answer could not be built; try again");
     }
     free(r->resp);
-    r->resp_len = s.len;
-    r->resp = fx_str_take(&s);
+    r->resp_len = s->len;
+    r->resp = fx_str_take(s);
     r->content_type_out = "application/json; charset=utf-8";
-    r->status = 200;
+    r->status = status;
     return HTTP_DONE;
 }
 

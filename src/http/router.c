@@ -22,6 +22,7 @@ static const route *const tables[] = {
     api_isolation_routes, api_zone_routes,
     api_transport_routes,
     api_checkpoint_routes, api_workorder_routes,
+    api_sweep_routes,
     api_sensor_routes, api_service_routes,
     api_dispatch_routes,
     api_team_routes, api_roster_routes,

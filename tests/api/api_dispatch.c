@@ -454,23 +454,32 @@ static void pending_survives_restart(void)
     CHECK_EQ_INT(hook_count("RISK2", 200), 1);
 }
 
+/* Box `name` handed at `at` to a driver of vehicle `veh`, or to the hub when veh is NULL. */
+static void hand(const char *name, const char *veh, long long at)
+{
+    char body[300];
+    if (veh)
+        snprintf(body, sizeof body, "{\"box\":\"%s\",\"to\":\"driver\",\"vehicle\":\"%s\",\"count\":1,\"at\":%lld}",
+                 name, veh, at);
+    else
+        snprintf(body, sizeof body, "{\"box\":\"%s\",\"to\":\"hub\",\"count\":1,\"at\":%lld}", name, at);
+    fxt_resp r = req("POST", "/api/v1/handovers", veh ? driver : officer, body);
+    CHECKF(r.status == 201, "handover: %d %s", r.status, r.body ? r.body : "");
+    fxt_free(&r);
+}
+
 static long long box_with_handover(long long round, long long site, const char *name, long long sealed,
                                    long long handed)
 {
-    char tube[16], body[300];
+    char tube[16];
     snprintf(tube, sizeof tube, "T%s", name);
     CHECK(rfx_open(srv.db) == 0);
     CHECK(rfx_tube(round, site, tube, 10, NULL, 0, sealed - 600, sealed - 300) > 0);
     const char *t[] = {tube};
     long long id = rfx_box(round, site, name, name, t, 1, sealed);
     rfx_close();
-    if (handed) {
-        snprintf(body, sizeof body, "{\"box\":\"%s\",\"to\":\"driver\",\"vehicle\":\"V1\",\"count\":1,\"at\":%lld}", name,
-                 handed);
-        fxt_resp r = req("POST", "/api/v1/handovers", driver, body);
-        CHECKF(r.status == 201, "handover: %d %s", r.status, r.body ? r.body : "");
-        fxt_free(&r);
-    }
+    if (handed)
+        hand(name, "V1", handed);
     return id;
 }
 
@@ -635,6 +644,84 @@ static void osrm_round_setup(void)
     rcv_reply(&rv, "", 0, NULL);
 }
 
+/* A re-plan's entries for the real box `barcode` (its barcode or its name). */
+static int plan_box_count(json_t *plan, const char *barcode, json_t **box)
+{
+    size_t i;
+    json_t *b;
+    int n = 0;
+    json_array_foreach(json_object_get(plan, "boxes"), i, b)
+    {
+        const char *bc = json_string_value(json_object_get(b, "barcode"));
+        if (bc && strcmp(bc, barcode) == 0)
+            n++, *box = b;
+    }
+    return n;
+}
+
+static bool lists(json_t *ids, const char *id)
+{
+    size_t i;
+    json_t *x;
+    json_array_foreach(ids, i, x) if (strcmp(json_string_value(x), id) == 0) return true;
+    return false;
+}
+
+/* A box on board `veh` by its handovers is in the re-plan once, picked up (done) by one run of
+ * that vehicle which drops it at the lab no earlier than now, and its lateness is what
+ * that arrival makes it. */
+static void check_on_board(json_t *plan, const char *barcode, const char *veh, int deadline)
+{
+    json_t *box = NULL;
+    CHECKF(plan_box_count(plan, barcode, &box) == 1, "box %s is not in the re-plan exactly once", barcode);
+    if (!box)
+        return;
+    const char *id = json_string_value(json_object_get(box, "id"));
+    long long delivered = json_integer_value(json_object_get(box, "delivered"));
+    long long late = delivered - json_integer_value(json_object_get(box, "sealed")) - deadline;
+    CHECKF(delivered >= (now_s - D0) / 60, "box %s is delivered at minute %lld, before now (%lld)", barcode, delivered,
+           (now_s - D0) / 60);
+    CHECK_EQ_INT(json_integer_value(json_object_get(box, "late_min")), late > 0 ? late : 0);
+    int pickers = 0;
+    size_t i, k;
+    json_t *run, *stop;
+    json_array_foreach(json_object_get(plan, "runs"), i, run)
+    {
+        json_t *stops = json_object_get(run, "stops"), *last = json_array_get(stops, json_array_size(stops) - 1);
+        json_array_foreach(stops, k, stop)
+        {
+            if (!lists(json_object_get(stop, "pickup"), id))
+                continue;
+            pickers++;
+            CHECKF(strcmp(json_string_value(json_object_get(run, "vehicle")), veh) == 0, "box %s is picked up by %s, not %s",
+                   barcode, json_string_value(json_object_get(run, "vehicle")), veh);
+            CHECK(json_is_true(json_object_get(stop, "done")));
+            CHECK_STR(json_string_value(json_object_get(stop, "at")), json_string_value(json_object_get(box, "site")));
+            CHECK_STR(json_string_value(json_object_get(last, "at")), "LAB");
+            CHECK(lists(json_object_get(last, "drop"), id));
+            CHECK_EQ_INT(json_integer_value(json_object_get(last, "arrive")), delivered);
+        }
+    }
+    CHECKF(pickers == 1, "box %s is picked up by %d runs", barcode, pickers);
+}
+
+/* Stores a round's transport setup, then (when plan) its first plan, checked. */
+static void setup_round(long long round, const char *body, bool plan)
+{
+    char path[96];
+    snprintf(path, sizeof path, "/api/v1/rounds/%lld/transport", round);
+    fxt_resp r = req("PUT", path, officer, body);
+    CHECKF(r.status == 200, "setup: %d %s", r.status, r.body ? r.body : "");
+    fxt_free(&r);
+    if (!plan)
+        return;
+    snprintf(path, sizeof path, "/api/v1/rounds/%lld/transport/plan", round);
+    r = req("POST", path, officer, NULL);
+    CHECKF(r.status == 201, "plan: %d %s", r.status, r.body ? r.body : "");
+    fxt_free(&r);
+    check_current(round);
+}
+
 /* Boxes at risk: a round whose sites lie 40 minutes from the lab with a 30-minute deadline
  * (every planned box late), a sealed box 75 minutes old (in the lab limit's warning
  * window), one 100 minutes old still on the road (overdue) and one at the lab (not
@@ -748,9 +835,11 @@ static void boxes_at_risk(void)
     CHECK_EQ_INT(r.status, 403);
     fxt_free(&r);
 
-    /* re-planned, the plan carries the real boxes: one entry each, the worse judgement */
+    /* re-planned, the plan carries the real boxes: one entry each, the worse judgement; AR1,
+       on board V1 before any of V1's runs started, rides to the lab from where it was handed over */
     json_t *plan = post_replan(round, &r);
     CHECK(plan != NULL);
+    check_on_board(plan, "AR1", "V1", 30);
     fxt_free(&r);
     check_current(round);
     r = req("GET", path, officer, NULL);
@@ -924,6 +1013,94 @@ static void prune_keeps_recent_and_pending(void)
     free(admin);
 }
 
+/* The setup of the on-board round: two sites 20 minutes from the lab, boxes hourly from 08:00. */
+static void onboard_setup(char *out, size_t n, long long c, long long d, const char *vehicles)
+{
+    snprintf(out, n,
+             "{\"hub\":\"LAB\",\"deadline_min\":90,\"matrix\":{\"ids\":[\"LAB\",\"%lld\",\"%lld\"],"
+             "\"minutes\":[[0,20,20],[20,0,15],[20,15,0]],\"km\":[[0,12,12],[12,0,9],[12,9,0]]},"
+             "\"vehicles\":%s,\"pickups\":[{\"site\":%lld,\"first_seal\":%lld,\"every_min\":60,\"last_seal\":%lld},"
+             "{\"site\":%lld,\"first_seal\":%lld,\"every_min\":60,\"last_seal\":%lld}]}",
+             c, d, vehicles, c, AT(480), AT(720), d, AT(480), AT(720));
+}
+
+/* Boxes on board vehicles the stored plan did not send for them: a round planned for V1 alone,
+ * then given V2. K1 (planned on V1's first run) was handed to V2, which has no run; K2 to V9,
+ * which is not in the setup, K5 to a driver naming no vehicle; K3 to V2 and then to V1; K4 to
+ * V1 and then to the hub. Each box
+ * still on a vehicle is in the re-plan once, on that vehicle's run; K4 is nobody's to fetch. */
+static void replan_places_boxes_on_board(void)
+{
+    CHECK(rfx_open(srv.db) == 0);
+    long long round = rfx_round("HKG-YH", AT(420), AT(1200));
+    long long c = rfx_site("HKG-YH-IT-W12", "丙点"), d = rfx_site("HKG-YH-IT-W12", "丁点");
+    rfx_close();
+    char body[2000], path[96], veh[400];
+    snprintf(veh, sizeof veh, "[{\"id\":\"V1\",\"shift_start\":%lld,\"shift_end\":%lld,\"capacity\":10}]", AT(420), AT(1080));
+    onboard_setup(body, sizeof body, c, d, veh);
+    setup_round(round, body, true);
+    snprintf(veh, sizeof veh, "[{\"id\":\"V1\",\"shift_start\":%lld,\"shift_end\":%lld,\"capacity\":10},"
+                              "{\"id\":\"V2\",\"shift_start\":%lld,\"shift_end\":%lld,\"capacity\":10}]",
+             AT(420), AT(1080), AT(420), AT(1080));
+    onboard_setup(body, sizeof body, c, d, veh);
+    setup_round(round, body, false);
+    fxt_resp r;
+
+    CHECK(now_s >= AT(545)); /* the clock of the tests before: every handover below has happened */
+    box_with_handover(round, c, "K1", AT(480), 0);
+    hand("K1", "V2", AT(490));
+    box_with_handover(round, d, "K2", AT(500), 0);
+    hand("K2", "V9", AT(510));
+    box_with_handover(round, c, "K3", AT(530), 0);
+    hand("K3", "V2", AT(532));
+    hand("K3", "V1", AT(540));
+    box_with_handover(round, d, "K4", AT(530), AT(532));
+    hand("K4", NULL, AT(545));
+    box_with_handover(round, d, "K5", AT(520), 0);
+    hand("K5", "", AT(525));
+    box_with_handover(round, d, "K6", now_s - 75 * 60, 0); /* in the lab limit's warning window */
+    hand("K6", "", now_s - 70 * 60);
+
+    json_t *plan = post_replan(round, &r);
+    CHECK(plan != NULL);
+    check_on_board(plan, "K1", "V2", 90);
+    check_on_board(plan, "K2", "V9", 90);
+    check_on_board(plan, "K3", "V1", 90);
+    check_on_board(plan, "K5", "", 90);
+    check_on_board(plan, "K6", "", 90);
+    /* K4 is at the hub: no stop still to make picks it up */
+    json_t *k4 = NULL;
+    CHECK(plan_box_count(plan, "K4", &k4) <= 1);
+    size_t i, k;
+    json_t *run, *stop;
+    json_array_foreach(json_object_get(plan, "runs"), i, run) json_array_foreach(json_object_get(run, "stops"), k, stop)
+    {
+        if (k4 && !json_is_true(json_object_get(stop, "done")))
+            CHECK(!lists(json_object_get(stop, "pickup"), json_string_value(json_object_get(k4, "id"))));
+    }
+    /* the boxes on a vehicle nobody set up are named in the warnings, with their site */
+    int warned = 0;
+    json_t *w;
+    json_array_foreach(json_object_get(plan, "warnings"), i, w)
+    {
+        const char *t = json_string_value(w);
+        warned += strstr(t, "K2") && strstr(t, "\"V9\"") && strstr(t, "丁点");
+        warned += strstr(t, "K5") && strstr(t, "without a vehicle") && strstr(t, "丁点");
+    }
+    CHECKF(warned == 2 && json_array_size(json_object_get(plan, "warnings")) == 3, "the warnings do not name K2 on V9 and K5 without a vehicle: %s", r.body ? r.body : "");
+    CHECK_EQ_INT(json_integer_value(json_object_get(json_object_get(plan, "summary"), "boxes")),
+                 json_array_size(json_object_get(plan, "boxes")));
+    fxt_free(&r);
+    check_current(round);
+    /* at risk, K6 names no vehicle: neither the handover nor its run has one */
+    snprintf(path, sizeof path, "/api/v1/rounds/%lld/transport/at-risk", round);
+    r = req("GET", path, officer, NULL);
+    json_t *it = risk_item(json_object_get(r.json, "items"), "K6");
+    CHECK(it != NULL);
+    CHECK(json_is_null(json_object_get(it, "vehicle")));
+    fxt_free(&r);
+}
+
 int main(void)
 {
     th_init();
@@ -949,6 +1126,7 @@ int main(void)
     RUN(replan_frees_run_that_makes_a_box_late);
     RUN(osrm_round_setup);
     RUN(boxes_at_risk);
+    RUN(replan_places_boxes_on_board);
     RUN(failing_channel_alerts_once);
     RUN(prune_keeps_recent_and_pending);
     fxt_teardown(&srv);

@@ -47,6 +47,7 @@ export const NAV = [
   { href: '#/my-shifts', key: 'nav.my_shifts', roles: ['volunteer'], group: 'teams' },
   { href: '#/workorders', key: 'nav.workorders', roles: STAFF, group: 'field' },
   { href: '#/checkpoints', key: 'nav.checkpoints', roles: STAFF, group: 'field' },
+  { href: '#/sweeps', key: 'nav.sweeps', roles: STAFF, group: 'field' },
   { href: '#/supplies', key: 'nav.supplies', roles: STAFF, group: 'field' },
   { href: '#/disinfection', key: 'nav.disinfection', roles: STAFF, group: 'field' },
 ];

@@ -50,6 +50,8 @@ export const ROUTES = [
   { path: '/workorders', load: S('workorders'), roles: STAFF },
   { path: '/workorders/:id', load: S('workorders'), roles: STAFF },
   { path: '/checkpoints', load: S('checkpoints'), roles: STAFF },
+  { path: '/sweeps', load: S('sweeps'), roles: STAFF },
+  { path: '/sweeps/:id', load: S('sweeps'), roles: STAFF },
   { path: '/supplies', load: S('supplies'), roles: STAFF },
   { path: '/supplies/forecast', load: S('supply-forecast'), roles: STAFF },
   { path: '/disinfection', load: S('disinfection'), roles: STAFF },

@@ -6,5 +6,6 @@ import './isolation.js';
 import './transport.js';
 import './roster.js';
 import './workorders.js';
+import './sweeps.js';
 import './supplies.js';
 import './disinfection.js';

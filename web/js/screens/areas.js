@@ -17,11 +17,11 @@ export function riskBadge(level) {
   return h('span', { class: `badge badge-risk-${level}`, i18n: `risk.${level}` });
 }
 
-export function exportLinks(params) {
+export function exportLinks(params, path = '/exports/persons') {
   const lang = currentLang() === 'en' ? 'en' : null;
   return h('span', { class: 'row' },
-    h('a', { class: 'btn btn-secondary', href: url('/exports/persons', { ...params, format: 'xlsx', lang }), download: '', dataset: { export: 'xlsx' }, i18n: 'export.xlsx' }),
-    h('a', { class: 'btn btn-secondary', href: url('/exports/persons', { ...params, format: 'csv', lang }), download: '', dataset: { export: 'csv' }, i18n: 'export.csv' }));
+    h('a', { class: 'btn btn-secondary', href: url(path, { ...params, format: 'xlsx', lang }), download: '', dataset: { export: 'xlsx' }, i18n: 'export.xlsx' }),
+    h('a', { class: 'btn btn-secondary', href: url(path, { ...params, format: 'csv', lang }), download: '', dataset: { export: 'csv' }, i18n: 'export.csv' }));
 }
 
 export default {
