@@ -15,7 +15,7 @@
 static fxt_server srv;
 static rcv rv;
 static char pw[32];
-static char *admin, *zz_officer, *yh_officer, *city_partner, *zz_partner;
+static char *admin, *zz_officer, *yh_officer, *city_partner, *zz_partner, *w12_staff, *w12_staff2;
 static long long triage_order;
 
 /* Requests to the receiver under prefix whose body mentions text. */
@@ -178,6 +178,76 @@ static void other_subdistrict_ids_in_bodies(void)
                "user_not_found");
 }
 
+/* An order the city platform pushes about a resident of 港城公寓 (routed to 第十二工作站). */
+static long long push_w12(const char *external_id, const char *id_number)
+{
+    char body[400];
+    snprintf(body, sizeof body,
+             "{\"external_id\":\"%s\",\"title\":\"核查\",\"subject\":{\"id_number\":\"%s\",\"address\":"
+             "\"港城公寓1号楼1单元\"},\"deadline\":1800086400}",
+             external_id, id_number);
+    fxt_resp r = fxt_req(&srv, "POST", "/api/v1/work-orders", city_partner, body);
+    CHECKF(r.status == 201, "push %s: %d %s", external_id, r.status, r.body ? r.body : "");
+    const char *queue = json_string_value(json_object_get(r.json, "queue"));
+    CHECKF(queue && !strcmp(queue, "HKG-YH-IT-W12"), "%s routed to %s", external_id, queue ? queue : "triage");
+    long long id = json_integer_value(json_object_get(r.json, "id"));
+    fxt_free(&r);
+    return id;
+}
+
+static fxt_resp assign(long long id, const char *token, const char *body)
+{
+    char path[80];
+    snprintf(path, sizeof path, "/api/v1/work-orders/%lld/assign", id);
+    return fxt_req(&srv, "POST", path, token, body);
+}
+
+static int get_status(long long id, const char *token)
+{
+    char path[80];
+    snprintf(path, sizeof path, "/api/v1/work-orders/%lld", id);
+    fxt_resp r = fxt_req(&srv, "GET", path, token, NULL);
+    int st = r.status;
+    fxt_free(&r);
+    return st;
+}
+
+/* Staff handle the work orders assigned to them (contract.md, "Roles"): they list and read
+ * only those, not the others of their workstation with their subjects' ID numbers; the
+ * workstation's officer sees them all. */
+static void staff_see_only_orders_assigned_to_them(void)
+{
+    long long mine = push_w12("SEC-W12-MINE", "110105194912310038"),
+              other = push_w12("SEC-W12-OTHER", "110105194912310054"),
+              open = push_w12("SEC-W12-OPEN", "110105194912310070");
+    fxt_resp r = assign(mine, yh_officer, "{\"user\":\"panpeng\"}");
+    CHECKF(r.status == 200, "assign to panpeng: %d %s", r.status, r.body ? r.body : "");
+    fxt_free(&r);
+    r = assign(other, yh_officer, "{\"user\":\"w12staff\"}");
+    CHECKF(r.status == 200, "assign to w12staff: %d %s", r.status, r.body ? r.body : "");
+    fxt_free(&r);
+    r = fxt_req(&srv, "GET", "/api/v1/work-orders?limit=500", w12_staff, NULL);
+    CHECK_EQ_INT(r.status, 200);
+    json_t *items = json_object_get(r.json, "items");
+    CHECKF(json_array_size(items) == 1, "panpeng lists %zu orders: %s", json_array_size(items), r.body);
+    CHECK_STR(json_string_value(json_object_get(json_array_get(items, 0), "external_id")), "SEC-W12-MINE");
+    CHECKF(!strstr(r.body, "110105194912310054") && !strstr(r.body, "110105194912310070"),
+           "another's order's ID number in panpeng's list");
+    fxt_free(&r);
+    CHECK_EQ_INT(get_status(mine, w12_staff), 200);
+    CHECK_EQ_INT(get_status(other, w12_staff), 404);
+    CHECK_EQ_INT(get_status(open, w12_staff), 404);
+    CHECK_EQ_INT(get_status(other, w12_staff2), 200);
+    r = fxt_req(&srv, "GET", "/api/v1/work-orders?limit=500", yh_officer, NULL);
+    int seen = 0;
+    for (size_t i = 0; i < json_array_size(json_object_get(r.json, "items")); i++) {
+        const char *ext = json_string_value(json_object_get(json_array_get(json_object_get(r.json, "items"), i), "external_id"));
+        seen += ext && !strncmp(ext, "SEC-W12-", 8);
+    }
+    CHECKF(seen == 3, "银河's officer sees %d of the workstation's 3 orders", seen);
+    fxt_free(&r);
+}
+
 /* A lab's or another platform's partner token reads back only the orders it pushed itself. */
 static void partner_reads_only_its_own_orders(void)
 {
@@ -206,7 +276,8 @@ int main(void)
         fprintf(stderr, "cannot set up the server under test (%s)\n", fxt_bin());
         return 1;
     }
-    if (fxt_user(&srv, "zzdriver", "driver", "HKG-ZZ", pw) != 0) {
+    if (fxt_user(&srv, "zzdriver", "driver", "HKG-ZZ", pw) != 0 ||
+        fxt_user(&srv, "w12staff", "staff", "HKG-YH-IT-W12", pw) != 0) {
         fprintf(stderr, "cannot add a driver\n");
         return 1;
     }
@@ -230,16 +301,20 @@ int main(void)
     admin = fxt_login(&srv, "admin", pw);
     zz_officer = fxt_login(&srv, "lijunchuan", pw);
     yh_officer = fxt_login(&srv, "cuizhengbo", pw);
-    if (!city_partner || !zz_partner || !admin || !zz_officer || !yh_officer) {
+    w12_staff = fxt_login(&srv, "panpeng", pw);
+    w12_staff2 = fxt_login(&srv, "w12staff", pw);
+    if (!city_partner || !zz_partner || !admin || !zz_officer || !yh_officer || !w12_staff || !w12_staff2) {
         fprintf(stderr, "no partner token or logins\n");
         return 1;
     }
     RUN(triage_feedback_stays_out_of_subdistrict_channels);
     RUN(partner_reads_only_its_own_orders);
+    RUN(staff_see_only_orders_assigned_to_them);
     RUN(round_driver_from_another_subdistrict);
     RUN(other_subdistrict_ids_in_bodies);
     fxt_teardown(&srv);
     rcv_stop(&rv);
     free(admin), free(zz_officer), free(yh_officer), free(city_partner), free(zz_partner);
+    free(w12_staff), free(w12_staff2);
     return th_done("api_security_review");
 }
