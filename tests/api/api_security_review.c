@@ -248,6 +248,43 @@ static void staff_see_only_orders_assigned_to_them(void)
     fxt_free(&r);
 }
 
+/* A refused assignment: 422, the code, and a message naming the assignee. */
+static void assign_refused(long long id, const char *body, const char *code)
+{
+    fxt_resp r = assign(id, yh_officer, body);
+    const char *msg = json_string_value(json_object_get(json_object_get(r.json, "error"), "message"));
+    CHECKF(r.status == 422 && !strcmp(fxt_err(&r), code) && msg && strstr(msg, "assignee"),
+           "assign %s: %d %s (expected 422 %s naming the assignee)", body, r.status, r.body ? r.body : "", code);
+    fxt_free(&r);
+}
+
+/* Only someone who handles work orders (work_order.handle: staff, officers, admins) and
+ * works in the order's area can be its assignee; an order routed elsewhere loses an
+ * assignee who does not work there, and its history says so. */
+static void assignee_must_handle_orders_in_the_area(void)
+{
+    long long id = push_w12("SEC-W12-ASSIGN", "110105194912310097");
+    assign_refused(id, "{\"user\":\"liutao\"}", "assignee_cannot_handle");         /* a volunteer of W12 */
+    assign_refused(id, "{\"user\":\"zhangmingqiang\"}", "assignee_cannot_handle"); /* its registrar */
+    assign_refused(id, "{\"user\":\"cuizhengbo\"}", "assignee_outside_order_area"); /* above W12, not in it */
+    fxt_resp r = assign(id, yh_officer, "{\"user\":\"panpeng\"}");
+    CHECKF(r.status == 200, "assign to panpeng: %d %s", r.status, r.body ? r.body : "");
+    fxt_free(&r);
+    r = assign(id, admin, "{\"area\":\"HKG-ZZ-ZZC\"}"); /* re-routed to 张庄, where panpeng does not work */
+    CHECKF(r.status == 200, "route to HKG-ZZ-ZZC: %d %s", r.status, r.body ? r.body : "");
+    CHECKF(json_is_null(json_object_get(r.json, "assignee")), "panpeng still assigned in 张庄: %s", r.body);
+    fxt_free(&r);
+    CHECK_EQ_INT(get_status(id, w12_staff), 404);
+    char path[80];
+    snprintf(path, sizeof path, "/api/v1/work-orders/%lld", id);
+    r = fxt_req(&srv, "GET", path, admin, NULL);
+    json_t *hist = json_object_get(r.json, "history");
+    const char *last = json_string_value(json_object_get(json_array_get(hist, json_array_size(hist) - 1), "detail"));
+    CHECKF(last && strstr(last, "panpeng") && strstr(last, "HKG-ZZ-ZZC"), "the history's last step: %s",
+           last ? last : r.body);
+    fxt_free(&r);
+}
+
 /* A lab's or another platform's partner token reads back only the orders it pushed itself. */
 static void partner_reads_only_its_own_orders(void)
 {
@@ -310,6 +347,7 @@ int main(void)
     RUN(triage_feedback_stays_out_of_subdistrict_channels);
     RUN(partner_reads_only_its_own_orders);
     RUN(staff_see_only_orders_assigned_to_them);
+    RUN(assignee_must_handle_orders_in_the_area);
     RUN(round_driver_from_another_subdistrict);
     RUN(other_subdistrict_ids_in_bodies);
     fxt_teardown(&srv);
