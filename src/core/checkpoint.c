@@ -414,9 +414,29 @@ int risk_csv_read(int fd, risk_row **rows, int *n, fx_err *err)
     return 0;
 }
 
+/* Every checkpoint's decisions read the one list, so only who answers for the whole city
+ * replaces it: an admin, or an officer bound to a top-level area (one without a parent). */
+static int risk_may_import(db_conn *c, const actor *who, fx_err *err)
+{
+    if (!who->p || who->p->role == ROLE_ADMIN)
+        return 0;
+    area a;
+    int rc = area_get_id(c, who->p->area_id, &a);
+    if (rc < 0)
+        return db_fail(err, "read your area");
+    if (rc == DB_ROW && !a.parent_id)
+        return 0;
+    return fx_fail(err, FX_EPERM, "risk_list_city_wide",
+                   "the risk-area list applies to the whole city: only an admin or an officer of a top-level area "
+                   "may import it, not one of %s", rc == DB_ROW ? a.code : "a sub-area");
+}
+
 int risk_store(db_conn *c, const actor *who, risk_row *rows, int n, int *stored, fx_err *err)
 {
     *stored = 0;
+    int rc0 = risk_may_import(c, who, err);
+    if (rc0)
+        return rc0;
     int64_t now = fx_now();
     fx_str names;
     fx_str_init(&names, (size_t)8 << 20);

@@ -146,7 +146,10 @@ static void risk_csv_with_bad_rows(void)
     fxt_resp r;
     CHECK_EQ_INT(post_csv("/api/v1/risk-areas", staff, csv, &r), 403);
     fxt_free(&r);
-    CHECK_EQ_INT(post_csv("/api/v1/risk-areas", officer, csv, &r), 200);
+    CHECK_EQ_INT(post_csv("/api/v1/risk-areas", officer, csv, &r), 403); /* a sub-district's: the list is city-wide */
+    CHECK_STR(fxt_err(&r), "risk_list_city_wide");
+    fxt_free(&r);
+    CHECK_EQ_INT(post_csv("/api/v1/risk-areas", admin, csv, &r), 200);
     CHECK_EQ_INT(ifield(r.json, "stored"), 3);
     json_t *rej = json_object_get(r.json, "rejected");
     CHECK_EQ_INT(json_array_size(rej), 3);

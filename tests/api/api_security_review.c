@@ -15,7 +15,7 @@
 static fxt_server srv;
 static rcv rv;
 static char pw[32];
-static char *admin, *zz_officer, *yh_officer, *city_partner, *zz_partner, *w12_staff, *w12_staff2;
+static char *admin, *zz_officer, *yh_officer, *city_partner, *zz_partner, *w12_staff, *w12_staff2, *city_officer;
 static long long triage_order;
 
 /* Requests to the receiver under prefix whose body mentions text. */
@@ -285,6 +285,38 @@ static void assignee_must_handle_orders_in_the_area(void)
     fxt_free(&r);
 }
 
+static fxt_resp post_risk_csv(const char *token)
+{
+    const char *csv = "name,level,valid_from,valid_to\n上海市浦东新区,high,2027-01-01,2027-01-31\n";
+    char req[1024];
+    int n = snprintf(req, sizeof req, "POST /api/v1/risk-areas HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                                      "Authorization: Bearer %s\r\nContent-Type: text/csv\r\nContent-Length: %zu\r\n\r\n%s",
+                     token, strlen(csv), csv);
+    return fxt_raw(&srv, req, (size_t)n, 30000);
+}
+
+/* The risk-area list is one for the whole city: every checkpoint's decisions use it. A
+ * sub-district officer may read it but not replace it; an officer of the city (a top-level
+ * area) and an admin may. */
+static void risk_list_imported_only_city_wide(void)
+{
+    fxt_resp r = post_risk_csv(zz_officer);
+    const char *msg = json_string_value(json_object_get(json_object_get(r.json, "error"), "message"));
+    CHECKF(r.status == 403 && msg && strstr(msg, "whole city") && strstr(msg, "HKG-ZZ"),
+           "a sub-district officer imports the risk areas: %d %s", r.status, r.body ? r.body : "");
+    fxt_free(&r);
+    r = fxt_req(&srv, "GET", "/api/v1/risk-areas", zz_officer, NULL);
+    CHECKF(r.status == 200 && json_array_size(json_object_get(r.json, "items")) == 0, "the list after the refusal: %d %s",
+           r.status, r.body ? r.body : "");
+    fxt_free(&r);
+    r = post_risk_csv(city_officer);
+    CHECKF(r.status == 200, "the city's officer: %d %s", r.status, r.body ? r.body : "");
+    fxt_free(&r);
+    r = post_risk_csv(admin);
+    CHECKF(r.status == 200, "an admin: %d %s", r.status, r.body ? r.body : "");
+    fxt_free(&r);
+}
+
 /* A lab's or another platform's partner token reads back only the orders it pushed itself. */
 static void partner_reads_only_its_own_orders(void)
 {
@@ -314,7 +346,8 @@ int main(void)
         return 1;
     }
     if (fxt_user(&srv, "zzdriver", "driver", "HKG-ZZ", pw) != 0 ||
-        fxt_user(&srv, "w12staff", "staff", "HKG-YH-IT-W12", pw) != 0) {
+        fxt_user(&srv, "w12staff", "staff", "HKG-YH-IT-W12", pw) != 0 ||
+        fxt_user(&srv, "cityofficer", "officer", "HKG", pw) != 0) {
         fprintf(stderr, "cannot add a driver\n");
         return 1;
     }
@@ -340,7 +373,9 @@ int main(void)
     yh_officer = fxt_login(&srv, "cuizhengbo", pw);
     w12_staff = fxt_login(&srv, "panpeng", pw);
     w12_staff2 = fxt_login(&srv, "w12staff", pw);
-    if (!city_partner || !zz_partner || !admin || !zz_officer || !yh_officer || !w12_staff || !w12_staff2) {
+    city_officer = fxt_login(&srv, "cityofficer", pw);
+    if (!city_partner || !zz_partner || !admin || !zz_officer || !yh_officer || !w12_staff || !w12_staff2 ||
+        !city_officer) {
         fprintf(stderr, "no partner token or logins\n");
         return 1;
     }
@@ -348,11 +383,12 @@ int main(void)
     RUN(partner_reads_only_its_own_orders);
     RUN(staff_see_only_orders_assigned_to_them);
     RUN(assignee_must_handle_orders_in_the_area);
+    RUN(risk_list_imported_only_city_wide);
     RUN(round_driver_from_another_subdistrict);
     RUN(other_subdistrict_ids_in_bodies);
     fxt_teardown(&srv);
     rcv_stop(&rv);
     free(admin), free(zz_officer), free(yh_officer), free(city_partner), free(zz_partner);
-    free(w12_staff), free(w12_staff2);
+    free(w12_staff), free(w12_staff2), free(city_officer);
     return th_done("api_security_review");
 }
