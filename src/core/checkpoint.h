@@ -150,6 +150,7 @@ typedef struct arrival {
     char client_id[72], person_name[404], id_number[40], plate[40], health_code[8], cities[1024], purpose[404];
     char hardship[404], decision[20], rule[20], matched[404], area_code[65], area_path[192], checkpoint[404];
     char created_by[64];
+    char person_path[192]; /* the area the person is registered in ("" when none) */
 } arrival;
 
 /* Records an entry at checkpoint_id and applies the decision in the same transaction:

@@ -317,6 +317,63 @@ static void risk_list_imported_only_city_wide(void)
     fxt_free(&r);
 }
 
+/* The ID number of a resident with an ID card in area (read as that area's officer); 0 when none. */
+static int resident_id(const char *token, const char *area, char out[40], char name[64])
+{
+    char path[120];
+    snprintf(path, sizeof path, "/api/v1/persons?area=%s&limit=50", area);
+    fxt_resp r = fxt_req(&srv, "GET", path, token, NULL);
+    size_t i;
+    json_t *it;
+    int found = 0;
+    json_array_foreach(json_object_get(r.json, "items"), i, it)
+    {
+        const char *type = json_string_value(json_object_get(it, "id_type"));
+        const char *num = json_string_value(json_object_get(it, "id_number"));
+        if (!found && type && !strcmp(type, "id_card") && num && strlen(num) == 18 && !strchr(num, '*')) {
+            snprintf(out, 40, "%s", num);
+            snprintf(name, 64, "%s", json_string_value(json_object_get(it, "name")));
+            found = 1;
+        }
+    }
+    fxt_free(&r);
+    return found;
+}
+
+/* Staff see unmasked ID numbers of their own area (contract.md, "Roles"): in their returnee
+ * register, a resident of 第十二工作站 shows in full, a resident of 张庄 who passed their
+ * checkpoint is masked, in the export and in the list; 银河's officer sees both. */
+static void returnees_from_elsewhere_masked_for_staff(void)
+{
+    char own[40], own_name[64], other[40], other_name[64];
+    CHECK(resident_id(yh_officer, "HKG-YH-IT-W12", own, own_name));
+    CHECK(resident_id(zz_officer, "HKG-ZZ-ZZC", other, other_name));
+    long long cp = id_of_created("/api/v1/checkpoints", w12_staff, "{\"name\":\"港城路南卡口\",\"area\":\"HKG-YH-IT-W12\"}");
+    char path[80], body[300];
+    snprintf(path, sizeof path, "/api/v1/checkpoints/%lld/entries", cp);
+    const char *ids[2] = {own, other};
+    for (int i = 0; i < 2; i++) {
+        snprintf(body, sizeof body, "{\"id\":\"sec-ret-%d\",\"person\":{\"id_number\":\"%s\"},\"health_code\":\"green\"}", i,
+                 ids[i]);
+        fxt_resp r = fxt_req(&srv, "POST", path, w12_staff, body);
+        CHECKF(r.status == 201, "entry %d: %d %s", i, r.status, r.body ? r.body : "");
+        fxt_free(&r);
+    }
+    fxt_resp r = fxt_req(&srv, "GET", "/api/v1/exports/returnees?area=HKG-YH-IT-W12", w12_staff, NULL);
+    CHECK_EQ_INT(r.status, 200);
+    CHECKF(r.body && strstr(r.body, own) && strstr(r.body, other_name), "both entries in the export: %s",
+           r.body ? r.body : "");
+    CHECKF(r.body && !strstr(r.body, other), "张庄's resident's ID number in full in W12's staff's export");
+    fxt_free(&r);
+    r = fxt_req(&srv, "GET", "/api/v1/arrivals?area=HKG-YH-IT-W12", w12_staff, NULL);
+    CHECKF(r.status == 200 && r.body && strstr(r.body, other_name) && !strstr(r.body, other),
+           "the list shows 张庄's resident without the ID number: %d", r.status);
+    fxt_free(&r);
+    r = fxt_req(&srv, "GET", "/api/v1/exports/returnees?area=HKG-YH-IT-W12", yh_officer, NULL);
+    CHECKF(r.body && strstr(r.body, own) && strstr(r.body, other), "银河's officer sees both in full");
+    fxt_free(&r);
+}
+
 /* A lab's or another platform's partner token reads back only the orders it pushed itself. */
 static void partner_reads_only_its_own_orders(void)
 {
@@ -384,6 +441,7 @@ int main(void)
     RUN(staff_see_only_orders_assigned_to_them);
     RUN(assignee_must_handle_orders_in_the_area);
     RUN(risk_list_imported_only_city_wide);
+    RUN(returnees_from_elsewhere_masked_for_staff);
     RUN(round_driver_from_another_subdistrict);
     RUN(other_subdistrict_ids_in_bodies);
     fxt_teardown(&srv);
