@@ -374,6 +374,35 @@ static void returnees_from_elsewhere_masked_for_staff(void)
     fxt_free(&r);
 }
 
+/* Drivers and registrars can stand on a roster: GET /my/shifts answers any person's login
+ * with their own shifts, not only roles that read teams; never another's. */
+static void driver_reads_own_shifts(void)
+{
+    long long team = id_of_created("/api/v1/teams", zz_officer, "{\"area\":\"HKG-ZZ\",\"name\":\"张庄转运队\",\"kind\":\"duty\"}");
+    char path[80], body[600];
+    snprintf(path, sizeof path, "/api/v1/teams/%lld/members", team);
+    long long driver = id_of_created(path, zz_officer, "{\"username\":\"zzdriver\",\"role\":\"volunteer\"}");
+    long long officer = id_of_created(path, zz_officer, "{\"username\":\"lijunchuan\",\"role\":\"staff\"}");
+    snprintf(body, sizeof body, "{\"area\":\"HKG-ZZ\",\"name\":\"转运岗\",\"kind\":\"checkpoint\",\"team\":%lld}", team);
+    long long post = id_of_created("/api/v1/posts", zz_officer, body);
+    snprintf(body, sizeof body,
+             "{\"shifts\":[{\"post\":%lld,\"member\":%lld,\"start\":%lld,\"end\":%lld},"
+             "{\"post\":%lld,\"member\":%lld,\"start\":%lld,\"end\":%lld}]}",
+             post, driver, T0 + 3600, T0 + 7200, post, officer, T0 + 7200, T0 + 10800);
+    (void)id_of_created("/api/v1/shifts", zz_officer, body);
+    char *tok = fxt_login(&srv, "zzdriver", pw);
+    CHECK(tok != NULL);
+    fxt_resp r = fxt_req(&srv, "GET", "/api/v1/my/shifts", tok ? tok : "", NULL);
+    json_t *items = json_object_get(r.json, "items");
+    CHECKF(r.status == 200 && json_array_size(items) == 1, "the driver's shifts: %d %s", r.status, r.body ? r.body : "");
+    CHECK_EQ_INT(json_integer_value(json_object_get(json_array_get(items, 0), "member")), driver);
+    fxt_free(&r);
+    r = fxt_req(&srv, "GET", "/api/v1/shifts", tok ? tok : "", NULL);
+    CHECK_EQ_INT(r.status, 403); /* the roster itself stays with those who read teams */
+    fxt_free(&r);
+    free(tok);
+}
+
 /* A lab's or another platform's partner token reads back only the orders it pushed itself. */
 static void partner_reads_only_its_own_orders(void)
 {
@@ -442,6 +471,7 @@ int main(void)
     RUN(assignee_must_handle_orders_in_the_area);
     RUN(risk_list_imported_only_city_wide);
     RUN(returnees_from_elsewhere_masked_for_staff);
+    RUN(driver_reads_own_shifts);
     RUN(round_driver_from_another_subdistrict);
     RUN(other_subdistrict_ids_in_bodies);
     fxt_teardown(&srv);
