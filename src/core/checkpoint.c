@@ -414,9 +414,29 @@ int risk_csv_read(int fd, risk_row **rows, int *n, fx_err *err)
     return 0;
 }
 
+/* Every checkpoint's decisions read the one list, so only who answers for the whole city
+ * replaces it: an admin, or an officer bound to a top-level area (one without a parent). */
+static int risk_may_import(db_conn *c, const actor *who, fx_err *err)
+{
+    if (!who->p || who->p->role == ROLE_ADMIN)
+        return 0;
+    area a;
+    int rc = area_get_id(c, who->p->area_id, &a);
+    if (rc < 0)
+        return db_fail(err, "read your area");
+    if (rc == DB_ROW && !a.parent_id)
+        return 0;
+    return fx_fail(err, FX_EPERM, "risk_list_city_wide",
+                   "the risk-area list applies to the whole city: only an admin or an officer of a top-level area "
+                   "may import it, not one of %s", rc == DB_ROW ? a.code : "a sub-area");
+}
+
 int risk_store(db_conn *c, const actor *who, risk_row *rows, int n, int *stored, fx_err *err)
 {
     *stored = 0;
+    int rc0 = risk_may_import(c, who, err);
+    if (rc0)
+        return rc0;
     int64_t now = fx_now();
     fx_str names;
     fx_str_init(&names, (size_t)8 << 20);
@@ -484,9 +504,10 @@ int risk_list(db_conn *c, int64_t t, int64_t after_id, risk_area *out, int max)
     "SELECT r.id, r.checkpoint_id, r.person_id, COALESCE(r.household_id, 0), COALESCE(r.isolation_id, 0),"   \
     " r.area_id, r.at, r.created_at, r.rules_version, r.walk_in, r.temperature, r.client_id, p.name,"          \
     " p.id_number, r.plate, r.health_code, r.cities, r.purpose, r.hardship, r.decision, r.rule, r.matched,"    \
-    " a.code, a.path, k.name, r.created_by, COALESCE(hs.request_id, 0)"                                      \
+    " a.code, a.path, k.name, r.created_by, COALESCE(hs.request_id, 0), COALESCE(pa.path, '')"              \
     " FROM arrivals r JOIN persons p ON p.id = r.person_id JOIN areas a ON a.id = r.area_id"                  \
-    " JOIN checkpoints k ON k.id = r.checkpoint_id LEFT JOIN arrival_hardships hs ON hs.arrival_id = r.id "
+    " JOIN checkpoints k ON k.id = r.checkpoint_id LEFT JOIN arrival_hardships hs ON hs.arrival_id = r.id"    \
+    " LEFT JOIN areas pa ON pa.id = p.area_id "
 
 static void read_arrival(db_stmt *s, arrival *o)
 {
@@ -513,6 +534,7 @@ static void read_arrival(db_stmt *s, arrival *o)
     for (int i = 0; i < 15; i++)
         fx_copy(dst[i], len[i], db_col_text(s, 11 + i));
     o->request_id = db_col_i64(s, 26);
+    fx_copy(o->person_path, sizeof o->person_path, db_col_text(s, 27));
 }
 
 int arrival_get(db_conn *c, int64_t id, arrival *out)
@@ -862,7 +884,8 @@ static int reg_next(void *arg, const char **cells, fx_err *err)
     const arrival *a = &r->page[r->i++];
     char when[40], id[40];
     fx_time_local(a->at, when, sizeof when);
-    if (r->o->mask)
+    const char *own = r->o->unmask_scope; /* staff: only their own area's people in full */
+    if (r->o->mask || (own && strncmp(a->person_path, own, strlen(own)) != 0))
         person_mask_id(a->id_number, id);
     else
         fx_copy(id, sizeof id, a->id_number);

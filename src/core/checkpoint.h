@@ -112,7 +112,8 @@ typedef struct risk_row {
  * good rows are kept. *rows malloc'd. 0, or FX_EINVAL when the file cannot be read. */
 int risk_csv_read(int fd, risk_row **rows, int *n, fx_err *err);
 /* Stores the good rows (a row with the same name and valid_from replaces the old
- * one's level and end). Audited as one entry. */
+ * one's level and end). Audited as one entry. The list is city-wide: FX_EPERM
+ * risk_list_city_wide unless who is the CLI, an admin or an officer of a top-level area. */
 int risk_store(db_conn *c, const actor *who, risk_row *rows, int n, int *stored, fx_err *err);
 
 typedef struct risk_area {
@@ -149,6 +150,7 @@ typedef struct arrival {
     char client_id[72], person_name[404], id_number[40], plate[40], health_code[8], cities[1024], purpose[404];
     char hardship[404], decision[20], rule[20], matched[404], area_code[65], area_path[192], checkpoint[404];
     char created_by[64];
+    char person_path[192]; /* the area the person is registered in ("" when none) */
 } arrival;
 
 /* Records an entry at checkpoint_id and applies the decision in the same transaction:
