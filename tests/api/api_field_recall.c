@@ -3,7 +3,7 @@
  * their household's area the recall waits, and the next round created there takes it
  * with its cause; with an open round it goes straight onto that round's list. The same
  * entry or visit again names the same recall; a second referral before the round joins
- * the waiting one; a pass recalls nobody; sampling the person in the round is marked a
+ * the waiting one (or the round's); a pass recalls nobody; sampling the person in the round is marked a
  * recall retest. */
 #include "lib/fxt.h"
 #include "lib/testhelp.h"
@@ -205,6 +205,10 @@ static void referral_with_an_open_round(void)
     fxt_free(&r);
     json_t *it = recall_in_list(&r, id);
     CHECKF(it && ifield(json_object_get(it, "cause"), "id") == eid, "on the list with its entry: %s", r.body);
+    fxt_free(&r);
+    /* referred again at another entry: the round's recall stands, still naming the first entry */
+    r = entry("rc-2b", 2, "red");
+    CHECK_EQ_INT(ifield(json_object_get(r.json, "recall"), "id"), id);
     fxt_free(&r);
     r = visit("rv-2", hh[1], true);
     rec = json_object_get(result0(&r), "recall");
