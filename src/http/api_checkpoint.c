@@ -46,6 +46,7 @@ static json_t *arrival_json(const arrival *a)
     json_object_set_new(j, "isolation", a->isolation_id ? json_integer(a->isolation_id) : json_null());
     json_object_set_new(j, "risk_area", a->matched[0] ? json_string(a->matched) : json_null());
     json_object_set_new(j, "request", a->request_id ? json_integer(a->request_id) : json_null());
+    api_recall_set(j, a->recall_id, a->recall_round);
     json_object_set_new(j, "checkpoint_name", json_string(a->checkpoint));
     return j;
 }

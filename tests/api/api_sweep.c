@@ -364,12 +364,14 @@ static void finding_becomes_isolation_case(void)
     CHECK_STR(sfield(result0(&v), "decision"), "home_monitoring");
     CHECK(ifield(result0(&v), "isolation") > 0);
     fxt_free(&v);
-    /* a fever is referred (the preset rules), with no case: nobody need be named */
+    /* a fever is referred (the preset rules): no case, a test recall of the household's only resident */
     CHECK_STR(visit(volunteer_b, "v-fever", team_b, hh[8],
                     "\"outcome\":\"visited\",\"at\":1799990000,\"answers\":{\"home\":1,\"fever\":true}", &v),
               "ok");
     CHECK_STR(sfield(result0(&v), "decision"), "refer");
     CHECK_STR(sfield(result0(&v), "rule"), "fever");
+    CHECK(json_is_null(json_object_get(result0(&v), "isolation")));
+    CHECK(ifield(result0(&v), "pending_recall") > 0 || json_is_object(json_object_get(result0(&v), "recall")));
     fxt_free(&v);
 }
 
