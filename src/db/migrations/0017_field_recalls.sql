@@ -1,4 +1,4 @@
--- 0019 field recalls: a checkpoint entry or a sweep visit whose decision calls for a
+-- 0017 field recalls: a checkpoint entry or a sweep visit whose decision calls for a
 -- test puts the person on a round's recall list. With no open round covering their area
 -- the recall waits (round_id NULL) and joins the next round created over that area.
 -- The cause (the entry or the visit) is named by reason and cause_id; no foreign key,
