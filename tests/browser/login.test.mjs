@@ -90,14 +90,14 @@ test('an officer lands on the dashboard of their sub-district', async () => {
   await page.context().close();
 });
 
-test('a registrar lands on sampling (coming soon) and may not open the person search', async () => {
+test('a registrar lands on sampling, with the way to the sampling page, and may not open the person search', async () => {
   const page = await newPage(browser);
   await login(page, srv, 'zhangmingqiang');
   assert.match(page.url(), /#\/collect$/);
-  assert.deepEqual(await navTexts(page), ['采样登记即将上线', '核验身份']);
+  assert.deepEqual(await navTexts(page), ['采样登记', '核验身份']);
   assert.deepEqual(await headingTexts(page), [], 'two items need no group headings');
   assert.equal((await page.locator('#main h1').textContent()).trim(), '采样登记');
-  assert.match(await page.locator('#main').textContent(), /即将上线/);
+  assert.equal(await page.locator('#main a[href="/collect/"]').textContent(), '打开采样登记');
   await shot(page, 'registrar-collect');
   await open(page, srv, `/persons`);
   const msg = page.locator('#forbidden');

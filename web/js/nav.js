@@ -23,10 +23,10 @@ export const GROUPS = [
 
 export const NAV = [
   { href: '#/dashboard', key: 'nav.dashboard', roles: STAFF, group: 'overview' },
-  { href: '#/collect', key: 'nav.collect', roles: ['registrar'], soon: true, group: 'testing' },
+  { href: '#/collect', key: 'nav.collect', roles: ['registrar'], group: 'testing' },
   { href: '#/runs', key: 'nav.runs', roles: ['driver'], group: 'testing' },
-  { href: '#/lab', key: 'nav.lab', roles: ['lab'], soon: true, group: 'testing' },
-  { href: '#/tasks', key: 'nav.tasks', roles: ['volunteer'], soon: true, group: 'field' },
+  { href: '#/lab', key: 'nav.lab', roles: ['lab'], group: 'testing' },
+  { href: '#/tasks', key: 'nav.tasks', roles: ['volunteer'], group: 'field' },
   { href: '#/areas', key: 'nav.areas', roles: STAFF, group: 'registry' },
   { href: '#/persons', key: 'nav.persons', roles: STAFF, group: 'registry' },
   { href: '#/lookup', key: 'nav.lookup', roles: [...STAFF, 'registrar'], group: 'registry' },
@@ -76,8 +76,7 @@ export function homeFor(role) {
 
 function link(n) {
   return h('li', null, h('a', { href: n.href, dataset: { nav: n.href.slice(1) } },
-    h('span', { i18n: n.key }),
-    n.soon ? h('span', { class: 'soon', i18n: 'nav.soon' }) : null));
+    h('span', { i18n: n.key })));
 }
 
 function setOpen(button, open) {
