@@ -145,3 +145,44 @@ test('staff see the work orders without a stray word where the officer\'s triage
   noProblems(page);
   await page.context().close();
 });
+
+test('staff add a service request on a household\'s page and assign it to a volunteer', async () => {
+  const staff = await apiAs(srv, 'panpeng');
+  const p = await staff('POST', '/persons', { name: '求助人', id_type: 'other', id_number: 'TASK0002', area: UNIT, room: '902' });
+  assert.equal(p.status, 201, JSON.stringify(p.data));
+  const page = await newPage(browser, { width: 360, height: 740 });
+  await login(page, srv, 'panpeng');
+  // the empty list says where new requests come from
+  await open(page, srv, '/requests');
+  await page.selectOption('#req-status', 'cancelled');
+  await page.locator('#requests .empty').waitFor();
+  assert.match(await page.locator('#requests').textContent(), /新需求在住户页面登记/);
+  await open(page, srv, `/households/${p.data.household}`);
+  const form = page.locator('#req-create');
+  assert.deepEqual(await unlabelledControls(page), []);
+  await form.getByLabel('需求类别').selectOption('groceries');
+  await form.getByLabel('为谁').selectOption({ label: '求助人' });
+  await form.getByLabel('内容').fill('米面油各一份');
+  await form.getByLabel('负责人（用户名）').fill('liutao');
+  await form.getByRole('button', { name: '登记需求' }).click();
+  await page.waitForFunction(() => /902.*已分派/.test(document.getElementById('toast').textContent));
+  await noHorizontalScroll(page);
+  const r = await staff('GET', '/requests?status=assigned');
+  const q = r.data.items.find((x) => x.household === p.data.household);
+  assert.ok(q, 'the request was added');
+  assert.equal(q.kind, 'groceries');
+  assert.equal(q.assignee, 'liutao');
+  assert.equal(q.person, p.data.id);
+  assert.ok(q.deadline > now() + 23 * 3600, 'the deadline defaults to a day from now');
+  // a wrong assignee is said in words and nothing is added
+  await form.getByLabel('负责人（用户名）').fill('nobody');
+  await form.getByRole('button', { name: '登记需求' }).click();
+  await form.locator('.alert, [role=alert]').first().waitFor();
+  // posts and teams that staff cannot make: the empty screens say who makes them
+  await open(page, srv, '/roster');
+  assert.match(await page.locator('#main').textContent(), /岗位和排班由办事处干部建立/);
+  await open(page, srv, '/teams');
+  assert.match(await page.locator('#main').textContent(), /队伍由办事处干部建立/);
+  noProblems(page);
+  await page.context().close();
+});
