@@ -94,8 +94,8 @@ test('a registrar lands on sampling, with the way to the sampling page, and may 
   const page = await newPage(browser);
   await login(page, srv, 'zhangmingqiang');
   assert.match(page.url(), /#\/collect$/);
-  assert.deepEqual(await navTexts(page), ['采样登记', '核验身份']);
-  assert.deepEqual(await headingTexts(page), [], 'two items need no group headings');
+  assert.deepEqual(await navTexts(page), ['采样登记', '核验身份', '我的班次']);
+  assert.deepEqual(await headingTexts(page), [], 'three items need no group headings');
   assert.equal((await page.locator('#main h1').textContent()).trim(), '采样登记');
   assert.equal(await page.locator('#main a[href="/collect/"]').textContent(), '打开采样登记');
   await shot(page, 'registrar-collect');
@@ -110,12 +110,12 @@ test('a registrar lands on sampling, with the way to the sampling page, and may 
   await page.context().close();
 });
 
-test('a driver lands on their runs', async () => {
+test('a driver lands on their runs, their shifts one item below', async () => {
   const page = await newPage(browser);
   await login(page, srv, 'lijianhua');
   assert.match(page.url(), /#\/runs$/);
   assert.equal((await page.locator('#main h1').textContent()).trim(), '我的转运');
-  assert.deepEqual(await navTexts(page), ['我的转运']);
+  assert.deepEqual(await navTexts(page), ['我的转运', '我的班次']);
   assert.deepEqual(await headingTexts(page), []);
   noProblems(page);
   await page.context().close();

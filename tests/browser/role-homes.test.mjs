@@ -186,3 +186,18 @@ test('staff add a service request on a household\'s page and assign it to a volu
   noProblems(page);
   await page.context().close();
 });
+
+test('a driver and a registrar reach their own shifts from the menu', async () => {
+  for (const user of ['lijianhua', 'zhangmingqiang']) {
+    const page = await newPage(browser, { width: 360, height: 740 });
+    await login(page, srv, user);
+    await page.locator('#menu-toggle').click(); // the phone's menu is a drawer
+    await page.locator('#nav-list a[href="#/my-shifts"]').click();
+    await settled(page);
+    assert.equal((await page.locator('#main h1').textContent()).trim(), '我的班次', user);
+    assert.match(await page.locator('#my-shifts').textContent(), /近期没有您的班次/, user);
+    assert.equal(await page.locator('#main .alert-error').count(), 0, user);
+    noProblems(page);
+    await page.context().close();
+  }
+});

@@ -46,7 +46,7 @@ export const ROUTES = [
   { path: '/teams/:id', load: S('teams'), roles: STAFF },
   { path: '/mentors', load: S('mentors'), roles: STAFF },
   { path: '/roster', load: S('roster'), roles: STAFF },
-  { path: '/my-shifts', load: S('my-shifts'), roles: [...STAFF, 'volunteer'] },
+  { path: '/my-shifts', load: S('my-shifts'), roles: [...STAFF, 'volunteer', 'driver', 'registrar'] },
   { path: '/workorders', load: S('workorders'), roles: STAFF },
   { path: '/workorders/:id', load: S('workorders'), roles: STAFF },
   { path: '/checkpoints', load: S('checkpoints'), roles: STAFF },
