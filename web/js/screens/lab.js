@@ -3,7 +3,7 @@
 // post results from the analyser's CSV file (tube,result,ct,at), every rejected
 // row named with its reason.
 import { h, clear, pageHead, table, uid } from '../dom.js';
-import { fmtNum, fmtTime } from '../i18n.js';
+import { t, has, fmtNum, fmtTime } from '../i18n.js';
 import { get, post, upload, enc } from '../api.js';
 import { errorBox, reasonText } from '../errors.js';
 import { badge } from '../round/common.js';
@@ -73,7 +73,7 @@ function results() {
         out.append(table([
           { key: 'lab.row', cell: (x) => String(x.row ?? ''), num: true },
           { key: 'lab.tube', cell: (x) => x.tube || '' },
-          { key: 'lab.reason', cell: (x) => reasonText(x.error?.message || x.error?.code) },
+          { key: 'lab.reason', cell: (x) => (has(`lab.err.${x.error?.code}`) ? t(`lab.err.${x.error.code}`) : reasonText(x.error?.message || x.error?.code)) },
         ], bad.slice(0, 200), { caption: 'lab.rejected_rows' }));
       }
       form.reset();
