@@ -201,3 +201,23 @@ test('a driver and a registrar reach their own shifts from the menu', async () =
     await page.context().close();
   }
 });
+
+test('the phone pages lead back to the main app: a volunteer from /sweep/ to their tasks', async () => {
+  const page = await newPage(browser, { width: 360, height: 740 });
+  await login(page, srv, 'liutao');
+  await page.locator('#tasks-open-sweep').click(); // the volunteer is on a team since the first test
+  await page.waitForURL(/\/sweep\/$/);
+  const home = page.locator('header a.bar-home');
+  await home.waitFor();
+  assert.equal((await home.textContent()).trim(), '主页');
+  await noHorizontalScroll(page);
+  await home.click();
+  await page.waitForURL(/#\/tasks$/);
+  await settled(page);
+  for (const p of ['/collect/', '/checkpoint/']) {
+    await page.goto(`${srv.base}${p.slice(1)}`);
+    assert.equal(await page.locator('header a.bar-home').getAttribute('href'), '/', p);
+  }
+  noProblems(page);
+  await page.context().close();
+});
