@@ -43,7 +43,7 @@ export const NAV = [
   { href: '#/transport', key: 'nav.transport', roles: STAFF, group: 'testing' },
   { href: '#/teams', key: 'nav.teams', roles: STAFF, group: 'teams' },
   { href: '#/roster', key: 'nav.roster', roles: STAFF, group: 'teams' },
-  { href: '#/my-shifts', key: 'nav.my_shifts', roles: ['volunteer', 'driver', 'registrar'], group: 'teams' },
+  { href: '#/my-shifts', key: 'nav.my_shifts', roles: ['volunteer', 'driver', 'registrar', 'staff', 'officer'], group: 'teams' },
   { href: '#/workorders', key: 'nav.workorders', roles: STAFF, group: 'field' },
   { href: '#/checkpoints', key: 'nav.checkpoints', roles: STAFF, group: 'field' },
   { href: '#/sweeps', key: 'nav.sweeps', roles: STAFF, group: 'field' },
