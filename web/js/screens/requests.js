@@ -1,6 +1,7 @@
 // Resident services: requests for groceries, medicine, a doctor, counselling
 // and the rest, newest first, overdue ones marked; each moves along its flow
 // (open → assigned → in progress → done, or cancelled) with an assignee and feedback.
+// A new request is added on its household's page (requestForm).
 import { h, clear, pageHead, table, loading, toast, uid } from '../dom.js';
 import { t, fmtTime } from '../i18n.js';
 import { get, post, patch, enc } from '../api.js';
