@@ -221,3 +221,48 @@ test('the phone pages lead back to the main app: a volunteer from /sweep/ to the
   noProblems(page);
   await page.context().close();
 });
+
+test('an admin adds a volunteer\'s account, who then logs in; disables it and they cannot', async () => {
+  const page = await newPage(browser);
+  await login(page, srv, 'admin');
+  await page.locator('#nav-list a', { hasText: '用户账号' }).click();
+  await settled(page);
+  assert.match(await page.locator('#users tbody').textContent(), /liutao.*刘涛.*志愿者.*HKG-YH-IT-W12/s);
+  const form = page.locator('#user-add');
+  await form.getByLabel('用户名').fill('wangxiao');
+  await form.getByLabel('姓名').fill('王晓');
+  await form.getByLabel('角色').selectOption('volunteer');
+  await form.getByLabel('初始密码').fill('short');
+  await form.getByRole('button', { name: '新增账号' }).click();
+  assert.match(await form.locator('[role=alert]').textContent(), /每个账号都要有所属区域/);
+  await form.getByLabel('所属区域（代码）').fill('HKG-YH-IT-W12');
+  await form.getByRole('button', { name: '新增账号' }).click();
+  assert.match(await form.locator('[role=alert]').textContent(), /至少 8 个字符/);
+  await form.getByLabel('初始密码').fill('volunteer-pass-1');
+  assert.deepEqual(await unlabelledControls(page), []);
+  await form.getByRole('button', { name: '新增账号' }).click();
+  const row = page.locator('#users tbody tr', { hasText: 'wangxiao' });
+  await row.waitFor();
+  assert.match(await row.textContent(), /王晓.*志愿者.*正常/s);
+
+  const vol = await newPage(browser, { width: 360, height: 740 });
+  await login(vol, srv, 'wangxiao', { password: 'volunteer-pass-1' });
+  assert.match(vol.url(), /#\/tasks$/);
+  await vol.context().close();
+
+  await row.getByRole('button', { name: '停用' }).click();
+  await row.getByText('已停用').waitFor();
+  const r = await fetch(`${srv.base}api/v1/session`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'wangxiao', password: 'volunteer-pass-1' }) });
+  assert.notEqual(r.status, 200, 'a disabled account cannot log in');
+  // enabled again with a new password: the new one works
+  await row.getByRole('button', { name: '启用' }).click();
+  await row.getByText('正常').waitFor();
+  await row.getByLabel('新密码').fill('volunteer-pass-2');
+  await row.getByRole('button', { name: '重设密码' }).click();
+  await page.waitForFunction(() => /wangxiao 的密码已重设/.test(document.getElementById('toast').textContent));
+  assert.ok(await apiAs({ ...srv, password: 'volunteer-pass-2' }, 'wangxiao'));
+  await page.setViewportSize({ width: 360, height: 740 });
+  await noHorizontalScroll(page);
+  noProblems(page);
+  await page.context().close();
+});

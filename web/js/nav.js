@@ -49,6 +49,7 @@ export const NAV = [
   { href: '#/sweeps', key: 'nav.sweeps', roles: STAFF, group: 'field' },
   { href: '#/supplies', key: 'nav.supplies', roles: STAFF, group: 'field' },
   { href: '#/disinfection', key: 'nav.disinfection', roles: STAFF, group: 'field' },
+  { href: '#/users', key: 'nav.users', roles: ['admin'], group: 'teams' },
 ];
 
 // A role with this few items (a driver, a volunteer) gets them without headings.

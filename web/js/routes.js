@@ -56,6 +56,7 @@ export const ROUTES = [
   { path: '/supplies', load: S('supplies'), roles: STAFF },
   { path: '/supplies/forecast', load: S('supply-forecast'), roles: STAFF },
   { path: '/disinfection', load: S('disinfection'), roles: STAFF },
+  { path: '/users', load: S('users'), roles: ['admin'] },
 ];
 
 const compiled = ROUTES.map((r) => {
