@@ -41,7 +41,7 @@ test('staff land on the dashboard with the registry menu and their own area', as
   await login(page, srv, 'panpeng');
   assert.match(page.url(), /#\/dashboard$/);
   assert.equal((await page.locator('#main h1').textContent()).trim(), '工作总览');
-  assert.deepEqual(await navTexts(page), ['工作总览', '区域与住户', '人员查询', '核验身份', '导入导出', '商户', '检测轮次', '打印码卡标签', '转运调度', '隔离管控', '门磁告警', '封控管控区', '门磁设备', '居民服务', '垃圾清运', '工单办理', '卡口与返乡人员', '逐户排查', '物资', '消杀', '队伍与帮带', '值班排班']);
+  assert.deepEqual(await navTexts(page), ['工作总览', '区域与住户', '人员查询', '核验身份', '导入导出', '商户', '检测轮次', '打印码卡标签', '转运调度', '隔离管控', '门磁告警', '封控管控区', '门磁设备', '居民服务', '垃圾清运', '工单办理', '卡口与返乡人员', '逐户排查', '物资', '消杀', '队伍与帮带', '值班排班', '我的班次']);
   assert.equal(await page.locator('#nav-list a[aria-current=page]').textContent(), '工作总览');
   // the menu in groups under headings, each a labelled group of its links
   assert.deepEqual(await headingTexts(page), ['基础信息', '核酸检测', '隔离封控', '生活保障', '现场工作', '队伍值班']);
@@ -90,14 +90,14 @@ test('an officer lands on the dashboard of their sub-district', async () => {
   await page.context().close();
 });
 
-test('a registrar lands on sampling (coming soon) and may not open the person search', async () => {
+test('a registrar lands on sampling, with the way to the sampling page, and may not open the person search', async () => {
   const page = await newPage(browser);
   await login(page, srv, 'zhangmingqiang');
   assert.match(page.url(), /#\/collect$/);
-  assert.deepEqual(await navTexts(page), ['采样登记即将上线', '核验身份']);
-  assert.deepEqual(await headingTexts(page), [], 'two items need no group headings');
+  assert.deepEqual(await navTexts(page), ['采样登记', '核验身份', '我的班次']);
+  assert.deepEqual(await headingTexts(page), [], 'three items need no group headings');
   assert.equal((await page.locator('#main h1').textContent()).trim(), '采样登记');
-  assert.match(await page.locator('#main').textContent(), /即将上线/);
+  assert.equal(await page.locator('#main a[href="/collect/"]').textContent(), '打开采样登记');
   await shot(page, 'registrar-collect');
   await open(page, srv, `/persons`);
   const msg = page.locator('#forbidden');
@@ -110,12 +110,12 @@ test('a registrar lands on sampling (coming soon) and may not open the person se
   await page.context().close();
 });
 
-test('a driver lands on their runs', async () => {
+test('a driver lands on their runs, their shifts one item below', async () => {
   const page = await newPage(browser);
   await login(page, srv, 'lijianhua');
   assert.match(page.url(), /#\/runs$/);
   assert.equal((await page.locator('#main h1').textContent()).trim(), '我的转运');
-  assert.deepEqual(await navTexts(page), ['我的转运']);
+  assert.deepEqual(await navTexts(page), ['我的转运', '我的班次']);
   assert.deepEqual(await headingTexts(page), []);
   noProblems(page);
   await page.context().close();

@@ -112,7 +112,7 @@ test('beside the desk the menu stays in view while a long page scrolls, and scro
   const lb = await last.boundingBox();
   assert.ok(lb.y >= 0 && lb.y + lb.height <= 720);
   await last.click();
-  await page.waitForURL(/#\/roster$/);
+  await page.waitForURL(/#\/my-shifts$/);
   noProblems(page);
   await page.context().close();
 });

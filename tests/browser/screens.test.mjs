@@ -148,7 +148,7 @@ test('every screen has its heading, labelled controls and a quiet console', asyn
   const imports = (await api('GET', '/imports')).data.items;
   const screens = ['/dashboard', '/areas', '/areas/HKG-YH-IT-W12-GC', `/households/${person.household}`, '/persons',
     `/persons?q=${encodeURIComponent('张丹')}`, `/persons/${person.id}`, `/persons/${person.id}/edit`, '/persons/new',
-    '/lookup', '/import', `/import/${imports[0].id}`, '/merchants', '/merchants/new', '/tasks', '/rounds', '/print', '/no-such-page'];
+    '/lookup', '/import', `/import/${imports[0].id}`, '/merchants', '/merchants/new', '/requests', '/rounds', '/print', '/no-such-page'];
   for (const s of screens) {
     await open(page, srv, s);
     await page.waitForLoadState('networkidle');

@@ -23,10 +23,10 @@ export const GROUPS = [
 
 export const NAV = [
   { href: '#/dashboard', key: 'nav.dashboard', roles: STAFF, group: 'overview' },
-  { href: '#/collect', key: 'nav.collect', roles: ['registrar'], soon: true, group: 'testing' },
+  { href: '#/collect', key: 'nav.collect', roles: ['registrar'], group: 'testing' },
   { href: '#/runs', key: 'nav.runs', roles: ['driver'], group: 'testing' },
-  { href: '#/lab', key: 'nav.lab', roles: ['lab'], soon: true, group: 'testing' },
-  { href: '#/tasks', key: 'nav.tasks', roles: ['volunteer'], soon: true, group: 'field' },
+  { href: '#/lab', key: 'nav.lab', roles: ['lab'], group: 'testing' },
+  { href: '#/tasks', key: 'nav.tasks', roles: ['volunteer'], group: 'field' },
   { href: '#/areas', key: 'nav.areas', roles: STAFF, group: 'registry' },
   { href: '#/persons', key: 'nav.persons', roles: STAFF, group: 'registry' },
   { href: '#/lookup', key: 'nav.lookup', roles: [...STAFF, 'registrar'], group: 'registry' },
@@ -43,12 +43,13 @@ export const NAV = [
   { href: '#/transport', key: 'nav.transport', roles: STAFF, group: 'testing' },
   { href: '#/teams', key: 'nav.teams', roles: STAFF, group: 'teams' },
   { href: '#/roster', key: 'nav.roster', roles: STAFF, group: 'teams' },
-  { href: '#/my-shifts', key: 'nav.my_shifts', roles: ['volunteer'], group: 'teams' },
+  { href: '#/my-shifts', key: 'nav.my_shifts', roles: ['volunteer', 'driver', 'registrar', 'staff', 'officer'], group: 'teams' },
   { href: '#/workorders', key: 'nav.workorders', roles: STAFF, group: 'field' },
   { href: '#/checkpoints', key: 'nav.checkpoints', roles: STAFF, group: 'field' },
   { href: '#/sweeps', key: 'nav.sweeps', roles: STAFF, group: 'field' },
   { href: '#/supplies', key: 'nav.supplies', roles: STAFF, group: 'field' },
   { href: '#/disinfection', key: 'nav.disinfection', roles: STAFF, group: 'field' },
+  { href: '#/users', key: 'nav.users', roles: ['admin'], group: 'teams' },
 ];
 
 // A role with this few items (a driver, a volunteer) gets them without headings.
@@ -76,8 +77,7 @@ export function homeFor(role) {
 
 function link(n) {
   return h('li', null, h('a', { href: n.href, dataset: { nav: n.href.slice(1) } },
-    h('span', { i18n: n.key }),
-    n.soon ? h('span', { class: 'soon', i18n: 'nav.soon' }) : null));
+    h('span', { i18n: n.key })));
 }
 
 function setOpen(button, open) {

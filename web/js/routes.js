@@ -21,10 +21,10 @@ export const ROUTES = [
   { path: '/merchants', load: S('merchants'), roles: STAFF },
   { path: '/merchants/new', load: S('merchant-form'), roles: STAFF },
   { path: '/merchants/:id', load: S('merchant'), roles: STAFF },
-  { path: '/collect', load: S('soon'), roles: ['registrar', 'admin', 'officer'], soon: 'collect' },
+  { path: '/collect', load: S('sampling'), roles: ['registrar', 'admin', 'officer'] },
   { path: '/runs', load: S('runs'), roles: ['driver', 'admin', 'officer'] },
-  { path: '/lab', load: S('soon'), roles: ['lab', 'admin'], soon: 'lab' },
-  { path: '/tasks', load: S('soon'), roles: ['volunteer', 'admin', 'officer', 'staff'], soon: 'tasks' },
+  { path: '/lab', load: S('lab'), roles: ['lab', 'admin'] },
+  { path: '/tasks', load: S('tasks'), roles: ['volunteer'] },
   { path: '/forbidden', load: S('forbidden'), roles: ALL },
   { path: '/rounds', load: S('rounds'), roles: STAFF },
   { path: '/rounds/:id', load: S('round'), roles: STAFF },
@@ -46,7 +46,7 @@ export const ROUTES = [
   { path: '/teams/:id', load: S('teams'), roles: STAFF },
   { path: '/mentors', load: S('mentors'), roles: STAFF },
   { path: '/roster', load: S('roster'), roles: STAFF },
-  { path: '/my-shifts', load: S('my-shifts'), roles: [...STAFF, 'volunteer'] },
+  { path: '/my-shifts', load: S('my-shifts'), roles: [...STAFF, 'volunteer', 'driver', 'registrar'] },
   { path: '/workorders', load: S('workorders'), roles: STAFF },
   { path: '/workorders/:id', load: S('workorders'), roles: STAFF },
   { path: '/checkpoints', load: S('checkpoints'), roles: STAFF },
@@ -56,6 +56,7 @@ export const ROUTES = [
   { path: '/supplies', load: S('supplies'), roles: STAFF },
   { path: '/supplies/forecast', load: S('supply-forecast'), roles: STAFF },
   { path: '/disinfection', load: S('disinfection'), roles: STAFF },
+  { path: '/users', load: S('users'), roles: ['admin'] },
 ];
 
 const compiled = ROUTES.map((r) => {

@@ -4,7 +4,7 @@
 // with its export. Entries themselves are made on the phone view (/checkpoint/).
 import { h, clear, replace, pageHead, table, loading, toast } from '../dom.js';
 import { t, fmtTime, currentLang, TIME_ZONE } from '../i18n.js';
-import { get, post, upload } from '../api.js';
+import { get, post, upload, enc } from '../api.js';
 import { errorBox } from '../errors.js';
 import { state } from '../state.js';
 import { badge, download } from '../round/common.js';
@@ -72,9 +72,12 @@ async function riskCard(ctx) {
   const current = h('input', { type: 'checkbox', id: 'risk-current', name: 'current', checked: true });
   const file = h('input', { type: 'file', id: 'risk-file', name: 'file', accept: '.csv,text/csv' });
   const result = h('div', { id: 'risk-result', 'aria-live': 'polite' });
-  const canImport = ['admin', 'officer'].includes(state.user?.role);
+  // the list is city-wide: admins and officers of a top-level area load it (POST /risk-areas)
+  const role = state.user?.role;
+  const canImport = role === 'admin' || (role === 'officer' && !(await get(`/areas/${enc(state.user.area)}`, null, { signal: ctx.signal })).parent);
   const form = canImport ? h('form', { class: 'row-form', id: 'risk-form', novalidate: true },
-    field('risk-file', 'cp.risk_file', file), h('button', { type: 'submit', class: 'btn', i18n: 'cp.risk_import' })) : null;
+    field('risk-file', 'cp.risk_file', file), h('button', { type: 'submit', class: 'btn', i18n: 'cp.risk_import' }))
+    : h('p', { class: 'muted', id: 'risk-by-city', i18n: 'cp.risk_by_city' });
   const card = h('section', { class: 'card', id: 'risk-list', 'aria-labelledby': 'risk-h' },
     h('h2', { id: 'risk-h', i18n: 'cp.risk_areas' }), h('p', { class: 'hint', i18n: 'cp.risk_hint' }),
     h('div', { class: 'field check' }, current, h('label', { for: 'risk-current', i18n: 'cp.risk_current' })),
@@ -91,7 +94,7 @@ async function riskCard(ctx) {
     ], r.items, { caption: 'cp.risk_areas' }) : h('p', { class: 'empty', i18n: 'cp.no_risk_areas' }));
   };
   current.addEventListener('change', () => load().catch((e) => replace(body, errorBox(e))));
-  form?.addEventListener('submit', async (e) => {
+  if (canImport) form.addEventListener('submit', async (e) => {
     e.preventDefault();
     clear(result);
     const f = file.files[0];

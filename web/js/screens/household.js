@@ -1,9 +1,10 @@
-// One household: its address, its people, and the party members who look after it.
+// One household: its address, its people, a new service request for it, and the party members who look after it.
 import { h, clear, pageHead, table, uid, toast } from '../dom.js';
 import { t, fmtTime } from '../i18n.js';
 import { get, post, del } from '../api.js';
 import { errorBox } from '../errors.js';
 import { personsTable, facts, idCell } from '../person-view.js';
+import { requestForm } from './requests.js';
 
 export default {
   title: 'household.title',
@@ -21,7 +22,7 @@ export default {
     ])));
     const people = h('section', { class: 'card', 'aria-labelledby': 'hh-people' }, h('h2', { id: 'hh-people', i18n: 'household.people' }));
     people.append(hh.persons && hh.persons.length ? personsTable(hh.persons) : h('p', { class: 'empty', i18n: 'household.no_people' }));
-    main.append(people);
+    main.append(people, requestForm(hh));
     const contacts = contactsSection(hh, ctx);
     main.append(contacts.sec);
     await contacts.ready;

@@ -1,9 +1,11 @@
 // Resident services: requests for groceries, medicine, a doctor, counselling
 // and the rest, newest first, overdue ones marked; each moves along its flow
 // (open → assigned → in progress → done, or cancelled) with an assignee and feedback.
+// A new request is added on its household's page (requestForm).
 import { h, clear, pageHead, table, loading, toast, uid } from '../dom.js';
 import { t, fmtTime } from '../i18n.js';
-import { get, patch, enc } from '../api.js';
+import { get, post, patch, enc } from '../api.js';
+import { localValue, fromLocal } from '../ops/common.js';
 import { errorBox } from '../errors.js';
 import { badge } from '../round/common.js';
 
@@ -43,6 +45,45 @@ function changeForm(q, onDone) {
   return form;
 }
 
+const KINDS = ['groceries', 'medicine', 'medical', 'counselling', 'other'];
+
+/** A new request for a household (its page): kind, for whom, what, by when, and who does it. */
+export function requestForm(hh) {
+  const id = uid('nr');
+  const f = (fid, key, input, req) => h('div', { class: 'field' }, h('label', { for: fid, class: req ? 'req' : null, i18n: key }), input);
+  const kind = h('select', { id: `${id}-k`, name: 'kind' }, KINDS.map((k) => h('option', { value: k, i18n: `req.kind.${k}` })));
+  const person = h('select', { id: `${id}-p`, name: 'person' }, h('option', { value: '', i18n: 'req.whole_household' }),
+    (hh.persons || []).map((p) => h('option', { value: p.id, text: p.name })));
+  const description = h('input', { type: 'text', id: `${id}-d`, name: 'description', maxlength: 500, autocomplete: 'off' });
+  const deadline = h('input', { type: 'datetime-local', id: `${id}-t`, name: 'deadline', value: localValue(Date.now() / 1000 + 24 * 3600) });
+  const assignee = h('input', { type: 'text', id: `${id}-a`, name: 'assignee', maxlength: 64, autocomplete: 'off' });
+  const msg = h('div', { 'aria-live': 'assertive' });
+  const btn = h('button', { type: 'submit', class: 'btn btn-primary', i18n: 'req.create' });
+  const form = h('form', { class: 'form', novalidate: true, id: 'req-create' },
+    h('div', { class: 'row' }, f(`${id}-k`, 'req.kind', kind, true), f(`${id}-p`, 'req.for', person)),
+    f(`${id}-d`, 'req.description', description),
+    h('div', { class: 'row' }, f(`${id}-t`, 'req.deadline', deadline, true), f(`${id}-a`, 'req.assignee', assignee)),
+    msg, btn);
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    clear(msg);
+    const due = fromLocal(deadline.value);
+    if (!Number.isFinite(due)) { msg.append(h('p', { class: 'field-msg error', role: 'alert', i18n: 'req.deadline_required' })); deadline.focus(); return; }
+    const body = { household: hh.id, kind: kind.value, deadline: due };
+    if (person.value) body.person = Number(person.value);
+    if (description.value.trim()) body.description = description.value.trim();
+    if (assignee.value.trim()) body.assignee = assignee.value.trim();
+    btn.disabled = true;
+    try {
+      const r = await post('/requests', body);
+      toast('req.created', { address: r.address, status: t(`req.status.${r.status}`) });
+      description.value = ''; assignee.value = '';
+    } catch (err) { msg.append(errorBox(err)); } finally { btn.disabled = false; }
+  });
+  return h('section', { class: 'card', 'aria-labelledby': `${id}-h` },
+    h('h2', { id: `${id}-h`, i18n: 'req.new' }), h('p', { class: 'muted', i18n: 'req.new_hint' }), form);
+}
+
 export default {
   title: 'req.title',
   async render(main, ctx) {
@@ -61,7 +102,7 @@ export default {
       clear(body).append(loading());
       const r = await get('/requests', { status: status.value || null, overdue: overdue.checked ? 1 : null, limit: 200 }, { signal: ctx.signal });
       clear(body);
-      if (!r.items.length) { body.append(h('p', { class: 'empty', i18n: 'req.none' })); return; }
+      if (!r.items.length) { body.append(h('p', { class: 'empty', i18n: 'req.none' }), h('p', { class: 'muted', i18n: 'req.where_new' })); return; }
       body.append(table([
         { key: 'req.kind', cell: (q) => h('strong', { i18n: `req.kind.${q.kind}` }) },
         { key: 'req.address', cell: (q) => h('a', { href: `#/households/${q.household}`, text: q.address }) },

@@ -199,7 +199,7 @@ export default {
         get('/roster/check', q, { signal: ctx.signal })]);
       const days = []; for (let d = from; d < to; d += DAY) days.push(d);
       clear(body);
-      if (!posts.items.length) body.append(h('p', { class: 'empty', i18n: 'roster.no_posts' }));
+      if (!posts.items.length) body.append(h('p', { class: 'empty', i18n: canEditTeams() ? 'roster.no_posts' : 'roster.no_posts_read' }));
       else body.append(grid(posts.items, days, shifts.items, check), findings(check));
       clear(forms);
       if (canEditTeams()) {

@@ -108,7 +108,7 @@ export default {
       clear(body).append(loading());
       const r = await get('/teams', { limit: 500 }, { signal: ctx.signal });
       clear(body);
-      if (!r.items.length) { body.append(h('p', { class: 'empty', i18n: 'team.none' })); return; }
+      if (!r.items.length) { body.append(h('p', { class: 'empty', i18n: canEditTeams() ? 'team.none' : 'team.none_read' })); return; }
       body.append(table([
         { key: 'team.name', cell: (x) => h('a', { href: `#/teams/${x.id}`, text: x.name }) },
         { key: 'common.kind', cell: (x) => badge(`team.kind.${x.kind}`, x.kind === 'party_branch' ? 'party' : 'run') },

@@ -2,7 +2,7 @@
 // overdue, mine), the triage queue officers route from, and one order with its full
 // history, the messages sent about it, and the handler's next step with written
 // feedback (accept, start, done, return).
-import { h, clear, replace, pageHead, table, loading, toast, uid } from '../dom.js';
+import { h, clear, replace, pageHead, table, loading, toast, uid, append } from '../dom.js';
 import { t, fmtTime } from '../i18n.js';
 import { get, post, enc } from '../api.js';
 import { errorBox } from '../errors.js';
@@ -77,7 +77,7 @@ async function listView(main, ctx) {
   const triageBody = h('div', { 'aria-live': 'polite' });
   const triage = canRoute() ? h('section', { class: 'card', id: 'wo-triage', 'aria-labelledby': 'wo-triage-h' },
     h('h2', { id: 'wo-triage-h', i18n: 'wo.triage' }), h('p', { class: 'hint', i18n: 'wo.triage_hint' }), triageBody) : null;
-  main.append(pageHead('wo.title'), triage, list);
+  append(main, [pageHead('wo.title'), triage, list]); // triage is null for staff
   const loadList = async () => {
     clear(body).append(loading());
     const r = await get('/work-orders', {
