@@ -3,16 +3,13 @@
 // "awaiting decision", and decided by the server's rules when it reaches the server
 // (POST /checkpoints/{id}/entries, the entry's client id making a resend harmless;
 // `at` is when it happened, so a late entry is judged by the rules of its time).
-import { setLang, preferredLang, fmtHM } from '../js/i18n.js';
+import { fmtHM } from '../js/i18n.js';
 import { get, post, ApiError } from '../js/api.js';
 import { h, replace } from '../js/dom.js';
 import { describe } from '../js/errors.js';
 import { halfWidth, looksLikeId, checkIdNumber, checkPhone } from '../js/validate.js';
 import { createQueue } from '../js/offline/queue.js';
-import { renderStatus, showSyncProblem, wireLogin, wireLang, wireSync, startWorker, wireCamera } from '../js/offline/page.js';
-
-// The service worker's scope is /checkpoint/: the page lives there.
-if (location.pathname === '/checkpoint') location.replace(`/checkpoint/${location.search}${location.hash}`);
+import { renderStatus, showSyncProblem, bootPage, wireCamera } from '../js/offline/page.js';
 
 const queue = createQueue({ name: 'fx-checkpoint' });
 const CP_KEY = 'fx.gate.checkpoint';
@@ -233,8 +230,6 @@ async function start() {
 }
 
 function wire() {
-  wireLang(render);
-  wireLogin(async () => { await start(); trySync(); });
   $('setup-form').addEventListener('submit', async (e) => {
     e.preventDefault();
     const k = load(LIST_KEY, []).find((x) => String(x.id) === $('setup-cp').value);
@@ -249,17 +244,17 @@ function wire() {
   $('e-walkin').addEventListener('change', () => { $('walkin-fields').hidden = !$('e-walkin').checked; });
   $('change-btn').addEventListener('click', () => { fillSetup(load(LIST_KEY, [])); show('setup-view'); });
   queue.onChange(() => render());
-  wireSync(trySync, (on) => { online = on; renderCount(); });
 }
 
-async function boot() {
-  await setLang(preferredLang(), { remember: false });
-  wire();
-  queue.prune(3 * 86400 * 1000);
-  startWorker('/checkpoint/');
-  await start();
-  document.body.classList.remove('booting');
-  trySync();
-}
-
-if (location.pathname !== '/checkpoint') boot();
+// The service worker's scope is /checkpoint/: the page lives there.
+bootPage({
+  scope: '/checkpoint/',
+  shell: { title: 'cpgate.title', unsynced: 'cpgate.unsynced', loginTitle: 'cpgate.login_title' },
+  queue,
+  keepMs: 3 * 86400 * 1000,
+  wire,
+  start,
+  render,
+  sync: trySync,
+  setOnline: (on) => { online = on; renderCount(); },
+});

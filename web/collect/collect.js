@@ -1,15 +1,12 @@
 // /collect — the sampling-table screen (contract: Pages). Scan a tube, then
 // people; every scan is queued in IndexedDB (queue.js) and confirmed at once,
 // whatever the network does; the queue goes to the server when it can.
-import { setLang, preferredLang, t, tAny, applyI18n, fmtTime } from '../js/i18n.js';
+import { t, tAny, applyI18n, fmtTime } from '../js/i18n.js';
 import { get, post, ApiError } from '../js/api.js';
 import { h, replace } from '../js/dom.js';
 import { halfWidth, looksLikeId, checkIdNumber, checkPhone, checkRequired } from '../js/validate.js';
 import * as queue from './queue.js';
-import { renderStatus, showSyncProblem, wireLogin, wireLang, wireSync, startWorker, wireCamera } from '../js/offline/page.js';
-
-// The service worker's scope is /collect/: the page lives there.
-if (location.pathname === '/collect') location.replace(`/collect/${location.search}${location.hash}`);
+import { renderStatus, showSyncProblem, bootPage, wireCamera } from '../js/offline/page.js';
 
 const STATE_KEY = 'fx.collect.table';
 const CTX_KEY = 'fx.collect.ctx';
@@ -359,8 +356,6 @@ async function start() {
 }
 
 function wire() {
-  wireLang(render);
-  wireLogin(async () => { await start(); trySync(); });
   $('setup-form').addEventListener('submit', async (e) => {
     e.preventDefault();
     const siteOpt = $('setup-site').selectedOptions[0]; const roundOpt = $('setup-round').selectedOptions[0];
@@ -408,17 +403,17 @@ function wire() {
   wireCamera(async (v) => { scanStart = performance.now(); await onScan(v); }, () => feedback('error', 'collect.camera_denied'));
   queue.onChange(() => render()); // a refusal from the server changes the tube's count too
   window.addEventListener('storage', (e) => { if (e.key === STATE_KEY) render(); });
-  wireSync(trySync, (on) => { online = on; renderCount(); });
 }
 
-async function boot() {
-  await setLang(preferredLang(), { remember: false });
-  wire();
-  queue.prune(3 * 86400 * 1000); // a round's events, never more
-  startWorker('/collect/');
-  await start();
-  document.body.classList.remove('booting');
-  trySync();
-}
-
-if (location.pathname !== '/collect') boot();
+// The service worker's scope is /collect/: the page lives there.
+bootPage({
+  scope: '/collect/',
+  shell: { title: 'collect.title', unsynced: 'collect.unsynced', loginTitle: 'collect.login_title', loginHint: 'collect.login_hint' },
+  queue,
+  keepMs: 3 * 86400 * 1000, // a round's events, never more
+  wire,
+  start,
+  render,
+  sync: trySync,
+  setOnline: (on) => { online = on; renderCount(); },
+});

@@ -3,14 +3,11 @@
 // and shown at once as awaiting sync, whatever the network does; the queue goes to
 // POST /api/v1/sweep-visits when it can, where the rules judge the answers. The queue,
 // the header, login and service worker are the offline pages' (js/offline/).
-import { setLang, preferredLang, t, tAny, fmtTime, currentLang } from '../js/i18n.js';
+import { t, tAny, fmtTime, currentLang } from '../js/i18n.js';
 import { get, post, ApiError } from '../js/api.js';
 import { h, replace } from '../js/dom.js';
 import { createQueue } from '../js/offline/queue.js';
-import { renderStatus, showSyncProblem, wireLogin, wireLang, wireSync, startWorker, alertBox } from '../js/offline/page.js';
-
-// The service worker's scope is /sweep/: the page lives there.
-if (location.pathname === '/sweep') location.replace(`/sweep/${location.search}${location.hash}`);
+import { renderStatus, showSyncProblem, bootPage, alertBox } from '../js/offline/page.js';
 
 const box = createQueue({ name: 'fx-sweep', indexes: ['team'] });
 /** Sends queued visits as a batch; the server's word on each (decision, case, request) is kept as its answer. */
@@ -253,7 +250,6 @@ async function start() {
 }
 
 function wire() {
-  wireLogin(async () => { await start(); trySync(); });
   $('refresh-btn').addEventListener('click', () => download());
   $('change-btn').addEventListener('click', async () => {
     show('teams-view');
@@ -262,18 +258,17 @@ function wire() {
   $('visit-form').addEventListener('submit', saveVisit);
   $('visit-cancel').addEventListener('click', () => { show('list-view'); });
   box.onChange(() => render());
-  wireSync(trySync, (on) => { online = on; renderCount(); });
 }
 
-async function boot() {
-  await setLang(preferredLang(), { remember: false });
-  wireLang(() => render());
-  wire();
-  box.prune(14 * 86400 * 1000); // a campaign's visits, never more
-  startWorker('/sweep/');
-  await start();
-  document.body.classList.remove('booting');
-  trySync();
-}
-
-if (location.pathname !== '/sweep') boot();
+// The service worker's scope is /sweep/: the page lives there.
+bootPage({
+  scope: '/sweep/',
+  shell: { title: 'sweep.title', unsynced: 'sweep.unsynced', loginTitle: 'sweep.login_title', bigLogin: true },
+  queue: box,
+  keepMs: 14 * 86400 * 1000, // a campaign's visits, never more
+  wire,
+  start,
+  render,
+  sync: trySync,
+  setOnline: (on) => { online = on; renderCount(); },
+});
