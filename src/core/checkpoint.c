@@ -602,15 +602,7 @@ static int open_case(db_conn *c, const actor *who, int64_t person_id, int decisi
                      const char *source, int64_t *iso_id, fx_err *err)
 {
     int64_t existing = 0;
-    db_stmt *s = db_prepare(c, "SELECT id FROM isolations WHERE person_id = $1 AND status = 'active'");
-    if (!s)
-        return db_fail(err, "read the cases");
-    db_bind_i64(s, 1, person_id);
-    int rc = db_step(s);
-    if (rc == DB_ROW)
-        existing = db_col_i64(s, 0);
-    db_done(s);
-    if (rc < 0)
+    if (db_one_i64(c, "SELECT id FROM isolations WHERE person_id = $1 AND status = 'active'", person_id, &existing) < 0)
         return db_fail(err, "read the cases");
     if (existing) {
         *iso_id = existing;
@@ -626,7 +618,7 @@ static int open_case(db_conn *c, const actor *who, int64_t person_id, int decisi
     /* the rule opens the case, not the officer's role: the same authority as the entry */
     actor by_rule = {.p = NULL, .log = who->log};
     isolation iso;
-    rc = iso_create(c, &by_rule, &ii, &iso, err);
+    int rc = iso_create(c, &by_rule, &ii, &iso, err);
     if (rc)
         return rc;
     *iso_id = iso.id;

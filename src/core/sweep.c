@@ -701,20 +701,15 @@ int sweep_split(db_conn *c, const actor *who, int64_t campaign_id, const sweep_t
     }
     /* the households nobody has knocked at yet, in walking order, cut into even runs */
     int64_t open = 0;
-    db_stmt *s = db_prepare(c, "SELECT COUNT(*) FROM sweep_households WHERE campaign_id = $1 AND visits = 0");
-    if (!s)
+    if (db_one_i64(c, "SELECT COUNT(*) FROM sweep_households WHERE campaign_id = $1 AND visits = 0", campaign_id, &open) < 0)
         return db_fail(err, "count the households");
-    db_bind_i64(s, 1, campaign_id);
-    if (db_step(s) == DB_ROW)
-        open = db_col_i64(s, 0);
-    db_done(s);
     int sizes[50];
     sweep_split_sizes((int)open, nteams, sizes);
     /* rank r (0-based, walking order) goes to the team whose run holds r */
     int64_t bounds[51] = {0};
     for (int i = 0; i < nteams; i++)
         bounds[i + 1] = bounds[i] + sizes[i];
-    s = db_prepare(c, "WITH o AS (SELECT household_id, ROW_NUMBER() OVER (ORDER BY seq) - 1 AS r"
+    db_stmt *s = db_prepare(c, "WITH o AS (SELECT household_id, ROW_NUMBER() OVER (ORDER BY seq) - 1 AS r"
                       " FROM sweep_households WHERE campaign_id = $1 AND visits = 0)"
                       " UPDATE sweep_households SET sweep_team_id = $2 WHERE campaign_id = $1 AND household_id IN"
                       " (SELECT household_id FROM o WHERE r >= $3 AND r < $4)");

@@ -295,17 +295,12 @@ int member_remove(db_conn *c, const actor *who, int64_t team_id, int64_t member_
         return fx_fail(err, FX_ENOTFOUND, "team_member_not_found", "member %lld is not on team %s", (long long)member_id,
                        t.name);
     int64_t shifts = 0;
-    db_stmt *s = db_prepare(c, "SELECT COUNT(*) FROM shifts WHERE member_id = $1");
-    if (!s)
+    if (db_one_i64(c, "SELECT COUNT(*) FROM shifts WHERE member_id = $1", member_id, &shifts) < 0)
         return DB_FAIL(err, "read the member's shifts");
-    db_bind_i64(s, 1, member_id);
-    if (db_step(s) == DB_ROW)
-        shifts = db_col_i64(s, 0);
-    db_done(s);
     if (shifts)
         return fx_fail(err, FX_ECONFLICT, "member_has_shifts", "%s has %lld shifts on the roster; remove them first",
                        m.name, (long long)shifts);
-    s = db_prepare(c, "DELETE FROM team_members WHERE id = $1");
+    db_stmt *s = db_prepare(c, "DELETE FROM team_members WHERE id = $1");
     if (!s)
         return DB_FAIL(err, "remove the member");
     db_bind_i64(s, 1, member_id);

@@ -96,9 +96,10 @@ int db_build_indexes(db_conn *c, const char *const *ddl, int n);
 int64_t db_changes(db_conn *c);
 const char *db_errmsg(db_conn *c);
 
-/* One-shot helpers: prepare, bind $1 as i64 or text, step once, read column 0.
- * Return DB_ROW with *out set, DB_DONE when no row, or < 0. */
+/* One-shot helpers: prepare, bind $1 as i64 (db_one_i64) or nothing, step once, read column 0.
+ * Return DB_ROW with *out set, DB_DONE when no row (*out unchanged), or < 0. */
 int db_query_i64(db_conn *c, const char *sql, int64_t *out);
+int db_one_i64(db_conn *c, const char *sql, int64_t id, int64_t *out);
 
 /* Writes. fn runs on the writer thread inside the batch transaction and its own
  * savepoint; it returns >= 0 to keep its changes or < 0 to roll them back. */

@@ -281,6 +281,19 @@ int db_query_i64(db_conn *c, const char *sql, int64_t *out)
     return rc;
 }
 
+int db_one_i64(db_conn *c, const char *sql, int64_t id, int64_t *out)
+{
+    db_stmt *s = db_prepare(c, sql);
+    if (!s)
+        return DB_ERR;
+    db_bind_i64(s, 1, id);
+    int rc = db_step(s);
+    if (rc == DB_ROW)
+        *out = db_col_i64(s, 0);
+    db_done(s);
+    return rc;
+}
+
 char *db__migration_sql(const char *sql)
 {
     static const char from[] = "BIGINT PRIMARY KEY", to[] = "INTEGER PRIMARY KEY";
