@@ -366,3 +366,14 @@ int fxt_demo(fxt_server *s, char pw[32])
     free(out);
     return 0;
 }
+
+void fxt_id_number(char out[19], const char *born, unsigned seq)
+{
+    static const int w[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+    snprintf(out, 19, "%.14s%03u", born, seq % 1000);
+    int sum = 0;
+    for (int i = 0; i < 17; i++)
+        sum += (out[i] - '0') * w[i];
+    out[17] = "10X98765432"[sum % 11];
+    out[18] = '\0';
+}

@@ -66,4 +66,8 @@ char *fxt_login(fxt_server *s, const char *name, const char *password);
 /* Loads the demo sub-district (areas HKG…, one user per role); pw gets the password. 0 or -1. */
 int fxt_demo(fxt_server *s, char pw[32]);
 
+/* A valid GB 11643 ID number: born (14 digits: region and birth date), seq % 1000 as three
+ * digits, and the check digit. */
+void fxt_id_number(char out[19], const char *born, unsigned seq);
+
 #endif
