@@ -9,7 +9,7 @@ import { h, replace } from '../js/dom.js';
 import { describe } from '../js/errors.js';
 import { halfWidth, looksLikeId, checkIdNumber, checkPhone } from '../js/validate.js';
 import { createQueue } from '../js/offline/queue.js';
-import { renderStatus, showSyncProblem, bootPage, wireCamera } from '../js/offline/page.js';
+import { renderStatus, sendLoop, bootPage, wireCamera } from '../js/offline/page.js';
 
 const queue = createQueue({ name: 'fx-checkpoint' });
 const CP_KEY = 'fx.gate.checkpoint';
@@ -100,29 +100,21 @@ async function send(recs) {
   return out;
 }
 
-let retryTimer = 0;
-let backoff = 2000;
 let lastQueued = '';
-async function trySync() {
-  clearTimeout(retryTimer);
-  if (!(await queue.pendingCount())) { await renderCount(); return; }
-  try {
-    const answered = await queue.sync(send);
-    online = true;
-    backoff = 2000;
-    replace($('sync-error'));
+const trySync = sendLoop({
+  prefix: 'cpgate',
+  queue,
+  send: () => queue.sync(send),
+  onAnswered: (answered) => {
     const mine = answered.find((r) => r.id === lastQueued);
     if (mine && mine.answer) feedback(DECISION_TONE[mine.answer.decision] === 'ok' ? 'ok' : 'warn', `cpgate.decided.${mine.answer.decision}`, { who: whoText(mine.ev.body) });
     else if (mine && mine.state === 'rejected') feedback('error', 'cpgate.refused', { who: whoText(mine.ev.body) });
-  } catch (err) {
-    if (!(err instanceof ApiError)) throw err;
-    if (err.status === 0) online = false;
-    showSyncProblem('cpgate', err, () => show('login-view'));
-    retryTimer = setTimeout(trySync, err.retryAfter ? err.retryAfter * 1000 : backoff);
-    backoff = Math.min(backoff * 2, 30000);
-  }
-  await render();
-}
+  },
+  setOnline: (on) => { online = on; },
+  onLogin: () => show('login-view'),
+  redraw: render,
+  idle: renderCount,
+});
 
 /* ---- an entry ---- */
 function person(fail) {

@@ -6,7 +6,7 @@ import { get, post, ApiError } from '../js/api.js';
 import { h, replace } from '../js/dom.js';
 import { halfWidth, looksLikeId, checkIdNumber, checkPhone, checkRequired } from '../js/validate.js';
 import * as queue from './queue.js';
-import { renderStatus, showSyncProblem, bootPage, wireCamera } from '../js/offline/page.js';
+import { renderStatus, sendLoop, bootPage, wireCamera } from '../js/offline/page.js';
 
 const STATE_KEY = 'fx.collect.table';
 const CTX_KEY = 'fx.collect.ctx';
@@ -131,32 +131,23 @@ async function renderLog() {
 }
 
 /* ---- sending ---- */
-let retryTimer = 0;
-let backoff = 2000;
-async function trySync() {
-  clearTimeout(retryTimer);
-  if (!(await queue.pendingCount())) return;
-  try {
-    const answered = await queue.sync();
-    online = true;
-    backoff = 2000;
-    replace($('sync-error'));
+const trySync = sendLoop({
+  prefix: 'collect',
+  queue,
+  send: () => queue.sync(),
+  onAnswered: (answered) => {
     const refused = answered.filter((r) => r.state === 'rejected');
     const warned = answered.filter((r) => r.state === 'ok' && r.warnings && r.warnings.length);
     // the server's word on earlier scans goes under the scan's own confirmation, never over it
     if (refused.length) serverNote('error', 'collect.server_refused', { n: refused.length });
     else if (warned.some((r) => (r.warnings || []).some((w) => (w.code || w) === 'already_sampled'))) serverNote('warn', 'collect.server_already', { n: warned.length });
     else if (answered.length) replace($('server-note'));
-  } catch (err) {
-    if (!(err instanceof ApiError)) throw err;
-    if (err.status === 0) online = false;
-    showSyncProblem('collect', err, () => show('login-view'));
-    const wait = err.retryAfter ? err.retryAfter * 1000 : backoff;
-    backoff = Math.min(backoff * 2, 30000);
-    retryTimer = setTimeout(trySync, wait);
-  }
-  await renderCount();
-}
+  },
+  setOnline: (on) => { online = on; },
+  onLogin: () => show('login-view'),
+  redraw: renderCount,
+  idle: () => {},
+});
 
 /* ---- what a scan does ---- */
 function idFrom(raw) {

@@ -7,7 +7,7 @@ import { t, tAny, fmtTime, currentLang } from '../js/i18n.js';
 import { get, post, ApiError } from '../js/api.js';
 import { h, replace } from '../js/dom.js';
 import { createQueue } from '../js/offline/queue.js';
-import { renderStatus, showSyncProblem, bootPage, alertBox } from '../js/offline/page.js';
+import { renderStatus, sendLoop, bootPage, alertBox } from '../js/offline/page.js';
 
 const box = createQueue({ name: 'fx-sweep', indexes: ['team'] });
 /** Sends queued visits as a batch; the server's word on each (decision, case, request) is kept as its answer. */
@@ -199,16 +199,11 @@ async function saveVisit(e) {
 
 /* ---- sending ---- */
 
-let retryTimer = 0;
-let backoff = 2000;
-async function trySync() {
-  clearTimeout(retryTimer);
-  if (!(await box.pendingCount())) { await renderCount(); return; }
-  try {
-    const answered = await box.sync(sendVisits);
-    online = true;
-    backoff = 2000;
-    replace($('sync-error'));
+const trySync = sendLoop({
+  prefix: 'collect',
+  queue: box,
+  send: () => box.sync(sendVisits),
+  onAnswered: async (answered) => {
     const refused = answered.filter((r) => r.state === 'rejected');
     const acted = answered.filter((r) => r.answer && (r.answer.isolation || r.answer.request || (r.answer.decision && r.answer.decision !== 'pass')));
     if (refused.length) {
@@ -220,16 +215,12 @@ async function trySync() {
         i18n: 'sweep.server_acted', vars: { decision: t(`sweep.decision.${r.answer.decision || 'pass'}`), request: r.answer.request ? t('sweep.request_made') : '' } }))));
     } else if (answered.length) replace($('server-note'));
     if (answered.length) await download();
-  } catch (err) {
-    if (!(err instanceof ApiError)) throw err;
-    if (err.status === 0) online = false;
-    showSyncProblem('collect', err, () => show('login-view'));
-    const wait = err.retryAfter ? err.retryAfter * 1000 : backoff;
-    backoff = Math.min(backoff * 2, 30000);
-    retryTimer = setTimeout(trySync, wait);
-  }
-  await render();
-}
+  },
+  setOnline: (on) => { online = on; },
+  onLogin: () => show('login-view'),
+  redraw: render,
+  idle: renderCount,
+});
 
 /* ---- start ---- */
 

@@ -8,7 +8,7 @@
 // #sync-error (and, for the camera, #camera-btn, #camera-dialog, #camera-video,
 // #camera-close).
 import { setLang, preferredLang, applyI18n, onLangChange } from '../i18n.js';
-import { post, setCsrf } from '../api.js';
+import { post, setCsrf, ApiError } from '../api.js';
 import { h, replace } from '../dom.js';
 import { describe } from '../errors.js';
 
@@ -37,6 +37,35 @@ export function showSyncProblem(prefix, err, onLogin) {
     replace($('sync-error'), h('div', { class: 'alert alert-warn', role: 'alert' }, h('p', { i18n: `${prefix}.login_to_send` }),
       h('button', { type: 'button', class: 'btn', i18n: `${prefix}.login_again`, onclick: onLogin })));
   } else if (err.status !== 0) replace($('sync-error'), alertBox(err, 'warn'));
+}
+
+/** The page's sending: returns trySync(), which sends what waits with send() (the page's queue.sync)
+ *  and hands the answers to onAnswered; a failure says why (PREFIX's texts, showSyncProblem) and tries
+ *  again after 2 s, doubling to 30 s, or after the server's Retry-After. setOnline(bool) is told what
+ *  the network did; redraw() runs after each try, idle() when nothing waits. */
+export function sendLoop({ prefix, queue, send, onAnswered, setOnline, onLogin, redraw, idle }) {
+  let retryTimer = 0;
+  let backoff = 2000;
+  async function trySync() {
+    clearTimeout(retryTimer);
+    if (!(await queue.pendingCount())) { await idle(); return; }
+    try {
+      const answered = await send();
+      setOnline(true);
+      backoff = 2000;
+      replace($('sync-error'));
+      await onAnswered(answered);
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+      if (err.status === 0) setOnline(false);
+      showSyncProblem(prefix, err, onLogin);
+      const wait = err.retryAfter ? err.retryAfter * 1000 : backoff;
+      backoff = Math.min(backoff * 2, 30000);
+      retryTimer = setTimeout(trySync, wait);
+    }
+    await redraw();
+  }
+  return trySync;
 }
 
 /** The login form: a session, then onLoggedIn(). */
