@@ -42,8 +42,9 @@ static bool hours_valid(const char *s)
     "SELECT k.id, k.area_id, k.created_at, k.posts, k.name, k.hours, a.code, a.path, k.created_by"           \
     " FROM checkpoints k JOIN areas a ON a.id = k.area_id "
 
-static void read_cp(db_stmt *s, checkpoint *o)
+static void read_cp(db_stmt *s, void *row)
 {
+    checkpoint *o = row;
     memset(o, 0, sizeof *o);
     o->id = db_col_i64(s, 0);
     o->area_id = db_col_i64(s, 1);
@@ -58,15 +59,7 @@ static void read_cp(db_stmt *s, checkpoint *o)
 
 int cp_get(db_conn *c, int64_t id, checkpoint *out)
 {
-    db_stmt *s = db_prepare(c, CP_SELECT "WHERE k.id = $1");
-    if (!s)
-        return DB_ERR;
-    db_bind_i64(s, 1, id);
-    int rc = db_step(s);
-    if (rc == DB_ROW)
-        read_cp(s, out);
-    db_done(s);
-    return rc;
+    return db_one_row(c, CP_SELECT "WHERE k.id = $1", id, read_cp, out);
 }
 
 int cp_list(db_conn *c, const char *scope_path, int64_t after_id, checkpoint *out, int max)
@@ -80,11 +73,7 @@ int cp_list(db_conn *c, const char *scope_path, int64_t after_id, checkpoint *ou
     db_bind_text(s, 2, lo);
     db_bind_text(s, 3, hi);
     db_bind_i64(s, 4, max);
-    int n = 0, rc = DB_DONE;
-    while (n < max && (rc = db_step(s)) == DB_ROW)
-        read_cp(s, &out[n++]);
-    db_done(s);
-    return rc < 0 ? rc : n;
+    return db_rows(s, read_cp, out, sizeof *out, max);
 }
 
 int cp_create(db_conn *c, const actor *who, const char *name, const char *area_code, int posts, const char *hours,
@@ -175,8 +164,9 @@ arrival_verdict arrival_decide(const arrival_rules *rules, const arrival_facts *
     "SELECT id, version, effective_from, fever, on_fever, on_red, on_high, on_yellow, on_medium,"            \
     " lookback_days, created_by, created_at FROM arrival_rules "
 
-static void read_rules(db_stmt *s, arrival_rules *o)
+static void read_rules(db_stmt *s, void *row)
 {
+    arrival_rules *o = row;
     memset(o, 0, sizeof *o);
     o->id = db_col_i64(s, 0);
     o->version = (int)db_col_i64(s, 1);
@@ -194,15 +184,8 @@ static void read_rules(db_stmt *s, arrival_rules *o)
 
 int arrival_rules_at(db_conn *c, int64_t t, arrival_rules *out)
 {
-    db_stmt *s = db_prepare(c, RULES_SELECT "WHERE effective_from <= $1 ORDER BY effective_from DESC, version DESC LIMIT 1");
-    if (!s)
-        return DB_ERR;
-    db_bind_i64(s, 1, t);
-    int rc = db_step(s);
-    if (rc == DB_ROW)
-        read_rules(s, out);
-    db_done(s);
-    return rc;
+    return db_one_row(c, RULES_SELECT "WHERE effective_from <= $1 ORDER BY effective_from DESC, version DESC LIMIT 1", t,
+                      read_rules, out);
 }
 
 int arrival_rules_list(db_conn *c, arrival_rules *out, int max)
@@ -211,11 +194,7 @@ int arrival_rules_list(db_conn *c, arrival_rules *out, int max)
     if (!s)
         return DB_ERR;
     db_bind_i64(s, 1, max);
-    int n = 0, rc = DB_DONE;
-    while (n < max && (rc = db_step(s)) == DB_ROW)
-        read_rules(s, &out[n++]);
-    db_done(s);
-    return rc < 0 ? rc : n;
+    return db_rows(s, read_rules, out, sizeof *out, max);
 }
 
 int arrival_rules_create(db_conn *c, const actor *who, const arrival_rules *in, arrival_rules *out, fx_err *err)
@@ -488,8 +467,9 @@ int risk_list(db_conn *c, int64_t t, int64_t after_id, risk_area *out, int max)
     " FROM arrivals r JOIN persons p ON p.id = r.person_id JOIN areas a ON a.id = r.area_id"                  \
     " JOIN checkpoints k ON k.id = r.checkpoint_id LEFT JOIN arrival_hardships hs ON hs.arrival_id = r.id "
 
-static void read_arrival(db_stmt *s, arrival *o)
+static void read_arrival(db_stmt *s, void *row)
 {
+    arrival *o = row;
     memset(o, 0, sizeof *o);
     o->id = db_col_i64(s, 0);
     o->checkpoint_id = db_col_i64(s, 1);
@@ -517,15 +497,7 @@ static void read_arrival(db_stmt *s, arrival *o)
 
 int arrival_get(db_conn *c, int64_t id, arrival *out)
 {
-    db_stmt *s = db_prepare(c, ARR_SELECT "WHERE r.id = $1");
-    if (!s)
-        return DB_ERR;
-    db_bind_i64(s, 1, id);
-    int rc = db_step(s);
-    if (rc == DB_ROW)
-        read_arrival(s, out);
-    db_done(s);
-    return rc;
+    return db_one_row(c, ARR_SELECT "WHERE r.id = $1", id, read_arrival, out);
 }
 
 int arrival_list(db_conn *c, const char *scope_path, int64_t after_id, arrival *out, int max)
@@ -539,11 +511,7 @@ int arrival_list(db_conn *c, const char *scope_path, int64_t after_id, arrival *
     db_bind_text(s, 2, lo);
     db_bind_text(s, 3, hi);
     db_bind_i64(s, 4, max);
-    int n = 0, rc = DB_DONE;
-    while (n < max && (rc = db_step(s)) == DB_ROW)
-        read_arrival(s, &out[n++]);
-    db_done(s);
-    return rc < 0 ? rc : n;
+    return db_rows(s, read_arrival, out, sizeof *out, max);
 }
 
 /* The person an entry names: by personal code or ID number; an unknown ID number with

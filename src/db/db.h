@@ -101,6 +101,14 @@ const char *db_errmsg(db_conn *c);
 int db_query_i64(db_conn *c, const char *sql, int64_t *out);
 int db_one_i64(db_conn *c, const char *sql, int64_t id, int64_t *out);
 
+/* A module's row reader: fills out (its row struct) from the current row of s. */
+typedef void (*db_read_fn)(db_stmt *s, void *out);
+/* The row of sql whose $1 is id, read with read: DB_ROW with *out filled, DB_DONE when none, or < 0. */
+int db_one_row(db_conn *c, const char *sql, int64_t id, db_read_fn read, void *out);
+/* Steps s (prepared and bound) for at most max rows, reading row n into out + n * size, and gives s
+ * back (db_done). The rows read, or < 0. */
+int db_rows(db_stmt *s, db_read_fn read, void *out, size_t size, int max);
+
 /* Writes. fn runs on the writer thread inside the batch transaction and its own
  * savepoint; it returns >= 0 to keep its changes or < 0 to roll them back. */
 typedef int (*db_write_fn)(db_conn *c, void *arg);

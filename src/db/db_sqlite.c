@@ -281,7 +281,7 @@ int db_query_i64(db_conn *c, const char *sql, int64_t *out)
     return rc;
 }
 
-int db_one_i64(db_conn *c, const char *sql, int64_t id, int64_t *out)
+int db_one_row(db_conn *c, const char *sql, int64_t id, db_read_fn read, void *out)
 {
     db_stmt *s = db_prepare(c, sql);
     if (!s)
@@ -289,9 +289,22 @@ int db_one_i64(db_conn *c, const char *sql, int64_t id, int64_t *out)
     db_bind_i64(s, 1, id);
     int rc = db_step(s);
     if (rc == DB_ROW)
-        *out = db_col_i64(s, 0);
+        read(s, out);
     db_done(s);
     return rc;
+}
+
+static void read_i64(db_stmt *s, void *out) { *(int64_t *)out = db_col_i64(s, 0); }
+
+int db_one_i64(db_conn *c, const char *sql, int64_t id, int64_t *out) { return db_one_row(c, sql, id, read_i64, out); }
+
+int db_rows(db_stmt *s, db_read_fn read, void *out, size_t size, int max)
+{
+    int n = 0, rc = DB_DONE;
+    while (n < max && (rc = db_step(s)) == DB_ROW)
+        read(s, (char *)out + (size_t)n++ * size);
+    db_done(s);
+    return rc < 0 ? rc : n;
 }
 
 char *db__migration_sql(const char *sql)
