@@ -6,6 +6,7 @@
 #include "core/export.h"
 #include "core/isolation.h"
 #include "core/person.h"
+#include "core/positive.h"
 #include "core/service.h"
 #include "util/fx_clock.h"
 #include "util/fx_csv.h"
@@ -393,9 +394,29 @@ int risk_csv_read(int fd, risk_row **rows, int *n, fx_err *err)
     return 0;
 }
 
+/* Every checkpoint's decisions read the one list, so only who answers for the whole city
+ * replaces it: an admin, or an officer bound to a top-level area (one without a parent). */
+static int risk_may_import(db_conn *c, const actor *who, fx_err *err)
+{
+    if (!who->p || who->p->role == ROLE_ADMIN)
+        return 0;
+    area a;
+    int rc = area_get_id(c, who->p->area_id, &a);
+    if (rc < 0)
+        return db_fail(err, "read your area");
+    if (rc == DB_ROW && !a.parent_id)
+        return 0;
+    return fx_fail(err, FX_EPERM, "risk_list_city_wide",
+                   "the risk-area list applies to the whole city: only an admin or an officer of a top-level area "
+                   "may import it, not one of %s", rc == DB_ROW ? a.code : "a sub-area");
+}
+
 int risk_store(db_conn *c, const actor *who, risk_row *rows, int n, int *stored, fx_err *err)
 {
     *stored = 0;
+    int rc0 = risk_may_import(c, who, err);
+    if (rc0)
+        return rc0;
     int64_t now = fx_now();
     fx_str names;
     fx_str_init(&names, (size_t)8 << 20);
@@ -463,9 +484,11 @@ int risk_list(db_conn *c, int64_t t, int64_t after_id, risk_area *out, int max)
     "SELECT r.id, r.checkpoint_id, r.person_id, COALESCE(r.household_id, 0), COALESCE(r.isolation_id, 0),"   \
     " r.area_id, r.at, r.created_at, r.rules_version, r.walk_in, r.temperature, r.client_id, p.name,"          \
     " p.id_number, r.plate, r.health_code, r.cities, r.purpose, r.hardship, r.decision, r.rule, r.matched,"    \
-    " a.code, a.path, k.name, r.created_by, COALESCE(hs.request_id, 0)"                                      \
+    " a.code, a.path, k.name, r.created_by, COALESCE(hs.request_id, 0), COALESCE(r.recall_id, 0),"           \
+    " COALESCE(rc.round_id, 0), COALESCE(pa.path, '')"                                                        \
     " FROM arrivals r JOIN persons p ON p.id = r.person_id JOIN areas a ON a.id = r.area_id"                  \
-    " JOIN checkpoints k ON k.id = r.checkpoint_id LEFT JOIN arrival_hardships hs ON hs.arrival_id = r.id "
+    " JOIN checkpoints k ON k.id = r.checkpoint_id LEFT JOIN arrival_hardships hs ON hs.arrival_id = r.id"    \
+    " LEFT JOIN recalls rc ON rc.id = r.recall_id LEFT JOIN areas pa ON pa.id = p.area_id "
 
 static void read_arrival(db_stmt *s, void *row)
 {
@@ -493,6 +516,9 @@ static void read_arrival(db_stmt *s, void *row)
     for (int i = 0; i < 15; i++)
         fx_copy(dst[i], len[i], db_col_text(s, 11 + i));
     o->request_id = db_col_i64(s, 26);
+    o->recall_id = db_col_i64(s, 27);
+    o->recall_round = db_col_i64(s, 28);
+    fx_copy(o->person_path, sizeof o->person_path, db_col_text(s, 29));
 }
 
 int arrival_get(db_conn *c, int64_t id, arrival *out)
@@ -611,7 +637,15 @@ int arrival_judge(db_conn *c, const actor *who, const arrival_case_input *in, ar
     if (in->person_id && (out->v.decision == ARR_HOME_ISOLATION || out->v.decision == ARR_HOME_MONITORING))
         return open_case(c, who, in->person_id, out->v.decision, out->v.rule, in->at, in->source, &out->isolation_id,
                          err);
+    if (in->person_id && out->v.decision == ARR_REFER &&
+        recall_field(c, in->person_id, in->area_id, in->cause, in->cause_id, &out->recall_id, &out->recall_round))
+        return db_fail(err, "save the recall");
     return 0;
+}
+
+bool arrival_decision_acts(int decision)
+{
+    return decision == ARR_HOME_ISOLATION || decision == ARR_HOME_MONITORING || decision == ARR_REFER;
 }
 
 bool arrival_client_id_valid(const char *s)
@@ -722,7 +756,9 @@ int arrival_record(db_conn *c, const actor *who, int64_t checkpoint_id, const ar
         return rc;
     char source[120];
     snprintf(source, sizeof source, "checkpoint entry %.64s", in->client_id);
+    int64_t id = fx_id_next();
     arrival_case_input ci = {.person_id = p.id, .at = at, .health_code = in->health_code,
+                             .area_id = in->household_id ? area_id : p.area_id, .cause = "arrival", .cause_id = id,
                              .has_temperature = in->has_temperature, .temperature = in->temperature,
                              .places = in->cities, .nplaces = in->ncities, .source = source};
     arrival_judgement j;
@@ -732,11 +768,10 @@ int arrival_record(db_conn *c, const actor *who, int64_t checkpoint_id, const ar
     fx_str_init(&cities, 1024);
     for (int i = 0; i < in->ncities; i++)
         fx_str_addf(&cities, "%s%s", i ? "|" : "", in->cities[i]);
-    int64_t id = fx_id_next();
     s = db_prepare(c, "INSERT INTO arrivals (id, client_id, checkpoint_id, area_id, person_id, walk_in, household_id,"
                       " plate, health_code, cities, temperature, purpose, hardship, at, decision, rule, matched,"
-                      " rules_version, isolation_id, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8,"
-                      " $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)");
+                      " rules_version, isolation_id, created_by, created_at, recall_id) VALUES ($1, $2, $3, $4, $5,"
+                      " $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)");
     if (!s) {
         fx_str_free(&cities);
         return db_fail(err, "save the entry");
@@ -771,6 +806,7 @@ int arrival_record(db_conn *c, const actor *who, int64_t checkpoint_id, const ar
         db_bind_null(s, 19);
     db_bind_text(s, 20, who->log.name);
     db_bind_i64(s, 21, now);
+    j.recall_id ? db_bind_i64(s, 22, j.recall_id) : db_bind_null(s, 22);
     rc = db_step(s);
     db_done(s);
     fx_str_free(&cities);
@@ -783,9 +819,9 @@ int arrival_record(db_conn *c, const actor *who, int64_t checkpoint_id, const ar
     char ch[300], idt[24];
     snprintf(ch, sizeof ch,
              "{\"client_id\":\"%.64s\",\"person\":%lld,\"health_code\":\"%s\",\"decision\":\"%s\",\"rule\":\"%s\","
-             "\"rules_version\":%d,\"isolation\":%lld,\"at\":%lld}",
+             "\"rules_version\":%d,\"isolation\":%lld,\"recall\":%lld,\"at\":%lld}",
              out->client_id, (long long)p.id, out->health_code, out->decision, out->rule, j.rules_version,
-             (long long)j.isolation_id, (long long)at);
+             (long long)j.isolation_id, (long long)j.recall_id, (long long)at);
     idtext(id, idt);
     return audit_record(c, &who->log, "create", "arrival", idt, ch) ? db_fail(err, "audit the entry") : 0;
 }
@@ -822,7 +858,8 @@ static int reg_next(void *arg, const char **cells, fx_err *err)
     const arrival *a = &r->page[r->i++];
     char when[40], id[40];
     fx_time_local(a->at, when, sizeof when);
-    if (r->o->mask)
+    const char *own = r->o->unmask_scope; /* staff: only their own area's people in full */
+    if (r->o->mask || (own && strncmp(a->person_path, own, strlen(own)) != 0))
         person_mask_id(a->id_number, id);
     else
         fx_copy(id, sizeof id, a->id_number);

@@ -60,15 +60,22 @@ typedef struct arrival_verdict {
  * yellow code, a medium-risk area visited; otherwise pass. */
 arrival_verdict arrival_decide(const arrival_rules *rules, const arrival_facts *f);
 
+/* Whether a decision acts on the person (a case or a test), so needs one named. */
+bool arrival_decision_acts(int decision);
+
 /* Facts gathered anywhere (an entry at a checkpoint, a door-to-door visit), judged the one
  * way: by the rules in force at `at`, the places against the risk areas valid in the
  * rules' lookback before travel_at (0: at; a return longer ago than the lookback counts
  * no place), then arrival_decide. Home isolation or monitoring opens the person's case
  * (or links their active one) in the caller's transaction, under the rules' authority;
- * source (e.g. "checkpoint entry ID") goes into the case's note. person_id 0: the verdict
- * only, no case (the caller refuses a finding that names nobody). */
+ * source (e.g. "checkpoint entry ID") goes into the case's note. Referral calls for a
+ * test: a recall (positive.h recall_field) for area_id (the person's household's),
+ * caused by cause (arrival or sweep_visit) cause_id. person_id 0: the verdict only,
+ * nothing opened (the caller refuses a finding that names nobody). */
 typedef struct arrival_case_input {
     int64_t person_id, at, travel_at;
+    int64_t area_id, cause_id;
+    const char *cause;
     const char *health_code; /* green, yellow, red, or "" when not asked */
     bool has_temperature, fever;
     double temperature;
@@ -81,6 +88,7 @@ typedef struct arrival_judgement {
     arrival_verdict v;
     int rules_version;
     int64_t isolation_id; /* 0: none */
+    int64_t recall_id, recall_round; /* the recall (0: none) and its round (0: pending) */
     char matched[404];    /* the risk area that matched, "" if none */
 } arrival_judgement;
 
@@ -112,7 +120,8 @@ typedef struct risk_row {
  * good rows are kept. *rows malloc'd. 0, or FX_EINVAL when the file cannot be read. */
 int risk_csv_read(int fd, risk_row **rows, int *n, fx_err *err);
 /* Stores the good rows (a row with the same name and valid_from replaces the old
- * one's level and end). Audited as one entry. */
+ * one's level and end). Audited as one entry. The list is city-wide: FX_EPERM
+ * risk_list_city_wide unless who is the CLI, an admin or an officer of a top-level area. */
 int risk_store(db_conn *c, const actor *who, risk_row *rows, int n, int *stored, fx_err *err);
 
 typedef struct risk_area {
@@ -143,17 +152,20 @@ typedef struct arrival_input {
 typedef struct arrival {
     int64_t id, checkpoint_id, person_id, household_id, isolation_id, area_id, at, created_at;
     int64_t request_id;   /* the resident request made of its hardship (0: none) */
+    int64_t recall_id, recall_round; /* the recall a referral made (0: none) and its round (0: pending) */
     int rules_version;
     bool walk_in, has_temperature, duplicate;
     double temperature;
     char client_id[72], person_name[404], id_number[40], plate[40], health_code[8], cities[1024], purpose[404];
     char hardship[404], decision[20], rule[20], matched[404], area_code[65], area_path[192], checkpoint[404];
     char created_by[64];
+    char person_path[192]; /* the area the person is registered in ("" when none) */
 } arrival;
 
 /* Records an entry at checkpoint_id and applies the decision in the same transaction:
  * home isolation or monitoring opens an isolation case (or links the person's active
- * one); a hardship becomes a resident request of the destination household (else the
+ * one); referral recalls the person for a test (destination household's area, else
+ * the person's); a hardship becomes a resident request of the destination household (else the
  * person's; with neither it waits in arrival_hardships for staff). The
  * same client id again answers the stored entry with duplicate set and changes nothing.
  * Audited. */

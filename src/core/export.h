@@ -12,6 +12,8 @@ typedef struct export_opts {
     bool xlsx;     /* else CSV */
     bool mask;     /* mask ID numbers and phones; leave out personal codes */
     bool english;  /* English column headers (default Chinese) */
+    const char *unmask_scope; /* not NULL: people registered outside this area path are masked too
+                               * (staff see unmasked only their own area's people) */
 } export_opts;
 
 /* Writes every person the query finds (an area's whole subtree pages through;

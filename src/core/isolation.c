@@ -3,6 +3,7 @@
 #include "core/alert.h"
 #include "core/audit.h"
 #include "core/custody_internal.h"
+#include "core/disinfect.h"
 #include "core/person.h"
 #include "util/fx_clock.h"
 #include "util/fx_id.h"
@@ -319,6 +320,8 @@ int iso_create(db_conn *c, const actor *who, const iso_input *in, isolation *out
              (long long)p.id, in->type, in->reason, (long long)pol.id, pol.version, (long long)out->planned_end);
     if (iso_audit(c, who, "create", out, ch) != 0)
         return fx_fail(err, FX_EINTERNAL, "db_error", "could not save the case");
+    if (disinfect_on_case(c, who, id, p.household_id) != 0)
+        return fx_fail(err, FX_EINTERNAL, "db_error", "could not schedule the disinfection of the case's home");
     return 0;
 }
 

@@ -100,6 +100,96 @@ int tube_recall_members(db_conn *c, const tube_ref *t, const char *reason, int *
     return 0;
 }
 
+/* One recall per person, round and kind of field cause: the unique index on tube-less
+ * recalls; a retested one is reopened for the new cause. */
+#define FIELD_RECALL_INSERT                                                                                   \
+    "INSERT INTO recalls (id, round_id, person_id, tube_id, top_area_id, area_id, reason, created_at, cause_id)" \
+    " VALUES ($1, $2, $3, NULL, $4, $5, $6, $7, $8)"
+
+int recall_field(db_conn *c, int64_t person_id, int64_t area_id, const char *reason, int64_t cause_id,
+                 int64_t *recall_id, int64_t *round_id)
+{
+    *recall_id = *round_id = 0;
+    area a;
+    int rc = area_get_id(c, area_id, &a);
+    if (rc != DB_ROW)
+        return rc < 0 ? rc : DB_ERR;
+    int64_t now = fx_now();
+    db_stmt *s = db_prepare(c, "SELECT r.id FROM rounds r JOIN round_areas ra ON ra.round_id = r.id"
+                               " JOIN areas sa ON sa.id = ra.area_id WHERE r.status = 'open' AND r.deadline > $1"
+                               " AND substr($2, 1, length(sa.path)) = sa.path ORDER BY r.deadline, r.id LIMIT 1");
+    if (!s)
+        return DB_ERR;
+    db_bind_i64(s, 1, now);
+    db_bind_text(s, 2, a.path);
+    if ((rc = db_step(s)) == DB_ROW)
+        *round_id = db_col_i64(s, 0);
+    db_done(s);
+    if (rc < 0)
+        return rc;
+    s = db_prepare(c, *round_id ? FIELD_RECALL_INSERT " ON CONFLICT (round_id, person_id, reason) WHERE tube_id IS NULL"
+                                  " DO UPDATE SET done_at = NULL, done_tube_id = NULL, created_at = excluded.created_at,"
+                                  " cause_id = excluded.cause_id WHERE recalls.done_at IS NOT NULL"
+                                : FIELD_RECALL_INSERT " ON CONFLICT (person_id, reason) WHERE round_id IS NULL DO NOTHING");
+    if (!s)
+        return DB_ERR;
+    db_bind_i64(s, 1, fx_id_next());
+    *round_id ? db_bind_i64(s, 2, *round_id) : db_bind_null(s, 2);
+    db_bind_i64(s, 3, person_id);
+    db_bind_i64(s, 4, path_top(a.path));
+    db_bind_i64(s, 5, area_id);
+    db_bind_text(s, 6, reason);
+    db_bind_i64(s, 7, now);
+    db_bind_i64(s, 8, cause_id);
+    rc = db_step(s);
+    db_done(s);
+    if (rc != DB_DONE)
+        return rc < 0 ? rc : DB_ERR;
+    s = db_prepare(c, "SELECT id FROM recalls WHERE person_id = $1 AND reason = $2 AND tube_id IS NULL"
+                      " AND round_id IS $3");
+    if (!s)
+        return DB_ERR;
+    db_bind_i64(s, 1, person_id);
+    db_bind_text(s, 2, reason);
+    *round_id ? db_bind_i64(s, 3, *round_id) : db_bind_null(s, 3);
+    if ((rc = db_step(s)) == DB_ROW)
+        *recall_id = db_col_i64(s, 0);
+    db_done(s);
+    return rc == DB_ROW ? 0 : rc < 0 ? rc : DB_ERR;
+}
+
+int recall_attach_pending(db_conn *c, int64_t round_id, int *n)
+{
+    *n = 0;
+    db_stmt *s = db_prepare(c, "UPDATE recalls SET round_id = $1 WHERE round_id IS NULL AND EXISTS (SELECT 1"
+                               " FROM round_areas ra JOIN areas sa ON sa.id = ra.area_id JOIN areas a"
+                               " ON a.id = recalls.area_id WHERE ra.round_id = $1"
+                               " AND substr(a.path, 1, length(sa.path)) = sa.path)");
+    if (!s)
+        return DB_ERR;
+    db_bind_i64(s, 1, round_id);
+    int rc = db_step(s);
+    db_done(s);
+    if (rc != DB_DONE)
+        return rc < 0 ? rc : DB_ERR;
+    *n = (int)db_changes(c);
+    return 0;
+}
+
+int recall_round(db_conn *c, int64_t id, int64_t *round_id)
+{
+    *round_id = 0;
+    db_stmt *s = db_prepare(c, "SELECT COALESCE(round_id, 0) FROM recalls WHERE id = $1");
+    if (!s)
+        return DB_ERR;
+    db_bind_i64(s, 1, id);
+    int rc = db_step(s);
+    if (rc == DB_ROW)
+        *round_id = db_col_i64(s, 0);
+    db_done(s);
+    return rc;
+}
+
 /* One alert per workstation of the members, saying how many of them live there. */
 static int alert_workstations(db_conn *c, const tube_ref *t, const member *m, int nm, const char *kind,
                               const char *what)
@@ -492,6 +582,7 @@ static void read_control(db_stmt *s, control_row *o)
     fx_copy(o->reason, sizeof o->reason, db_col_text(s, 6));
     fx_copy(o->tube, sizeof o->tube, db_col_text(s, 7));
     fx_copy(o->done_tube, sizeof o->done_tube, db_col_text(s, 8));
+    o->cause_id = db_col_i64(s, 14);
     fx_copy(o->name, sizeof o->name, db_col_text(s, 9));
     fx_copy(o->id_number, sizeof o->id_number, db_col_text(s, 10));
     fx_copy(o->phone, sizeof o->phone, db_col_text(s, 11));
@@ -506,7 +597,8 @@ int recall_list(db_conn *c, int64_t round_id, const char *scope_path, int64_t tu
     scope_range(scope_path, lo, hi);
     db_stmt *s = db_prepare(c, "SELECT r.id, r.person_id, COALESCE(r.tube_id, 0), r.created_at, COALESCE(r.done_at, 0),"
                                " COALESCE(r.done_tube_id, 0), r.reason, COALESCE(t.barcode, ''), COALESCE(dt.barcode, ''),"
-                               " p.name, p.id_number, p.phone, a.code, a.path FROM recalls r LEFT JOIN tubes t ON t.id = r.tube_id"
+                               " p.name, p.id_number, p.phone, a.code, a.path, COALESCE(r.cause_id, 0) FROM recalls r"
+                               " LEFT JOIN tubes t ON t.id = r.tube_id"
                                " LEFT JOIN tubes dt ON dt.id = r.done_tube_id JOIN persons p ON p.id = r.person_id"
                                " JOIN areas a ON a.id = r.area_id WHERE r.round_id = $1 AND r.id > $2"
                                " AND a.path >= $3 AND a.path < $4 AND ($5 = 0 OR r.tube_id = $5)"
@@ -533,7 +625,7 @@ int pending_list(db_conn *c, int64_t round_id, const char *scope_path, int64_t a
     char lo[FX_AREA_PATH_MAX], hi[FX_AREA_PATH_MAX];
     scope_range(scope_path, lo, hi);
     db_stmt *s = db_prepare(c, "SELECT 0, pc.person_id, pc.tube_id, pc.created_at, 0, 0, pc.state, t.barcode, '',"
-                               " p.name, p.id_number, p.phone, a.code, a.path FROM pending_control pc"
+                               " p.name, p.id_number, p.phone, a.code, a.path, 0 FROM pending_control pc"
                                " JOIN tubes t ON t.id = pc.tube_id JOIN persons p ON p.id = pc.person_id"
                                " JOIN areas a ON a.id = pc.area_id WHERE pc.round_id = $1 AND pc.state = 'pending'"
                                " AND pc.person_id > $2 AND a.path >= $3 AND a.path < $4 ORDER BY pc.person_id LIMIT $5");

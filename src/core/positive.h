@@ -30,6 +30,19 @@ int positive_pool_start(db_conn *c, const actor *who, const tube_ref *t);
  * damaged); a cancelled recall of the same cause is reopened. *n gets how many. */
 int tube_recall_members(db_conn *c, const tube_ref *t, const char *reason, int *n);
 
+/* A field finding that calls for a test (reason arrival or sweep_visit, cause_id the
+ * entry's or visit's id) recalls person_id, whose household lies in area_id: into the
+ * open round covering that area whose deadline comes first (*round_id), else as a
+ * pending recall (*round_id 0) that recall_attach_pending moves into the next round
+ * created over the area. A person already recalled for the same kind of cause there
+ * keeps that recall (reopened when already retested). *recall_id gets it. 0 or < 0. */
+int recall_field(db_conn *c, int64_t person_id, int64_t area_id, const char *reason, int64_t cause_id,
+                 int64_t *recall_id, int64_t *round_id);
+/* Moves the pending recalls of people in round_id's scope into it; *n gets how many. */
+int recall_attach_pending(db_conn *c, int64_t round_id, int *n);
+/* The round of recall id (0 while pending), DB_ROW / DB_DONE / < 0. */
+int recall_round(db_conn *c, int64_t id, int64_t *round_id);
+
 #define CONTROL_MAX 64
 
 typedef struct positive_pool {
@@ -65,6 +78,7 @@ int positive_get(db_conn *c, int64_t tube_id, positive_pool *out);
 /* A recall or pending-control entry: the person and why. */
 typedef struct control_row {
     int64_t id, person_id, tube_id, created_at, done_at, done_tube_id; /* id: the recall's (0 for pending) */
+    int64_t cause_id;        /* the arrival or sweep visit that caused a recall (0: none) */
     char reason[16];         /* recall reason, or the pending-control state */
     char tube[BARCODE_MAX + 1], done_tube[BARCODE_MAX + 1];
     char name[PERSON_NAME_MAX * 4 + 1], id_number[40], phone[24], area_code[65], area_path[192];

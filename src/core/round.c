@@ -3,6 +3,7 @@
 #include "core/round.h"
 
 #include "core/area.h"
+#include "core/positive.h"
 #include "util/fx_clock.h"
 #include "util/fx_id.h"
 #include "util/fx_str.h"
@@ -370,10 +371,15 @@ int round_create(db_conn *c, const actor *who, const round_input *in, fx_round *
             rc = fx_fail(err, FX_EINTERNAL, "db_error", "could not save the round's areas");
         fx_str_addf(&codes, "%s%s", codes.len ? "," : "", areas[i].code);
     }
+    int attached = 0; /* field recalls waiting for a round over these areas */
+    if (!rc && recall_attach_pending(c, out->id, &attached) != 0)
+        rc = fx_fail(err, FX_EINTERNAL, "db_error", "could not attach the pending recalls");
     audit_changes ch;
     audit_changes_init(&ch);
     if (!rc) {
         audit_changes_text(&ch, "areas", NULL, codes.p ? codes.p : "");
+        if (attached)
+            audit_changes_i64(&ch, "recalls_attached", 0, attached);
         area owner;
         if (area_get_id(c, out->area_id, &owner) == DB_ROW)
             fx_copy(out->area_code, sizeof out->area_code, owner.code);

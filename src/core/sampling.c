@@ -41,7 +41,8 @@ int sampling_warning_names(unsigned w, const char *out[4])
 
 bool sampling_is_recall(db_conn *c, int64_t round_id, int64_t person_id)
 {
-    /* on the recall list of this round (an invalid or positive tube, a damaged one) */
+    /* on the recall list of this round (an invalid or positive tube, a damaged one, an
+     * isolation test day, a referral at a checkpoint or a door-to-door visit) */
     int64_t one = 0;
     db_stmt *s = db_prepare(c, "SELECT 1 FROM recalls WHERE person_id = $1 AND round_id = $2 LIMIT 1");
     if (!s)
@@ -60,6 +61,7 @@ struct round_c {
     round_area areas[ROUND_AREAS_MAX];
     int nareas;
     bool has_exempt;
+    bool has_called; /* recalls without a tube (isolation tests, field referrals): a first sample may be one */
 };
 struct site_c {
     site s;
@@ -136,6 +138,12 @@ static struct round_c *get_round(struct batch *b, int64_t id)
         return NULL;
     db_bind_i64(s, 1, id);
     rc->has_exempt = db_step(s) == DB_ROW; /* else no sample needs to look for an exemption */
+    db_done(s);
+    s = db_prepare(b->c, "SELECT 1 FROM recalls WHERE round_id = $1 AND tube_id IS NULL LIMIT 1");
+    if (!s)
+        return NULL;
+    db_bind_i64(s, 1, id);
+    rc->has_called = db_step(s) == DB_ROW;
     db_done(s);
     return rc;
 }
@@ -502,7 +510,7 @@ static int sample(struct batch *b, sampling_event *e)
     const char *path = area_path(b, area_id);
     if (!path)
         return DB_ERR;
-    bool recall = repeat && sampling_is_recall(b->c, r->r.id, pid);
+    bool recall = (repeat || r->has_called) && sampling_is_recall(b->c, r->r.id, pid);
     e->warnings |= (repeat ? SEW_ALREADY_SAMPLED : 0) | (recall ? SEW_RECALL : 0) | (walk_in ? SEW_WALK_IN : 0);
     db_stmt *s = db_prepare(b->c, "INSERT INTO samples (id, round_id, tube_id, person_id, top_area_id, area_id, site_id,"
                                   " taken_at, walk_in, repeat, recall, created_at)"

@@ -22,7 +22,8 @@ enum sev_type { SEV_TUBE_OPEN, SEV_SAMPLE, SEV_TUBE_SEAL, SEV_BOX_SEAL };
 enum sev_status { SEV_OK, SEV_DUPLICATE, SEV_REJECTED };
 enum sev_warning {
     SEW_ALREADY_SAMPLED = 1 << 0, /* a person sampled before in this round: kept, marked repeat */
-    SEW_RECALL = 1 << 1,          /* … and on the recall list: a recall retest */
+    SEW_RECALL = 1 << 1,          /* on the round's recall list: a recall retest (also a first
+                                   * sample, for a recall without a tube: a test day, a referral) */
     SEW_WALK_IN = 1 << 2,         /* registered on the spot */
     SEW_POOL_ABOVE_POLICY = 1 << 3, /* a tube larger than the area's risk level allows */
 };
@@ -62,8 +63,8 @@ typedef struct sampling_summary {
  * event's answer is in it) or < 0 when the store failed (roll the batch back). */
 int sampling_apply(db_conn *c, const actor *who, sampling_event *ev, size_t n, sampling_summary *sum);
 
-/* Whether a repeat sample of this person is a recall retest: they are on this
- * round's recall list (core/positive.c puts them there). */
+/* Whether a sample of this person is a recall retest: they are on this round's
+ * recall list (core/positive.c and isolation.c put them there). */
 bool sampling_is_recall(db_conn *c, int64_t round_id, int64_t person_id);
 
 #endif

@@ -806,9 +806,11 @@ static int bump(db_conn *c, int64_t campaign_id, int64_t team_id, const int d[4]
 
 static int visit_get(db_conn *c, const char *client_id, sweep_visit *out, char hash[72])
 {
-    db_stmt *s = db_prepare(c, "SELECT id, campaign_id, sweep_team_id, household_id, COALESCE(person_id, 0),"
-                               " COALESCE(isolation_id, 0), COALESCE(request_id, 0), at, client_id, outcome,"
-                               " decision, rule, matched, body_hash FROM sweep_visits WHERE client_id = $1");
+    db_stmt *s = db_prepare(c, "SELECT v.id, v.campaign_id, v.sweep_team_id, v.household_id, COALESCE(v.person_id, 0),"
+                               " COALESCE(v.isolation_id, 0), COALESCE(v.request_id, 0), v.at, v.client_id, v.outcome,"
+                               " v.decision, v.rule, v.matched, v.body_hash, COALESCE(v.recall_id, 0),"
+                               " COALESCE(r.round_id, 0) FROM sweep_visits v LEFT JOIN recalls r ON r.id = v.recall_id"
+                               " WHERE v.client_id = $1");
     if (!s)
         return DB_ERR;
     db_bind_text(s, 1, client_id);
@@ -825,6 +827,8 @@ static int visit_get(db_conn *c, const char *client_id, sweep_visit *out, char h
         fx_copy(out->rule, sizeof out->rule, db_col_text(s, 11));
         fx_copy(out->matched, sizeof out->matched, db_col_text(s, 12));
         fx_copy(hash, 72, db_col_text(s, 13));
+        out->recall_id = db_col_i64(s, 14);
+        out->recall_round = db_col_i64(s, 15);
     }
     db_done(s);
     return rc;
@@ -906,7 +910,7 @@ static void facts_of(const sweep_qset *q, const sweep_visit_input *in, visit_fac
 /* Judges the answers and acts on them: a case for home isolation or monitoring, a
  * request for a difficulty. Both under the rules' authority, not the visitor's role. */
 static int visit_findings(db_conn *c, const actor *who, const sweep_visit_input *in, const sweep_qset *q,
-                          sweep_visit *out, fx_err *err)
+                          int64_t visit_id, sweep_visit *out, fx_err *err)
 {
     visit_facts f;
     facts_of(q, in, &f);
@@ -920,10 +924,16 @@ static int visit_findings(db_conn *c, const actor *who, const sweep_visit_input 
         f.ci.person_id = out->person_id;
         f.ci.at = out->at;
         f.ci.source = source;
+        f.ci.cause = "sweep_visit";
+        f.ci.cause_id = visit_id;
+        household h;
+        if ((rc = household_get(c, in->household_id, &h)) != DB_ROW)
+            return db_fail(err, "read the household");
+        f.ci.area_id = h.area_id;
         arrival_judgement j;
         if ((rc = arrival_judge(c, &by_rule, &f.ci, &j, err)) != 0)
             return rc;
-        if (!out->person_id && (j.v.decision == ARR_HOME_ISOLATION || j.v.decision == ARR_HOME_MONITORING))
+        if (!out->person_id && arrival_decision_acts(j.v.decision))
             return fx_fail(err, FX_EINVAL, "missing_person",
                            "person: the answers call for %s (%s); say which resident of household %lld they concern",
                            arrival_decision_name(j.v.decision), j.v.rule, (long long)in->household_id);
@@ -931,6 +941,8 @@ static int visit_findings(db_conn *c, const actor *who, const sweep_visit_input 
         fx_copy(out->rule, sizeof out->rule, j.v.rule);
         fx_copy(out->matched, sizeof out->matched, j.matched);
         out->isolation_id = j.isolation_id;
+        out->recall_id = j.recall_id;
+        out->recall_round = j.recall_round;
         out->rules_version = j.rules_version;
     }
     if (f.difficulty) {
@@ -1011,16 +1023,16 @@ int sweep_visit_record(db_conn *c, const actor *who, const sweep_visit_input *in
     memset(out, 0, sizeof *out);
     out->at = at;
     rc = sweep_answers_check(q, in->answers, in->nanswers, opened, err);
+    int64_t id = fx_id_next();
     if (!rc && opened)
-        rc = visit_findings(c, who, in, q, out, err);
+        rc = visit_findings(c, who, in, q, id, out, err);
     free(q);
     if (rc < 0)
         return rc;
-    int64_t id = fx_id_next();
     s = db_prepare(c, "INSERT INTO sweep_visits (id, client_id, body_hash, campaign_id, sweep_team_id, household_id,"
                       " person_id, outcome, answers, note, at, decision, rule, matched, rules_version, isolation_id,"
-                      " request_id, visitor_id, visitor, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,"
-                      " $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)");
+                      " request_id, visitor_id, visitor, created_at, recall_id) VALUES ($1, $2, $3, $4, $5, $6, $7,"
+                      " $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)");
     if (!s)
         return db_fail(err, "save the visit");
     db_bind_i64(s, 1, id);
@@ -1029,9 +1041,10 @@ int sweep_visit_record(db_conn *c, const actor *who, const sweep_visit_input *in
     db_bind_i64(s, 4, k.id);
     db_bind_i64(s, 5, t.id);
     db_bind_i64(s, 6, in->household_id);
-    const int64_t opt[] = {out->person_id, out->isolation_id, out->request_id, who->p ? who->p->user_id : 0};
-    const int at_col[] = {7, 16, 17, 18};
-    for (int i = 0; i < 4; i++)
+    const int64_t opt[] = {out->person_id, out->isolation_id, out->request_id, who->p ? who->p->user_id : 0,
+                           out->recall_id};
+    const int at_col[] = {7, 16, 17, 18, 21};
+    for (int i = 0; i < 5; i++)
         if (opt[i])
             db_bind_i64(s, at_col[i], opt[i]);
         else
@@ -1082,9 +1095,9 @@ int sweep_visit_record(db_conn *c, const actor *who, const sweep_visit_input *in
     char ch[400];
     snprintf(ch, sizeof ch,
              "{\"client_id\":\"%.64s\",\"household\":%lld,\"team\":%lld,\"outcome\":\"%s\",\"decision\":\"%s\","
-             "\"isolation\":%lld,\"request\":%lld,\"at\":%lld}",
+             "\"isolation\":%lld,\"request\":%lld,\"recall\":%lld,\"at\":%lld}",
              out->client_id, (long long)in->household_id, (long long)t.id, out->outcome, out->decision,
-             (long long)out->isolation_id, (long long)out->request_id, (long long)at);
+             (long long)out->isolation_id, (long long)out->request_id, (long long)out->recall_id, (long long)at);
     return audit_id(c, who, "create", "sweep_visit", id, ch) ? db_fail(err, "audit the visit") : 0;
 }
 

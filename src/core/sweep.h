@@ -163,6 +163,7 @@ typedef struct sweep_visit_input {
 
 typedef struct sweep_visit {
     int64_t id, campaign_id, team_id, household_id, person_id, isolation_id, request_id, at;
+    int64_t recall_id, recall_round; /* the recall a referral made (0: none) and its round (0: pending) */
     int rules_version;
     bool duplicate;
     char client_id[72], outcome[20], decision[20], rule[20], matched[404];
@@ -171,7 +172,7 @@ typedef struct sweep_visit {
 /* Records a visit on the team's list: by a member of the team, or (but for volunteers) by
  * anyone whose area covers the campaign's. Updates the household's latest outcome and the team's and campaign's
  * counters in the same transaction; judges the answers (a finding opens an isolation
- * case), makes a resident request of a difficulty. The same client id with the same
+ * case or recalls the person for a test, as at checkpoints), makes a resident request of a difficulty. The same client id with the same
  * body again: the stored visit with duplicate set, nothing changed; with another body:
  * 409 client_id_conflict. Audited. */
 int sweep_visit_record(db_conn *c, const actor *who, const sweep_visit_input *in, sweep_visit *out, fx_err *err);

@@ -425,11 +425,23 @@ int wo_assign(db_conn *c, const actor *who, int64_t id, const char *area_code, c
             return db_fail(err, "read the user");
         if (rc != DB_ROW || !actor_in_scope(who, u.area_path))
             return fx_fail(err, FX_EINVAL, "unknown_user", "user: %.32s does not exist in your area", username);
+        if (!perm_allows(perm_role_parse(u.role), ACT_WO_HANDLE))
+            return fx_fail(err, FX_ERULE, "assignee_cannot_handle",
+                           "user: %.32s is a %s and cannot be the assignee: work orders are handled by staff, "
+                           "officers and admins", username, u.role);
         if (!path[0] || strncmp(u.area_path, path, strlen(path)) != 0)
             return fx_fail(err, FX_ERULE, "assignee_outside_order_area",
-                           "user: %.32s works outside the order's area %s: route the order there first", username,
-                           o.area_code[0] ? o.area_code : "(triage)");
+                           "user: %.32s works outside the order's area %s and cannot be the assignee: route the "
+                           "order there first", username, area_code ? area_code : o.area_code[0] ? o.area_code : "(triage)");
         assignee = u.id;
+    } else if (area_code && assignee) {
+        /* re-routed: an assignee who does not work in the new area no longer handles it */
+        user u;
+        rc = user_get(c, o.assignee, &u, NULL);
+        if (rc < 0)
+            return db_fail(err, "read the assignee");
+        if (rc != DB_ROW || strncmp(u.area_path, path, strlen(path)) != 0)
+            assignee = 0;
     }
     db_stmt *s = db_prepare(c, "UPDATE work_orders SET area_id = $2, routing = $3, assignee_id = $4, updated_at = $5"
                                " WHERE id = $1");
@@ -450,9 +462,12 @@ int wo_assign(db_conn *c, const actor *who, int64_t id, const char *area_code, c
     db_done(s);
     if (rc != DB_DONE || wo_get(c, id, out) != DB_ROW)
         return db_fail(err, "save the order");
-    char detail[200];
-    snprintf(detail, sizeof detail, "area %s, assignee %s", out->area_code[0] ? out->area_code : "(triage)",
-             out->assignee[0] ? out->assignee : "(none)");
+    char detail[300];
+    int len = snprintf(detail, sizeof detail, "area %s, assignee %s", out->area_code[0] ? out->area_code : "(triage)",
+                       out->assignee[0] ? out->assignee : "(none)");
+    if (o.assignee[0] && !out->assignee[0])
+        snprintf(detail + len, sizeof detail - (size_t)len, " (%s, who works outside it, no longer assigned)",
+                 o.assignee);
     audit_changes ch;
     audit_changes_init(&ch);
     audit_changes_text(&ch, "area", o.area_code, out->area_code);

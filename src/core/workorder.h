@@ -87,7 +87,9 @@ typedef struct wo_filter {
 #define WO_FILTER_NONE ((wo_filter){.status = -1})
 int wo_list(db_conn *c, const char *scope_path, const wo_filter *f, int64_t after_id, work_order *out, int max);
 /* Routes an order to area_code (NULL: keep) and/or assigns it to username (NULL: keep).
- * 404 outside scope; 422 assignee not in the order's area. Audited, in the history. */
+ * 404 outside scope; 422 when the assignee cannot handle work orders (work_order.handle)
+ * or works outside the order's area. Re-routing clears an assignee outside the new area.
+ * Audited, in the history. */
 int wo_assign(db_conn *c, const actor *who, int64_t id, const char *area_code, const char *username, work_order *out,
               fx_err *err);
 /* Moves an order to status, with feedback (required for done and returned): the assignee,

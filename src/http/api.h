@@ -27,6 +27,10 @@ bool api_round_visible(http_req *r, int64_t *round_id);
 /* The caller's scope path for filtering lists ("/": everything). */
 const char *api_scope(const http_req *r);
 
+/* Sets "recall" ({id, round}) and "pending_recall" (id) on j: what a field finding's
+ * referral made, one of them or neither (api_result.c). */
+void api_recall_set(json_t *j, int64_t recall_id, int64_t round_id);
+
 /* Refuses volunteers (403, answered): of rosters they see only their own shifts (api_team.c). */
 bool api_team_refuse_volunteer(http_req *r);
 

@@ -45,6 +45,7 @@ static json_t *arrival_json(const arrival *a)
     json_object_set_new(j, "isolation", a->isolation_id ? json_integer(a->isolation_id) : json_null());
     json_object_set_new(j, "risk_area", a->matched[0] ? json_string(a->matched) : json_null());
     json_object_set_new(j, "request", a->request_id ? json_integer(a->request_id) : json_null());
+    api_recall_set(j, a->recall_id, a->recall_round);
     json_object_set_new(j, "checkpoint_name", json_string(a->checkpoint));
     return j;
 }
@@ -247,8 +248,11 @@ static int export_returnees(http_req *r)
     const char *fmt = http_query(r, "format");
     if (fmt && strcmp(fmt, "csv") != 0 && strcmp(fmt, "xlsx") != 0)
         return http_error(r, 400, "invalid_format", "format: expected csv or xlsx");
+    /* the register holds whoever passed a checkpoint of the area, registered there or not:
+     * staff see unmasked IDs of their own area only (contract.md, "Roles") */
     export_opts o = {.xlsx = fmt && strcmp(fmt, "xlsx") == 0, .mask = !perm_allows(r->who.role, ACT_PERSON_UNMASK),
-                     .english = http_query(r, "lang") && strcmp(http_query(r, "lang"), "en") == 0};
+                     .english = http_query(r, "lang") && strcmp(http_query(r, "lang"), "en") == 0,
+                     .unmask_scope = r->who.role == ROLE_STAFF ? r->who.area_path : NULL};
     db_conn *c = http_reader_or_503(r);
     if (!c)
         return HTTP_DONE;

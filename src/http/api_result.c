@@ -371,8 +371,21 @@ static json_t *render_control(const void *row)
         json_object_set_new(o, "id", json_integer(c->id));
         json_object_set_new(o, "done", json_boolean(c->done_at != 0));
         json_object_set_new(o, "retest_tube", c->done_tube[0] ? json_string(c->done_tube) : json_null());
+        /* a field finding's recall names its checkpoint entry or sweep visit */
+        bool field = strcmp(c->reason, "arrival") == 0 || strcmp(c->reason, "sweep_visit") == 0;
+        json_object_set_new(o, "cause", field ? json_pack("{s:s, s:I}", "kind", c->reason, "id",
+                                                          (json_int_t)c->cause_id)
+                                              : json_null());
     }
     return o;
+}
+
+void api_recall_set(json_t *j, int64_t recall_id, int64_t round_id)
+{
+    json_object_set_new(j, "recall", recall_id && round_id ? json_pack("{s:I, s:I}", "id", (json_int_t)recall_id,
+                                                                       "round", (json_int_t)round_id)
+                                                           : json_null());
+    json_object_set_new(j, "pending_recall", recall_id && !round_id ? json_integer(recall_id) : json_null());
 }
 
 static int list_control(http_req *r, bool recalls)

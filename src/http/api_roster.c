@@ -319,7 +319,8 @@ static int list_shifts(http_req *r)
     return c ? answer_shifts(r, c, &q) : HTTP_DONE;
 }
 
-/* GET /api/v1/my/shifts: the caller's own shifts, whatever the role (volunteers: only these). */
+/* GET /api/v1/my/shifts: the caller's own shifts, whatever the role (volunteers: only these; drivers and
+ * registrars stand on rosters too, so the route asks only for a login). */
 static int my_shifts(http_req *r)
 {
     shift_query q = {.scope_path = "/", .user_id = r->who.user_id};
@@ -547,7 +548,7 @@ const route api_roster_routes[] = {
     {"GET", "/api/v1/shifts", ACT_TEAM_READ, list_shifts, 0, 0},
     {"POST", "/api/v1/shifts", ACT_TEAM_WRITE, post_shifts, ROUTE_JSON, 256 * 1024},
     {"DELETE", "/api/v1/shifts/{id}", ACT_TEAM_WRITE, delete_shift, 0, 0},
-    {"GET", "/api/v1/my/shifts", ACT_TEAM_READ, my_shifts, 0, 0},
+    {"GET", "/api/v1/my/shifts", ACT_SESSION, my_shifts, 0, 0},
     {"GET", "/api/v1/roster/check", ACT_TEAM_READ, check_roster, 0, 0},
     {"GET", "/api/v1/roster/gaps", ACT_TEAM_READ, upcoming_gaps, 0, 0},
     {"GET", "/api/v1/roster/export", ACT_TEAM_READ, export_roster, 0, 0},

@@ -712,6 +712,7 @@ static int visits_done(http_req *r, int rc)
             json_object_set_new(j, "rule", v->rule[0] ? json_string(v->rule) : json_null());
             json_object_set_new(j, "isolation", v->isolation_id ? json_integer(v->isolation_id) : json_null());
             json_object_set_new(j, "request", v->request_id ? json_integer(v->request_id) : json_null());
+            api_recall_set(j, v->recall_id, v->recall_round);
         }
         json_array_append_new(results, j);
     }

@@ -32,12 +32,19 @@ static json_t *wo_json(const work_order *o)
     return j;
 }
 
+/* Who routes orders (officers, admins) reads every order in scope; a handler without
+ * routing (staff) only the orders assigned to them (contract.md: "work orders assigned to
+ * them"), which keeps their subjects' ID numbers from the rest of the workstation. */
+static bool wo_reads_all(const http_req *r) { return perm_allows(r->who.role, ACT_WO_ROUTE); }
+
 /* Partners see only the orders they pushed; people, those in their area (the system's
- * triage queue, without area, only system administrators). */
+ * triage queue, without area, only system administrators); handlers only their own. */
 static bool wo_visible(const http_req *r, const work_order *o)
 {
     if (r->who.role == ROLE_PARTNER)
         return o->token_id == r->who.token_id;
+    if (!wo_reads_all(r) && (!r->who.user_id || o->assignee_id != r->who.user_id))
+        return false;
     if (!o->area_path[0])
         return r->who.role == ROLE_ADMIN && !r->who.area_id;
     return perm_in_scope(&r->who, o->area_path);
@@ -194,7 +201,7 @@ static int list_orders(http_req *r)
     const char *overdue = http_query(r, "overdue"), *mine = http_query(r, "mine"), *triage = http_query(r, "triage"),
                *status = http_query(r, "status");
     wo_filter f = WO_FILTER_NONE;
-    f.assignee_id = mine && strcmp(mine, "1") == 0 ? r->who.user_id : 0;
+    f.assignee_id = (mine && strcmp(mine, "1") == 0) || !wo_reads_all(r) ? r->who.user_id : 0;
     f.overdue_only = overdue && strcmp(overdue, "1") == 0;
     f.triage_only = triage && strcmp(triage, "1") == 0;
     if (status && (f.status = wo_status_parse(status)) < 0)

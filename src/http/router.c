@@ -27,6 +27,7 @@ static const route *const tables[] = {
     api_dispatch_routes,
     api_team_routes, api_roster_routes,
     api_public_routes, api_collect_routes,
+    api_supply_routes, api_disinfect_routes,
     api_static_routes, /* last: its prefix pattern catches every other GET */
 };
 

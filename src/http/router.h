@@ -107,5 +107,7 @@ extern const route api_system_routes[], api_session_routes[], api_area_routes[],
 /* teams, mentor pairs, posts, shifts and roster checks */
 extern const route api_team_routes[], api_roster_routes[];
 extern const route api_sweep_routes[];
+/* supplies (stock, forecast, pick lists) and disinfection */
+extern const route api_supply_routes[], api_disinfect_routes[];
 
 #endif

@@ -2,6 +2,7 @@
 
 #include "core/sensor.h"
 #include "core/service.h"
+#include "core/supply.h"
 #include "util/fx_clock.h"
 #include "util/fx_log.h"
 
@@ -30,6 +31,12 @@ static int tick_job(db_conn *c, void *arg)
     int overdue = request_check_overdue(c, now);
     if (overdue < 0)
         return overdue;
+    /* a failed supply check must not hold back the alarms above: it is logged and tried next tick */
+    int short_items = supply_check_rounds(c, now);
+    if (short_items < 0)
+        fx_log(FX_LOG_WARN, "clock: the supply check before the next rounds failed (%d)", short_items);
+    else if (short_items)
+        fx_log(FX_LOG_INFO, "clock: %d supply shortfall alert(s) raised before their rounds", short_items);
     if (silent || overdue)
         fx_log(FX_LOG_INFO, "clock: %d silent-sensor alarm(s), %d overdue request(s) raised", silent, overdue);
     return 0;

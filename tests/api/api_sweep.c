@@ -17,7 +17,7 @@
 
 static fxt_server srv;
 static char pw[32];
-static char *officer, *staff, *volunteer, *volunteer_b, *officer_zz;
+static char *officer, *staff, *volunteer, *volunteer_b, *officer_zz, *admin;
 static long long qset, sweep, team_a, team_b, hh[10], people[10], second_resident;
 
 static const char *sfield(json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
@@ -81,9 +81,9 @@ static json_t *team_of(json_t *campaign, long long id)
 
 static void setup(void)
 {
-    char **toks[] = {&officer, &staff, &volunteer, &officer_zz};
-    const char *names[] = {"cuizhengbo", "panpeng", "liutao", "lijunchuan"};
-    for (size_t i = 0; i < 4; i++)
+    char **toks[] = {&officer, &staff, &volunteer, &officer_zz, &admin};
+    const char *names[] = {"cuizhengbo", "panpeng", "liutao", "lijunchuan", "admin"};
+    for (size_t i = 0; i < 5; i++)
         CHECKF((*toks[i] = fxt_login(&srv, names[i], pw)) != NULL, "login %s", names[i]);
     CHECK_EQ_INT(fxt_user(&srv, "wangwei", "volunteer", "HKG-YH-IT-W12", pw), 0);
     volunteer_b = fxt_login(&srv, "wangwei", pw);
@@ -107,7 +107,7 @@ static void setup(void)
     char req[1024];
     int len = snprintf(req, sizeof req, "POST /api/v1/risk-areas HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
                                         "Authorization: Bearer %s\r\nContent-Type: text/csv\r\nContent-Length: %zu\r\n\r\n%s",
-                       officer, strlen(csv), csv);
+                       admin, strlen(csv), csv); /* the list is city-wide */
     fxt_resp r = fxt_raw(&srv, req, (size_t)len, 30000);
     CHECKF(r.status == 200, "risk areas: %d %s", r.status, r.body);
     fxt_free(&r);
@@ -355,12 +355,14 @@ static void finding_becomes_isolation_case(void)
     CHECK_STR(sfield(result0(&v), "decision"), "home_monitoring");
     CHECK(ifield(result0(&v), "isolation") > 0);
     fxt_free(&v);
-    /* a fever is referred (the preset rules), with no case: nobody need be named */
+    /* a fever is referred (the preset rules): no case, a test recall of the household's only resident */
     CHECK_STR(visit(volunteer_b, "v-fever", team_b, hh[8],
                     "\"outcome\":\"visited\",\"at\":1799990000,\"answers\":{\"home\":1,\"fever\":true}", &v),
               "ok");
     CHECK_STR(sfield(result0(&v), "decision"), "refer");
     CHECK_STR(sfield(result0(&v), "rule"), "fever");
+    CHECK(json_is_null(json_object_get(result0(&v), "isolation")));
+    CHECK(ifield(result0(&v), "pending_recall") > 0 || json_is_object(json_object_get(result0(&v), "recall")));
     fxt_free(&v);
 }
 
@@ -540,7 +542,7 @@ int main(void)
     RUN(progress_adds_up);
     RUN(register_export);
     fxt_teardown(&srv);
-    char **toks[] = {&officer, &staff, &volunteer, &volunteer_b, &officer_zz};
+    char **toks[] = {&officer, &staff, &volunteer, &volunteer_b, &officer_zz, &admin};
     for (size_t i = 0; i < sizeof toks / sizeof *toks; i++)
         free(*toks[i]);
     return th_done("api_sweep");

@@ -22,8 +22,8 @@ before(async () => {
 });
 after(async () => { await browser?.close(); await srv?.stop(); });
 
-test('an officer sets up a checkpoint and imports a risk-area list; the rules show their versions', async () => {
-  const page = await newPage(browser);
+test('an officer sets up a checkpoint, an admin imports the risk-area list; the rules show their versions', async () => {
+  let page = await newPage(browser);
   await login(page, srv, 'cuizhengbo');
   await page.locator('#nav-list a', { hasText: '卡口与返乡人员' }).click();
   await settled(page);
@@ -40,7 +40,16 @@ test('an officer sets up a checkpoint and imports a risk-area list; the rules sh
   await row.waitFor();
   assert.match(await row.textContent(), /HKG-YH-IT-W12.*2.*00:00-24:00/s);
 
+  // the risk-area list is city-wide: a sub-district's officer is refused in words, an admin imports it
   const csv = `name,level,valid_from,valid_to\n上海市浦东新区,high,${today()},${inDays(13)}\n西安市雁塔区,medium,${today()},${inDays(6)}\n北京市,severe,${today()},${inDays(6)}\n`;
+  await page.getByLabel('名单文件（CSV）').setInputFiles({ name: 'risk.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await page.getByRole('button', { name: '导入名单' }).click();
+  assert.match(await page.locator('#risk-result [role=alert]').textContent(), /全市.*管理员/s);
+  noProblems(page);
+  await page.context().close();
+  page = await newPage(browser);
+  await login(page, srv, 'admin');
+  await open(page, srv, '/checkpoints');
   await page.getByLabel('名单文件（CSV）').setInputFiles({ name: 'risk.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
   await page.getByRole('button', { name: '导入名单' }).click();
   await page.locator('#risk-result [role=status]').waitFor();

@@ -36,7 +36,7 @@ test('zh-CN by default; English is remembered; screens change language in place'
 
   await login(page, srv, 'panpeng');
   assert.deepEqual((await page.locator('#nav-list a').allTextContents()).map((s) => s.trim()),
-    ['Overview', 'Areas & households', 'Find a person', 'Check identity', 'Import & export', 'Merchants', 'Testing rounds', 'Print cards and labels', 'Transport', 'Isolation', 'Door alarms', 'Zones', 'Door sensors', 'Resident services', 'Garbage rounds', 'Work orders', 'Checkpoints & arrivals', 'Door-to-door', 'Teams and mentors', 'Duty roster']);
+    ['Overview', 'Areas & households', 'Find a person', 'Check identity', 'Import & export', 'Merchants', 'Testing rounds', 'Print cards and labels', 'Transport', 'Isolation', 'Door alarms', 'Zones', 'Door sensors', 'Resident services', 'Garbage rounds', 'Work orders', 'Checkpoints & arrivals', 'Door-to-door', 'Supplies', 'Disinfection', 'Teams and mentors', 'Duty roster']);
   assert.deepEqual((await page.locator('#nav-list .nav-heading').allTextContents()).map((s) => s.trim()),
     ['Registry', 'Testing', 'Isolation & zones', "Residents' needs", 'Field work', 'Teams & duty']);
   assert.equal(await page.getByRole('group', { name: 'Isolation & zones' }).getByRole('link').count(), 4);

@@ -41,7 +41,7 @@ test('staff land on the dashboard with the registry menu and their own area', as
   await login(page, srv, 'panpeng');
   assert.match(page.url(), /#\/dashboard$/);
   assert.equal((await page.locator('#main h1').textContent()).trim(), '工作总览');
-  assert.deepEqual(await navTexts(page), ['工作总览', '区域与住户', '人员查询', '核验身份', '导入导出', '商户', '检测轮次', '打印码卡标签', '转运调度', '隔离管控', '门磁告警', '封控管控区', '门磁设备', '居民服务', '垃圾清运', '工单办理', '卡口与返乡人员', '逐户排查', '队伍与帮带', '值班排班']);
+  assert.deepEqual(await navTexts(page), ['工作总览', '区域与住户', '人员查询', '核验身份', '导入导出', '商户', '检测轮次', '打印码卡标签', '转运调度', '隔离管控', '门磁告警', '封控管控区', '门磁设备', '居民服务', '垃圾清运', '工单办理', '卡口与返乡人员', '逐户排查', '物资', '消杀', '队伍与帮带', '值班排班']);
   assert.equal(await page.locator('#nav-list a[aria-current=page]').textContent(), '工作总览');
   // the menu in groups under headings, each a labelled group of its links
   assert.deepEqual(await headingTexts(page), ['基础信息', '核酸检测', '隔离封控', '生活保障', '现场工作', '队伍值班']);

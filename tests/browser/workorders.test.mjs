@@ -59,6 +59,10 @@ test('the handler accepts, starts and finishes with feedback; the history keeps 
   await login(page, srv, 'panpeng');
   await open(page, srv, '/workorders');
   assert.equal(await page.locator('#wo-triage').count(), 0, 'staff do not route');
+  // staff see only the orders assigned to them: not ZZ-0101 and ZZ-0103 of the same workstation
+  await page.waitForFunction(() => document.querySelectorAll('#wo-list tbody tr').length > 0);
+  assert.equal(await page.locator('#wo-list tbody tr').count(), 1);
+  assert.doesNotMatch(await page.locator('#wo-list tbody').textContent(), /ZZ-0101|ZZ-0103/);
   await page.getByLabel('只看我的').check();
   await page.waitForFunction(() => document.querySelectorAll('#wo-list tbody tr').length === 1);
   await page.locator('#wo-list tbody tr a', { hasText: 'ZZ-0102' }).click();

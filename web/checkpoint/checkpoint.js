@@ -50,7 +50,8 @@ function whoText(body) {
 function decidedText(rec) {
   const a = rec.answer;
   return h('span', null, h('span', { i18n: `cp.decision.${a.decision}` }), a.risk_area ? ` · ${a.risk_area}` : '',
-    a.request ? [' · ', h('span', { i18n: 'cpgate.request_made' })] : '');
+    a.request ? [' · ', h('span', { i18n: 'cpgate.request_made' })] : '',
+    a.recall ? [' · ', h('span', { i18n: 'cpgate.recall_made' })] : a.pending_recall ? [' · ', h('span', { i18n: 'cpgate.recall_pending' })] : '');
 }
 
 function outcome(rec) {

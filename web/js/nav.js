@@ -4,8 +4,7 @@
 // Every item names its group (one of GROUPS' ids); the menu shows the groups
 // in GROUPS' order with a heading each, the items of a group in NAV's order.
 // A new item must name its group: one without is shown after all groups,
-// headless, and the login browser test fails on it. Coming items: sweeps,
-// supplies and disinfection belong to 'field'.
+// headless, and the login browser test fails on it.
 import { h, clear } from './dom.js';
 import { state } from './state.js';
 
@@ -48,6 +47,8 @@ export const NAV = [
   { href: '#/workorders', key: 'nav.workorders', roles: STAFF, group: 'field' },
   { href: '#/checkpoints', key: 'nav.checkpoints', roles: STAFF, group: 'field' },
   { href: '#/sweeps', key: 'nav.sweeps', roles: STAFF, group: 'field' },
+  { href: '#/supplies', key: 'nav.supplies', roles: STAFF, group: 'field' },
+  { href: '#/disinfection', key: 'nav.disinfection', roles: STAFF, group: 'field' },
 ];
 
 // A role with this few items (a driver, a volunteer) gets them without headings.

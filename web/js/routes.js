@@ -52,6 +52,10 @@ export const ROUTES = [
   { path: '/checkpoints', load: S('checkpoints'), roles: STAFF },
   { path: '/sweeps', load: S('sweeps'), roles: STAFF },
   { path: '/sweeps/:id', load: S('sweeps'), roles: STAFF },
+  { path: '/channels', load: S('channels'), roles: ['admin', 'officer'] },
+  { path: '/supplies', load: S('supplies'), roles: STAFF },
+  { path: '/supplies/forecast', load: S('supply-forecast'), roles: STAFF },
+  { path: '/disinfection', load: S('disinfection'), roles: STAFF },
 ];
 
 const compiled = ROUTES.map((r) => {

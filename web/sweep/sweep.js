@@ -206,13 +206,14 @@ const trySync = sendLoop({
   onAnswered: async (answered) => {
     const refused = answered.filter((r) => r.state === 'rejected');
     const acted = answered.filter((r) => r.answer && (r.answer.isolation || r.answer.request || (r.answer.decision && r.answer.decision !== 'pass')));
+    const made = (a) => (a.request ? t('sweep.request_made') : '') + (a.recall ? t('sweep.recall_made') : a.pending_recall ? t('sweep.recall_pending') : '');
     if (refused.length) {
       replace($('server-note'), h('div', { class: 'alert alert-error', role: 'alert' }, h('p', { i18n: 'sweep.server_refused', vars: { n: refused.length } }),
         refused.map((r) => h('p', { text: r.error ? tAny([`error.${r.error.code}`], null, '') : '' },
           h('span', { class: 'hint', text: r.error ? ` ${r.error.message}` : '' })))));
     } else if (acted.length) {
       replace($('server-note'), h('div', { class: 'alert alert-warn', role: 'status' }, acted.map((r) => h('p', {
-        i18n: 'sweep.server_acted', vars: { decision: t(`sweep.decision.${r.answer.decision || 'pass'}`), request: r.answer.request ? t('sweep.request_made') : '' } }))));
+        i18n: 'sweep.server_acted', vars: { decision: t(`sweep.decision.${r.answer.decision || 'pass'}`), request: made(r.answer) } }))));
     } else if (answered.length) replace($('server-note'));
     if (answered.length) await download();
   },

@@ -7,3 +7,5 @@ import './transport.js';
 import './roster.js';
 import './workorders.js';
 import './sweeps.js';
+import './supplies.js';
+import './disinfection.js';

@@ -86,7 +86,8 @@ export default async function positives(el, round, ctx) {
       { key: 'person.phone', cell: (x) => x.person.phone || '' },
       { key: 'common.area', cell: (x) => x.person.area },
       { key: 'recall.tube', cell: (x) => h('span', { class: 'mono', text: x.tube }) },
-      { key: 'recall.reason', cell: (x) => t(`recall.reason.${x.reason}`) },
+      // a referral names its checkpoint entry or sweep visit
+      { key: 'recall.reason', cell: (x) => t(`recall.reason.${x.reason}`) + (x.cause ? ` #${x.cause.id}` : '') },
       { key: 'common.status', cell: (x) => (x.done ? badge('recall.state.done', 'ok') : badge('recall.state.open', 'run')) },
     ], r.items, { caption: 'recall.title' }));
   };

@@ -4,12 +4,16 @@
 // pattern and words as well as colour. Hovering, focusing or tapping a bar shows
 // its stops and times (HH:MM) and its late boxes below the timeline. The
 // timeline scrolls sideways inside its own box, so the page never does.
+// Officers fill in the setup here (transport-setup.js); below it, the round's
+// outgoing messages (outbox.js).
 import { h, clear, table } from '../dom.js';
 import { fmtHM, fmtTime, fmtNum } from '../i18n.js';
 import { post, enc } from '../api.js';
 import { errorBox } from '../errors.js';
 import { canRunRounds } from './common.js';
 import { loadTransport, epochRuns, getOrNull } from './plan.js';
+import { setupEditor, roundSites } from './transport-setup.js';
+import { outboxView } from './outbox.js';
 
 const nowS = () => Math.floor(Date.now() / 1000);
 const LABEL_PX = 112; // the sticky vehicle column (7rem at 16 px)
@@ -163,19 +167,26 @@ function legend() {
 
 export default async function transport(el, round, ctx) {
   const area = h('div', { 'aria-live': 'polite' });
-  el.append(area);
+  el.append(area, outboxView(round, ctx));
   let shown = null; // the version on screen
   let busy = false;
   const draw = async (message) => {
     const { setup, cur } = await loadTransport(round.id, ctx.signal);
     if (ctx.stale()) return;
     shown = cur ? cur.version : null;
+    const editor = canRunRounds()
+      ? await setupEditor({ round, setup, sites: await roundSites(round, ctx.signal), signal: ctx.signal, onSaved: (saved) => draw(h('span', { i18n: 'ts.saved', vars: { vehicles: saved.vehicles.length, sites: saved.pickups.length } })) })
+      : null;
+    if (ctx.stale()) return;
     clear(area);
+    const links = canRunRounds() ? h('p', { class: 'ts-links' }, h('a', { href: `#/channels?round=${round.id}`, id: 'tp-channels-link', i18n: 'ts.channels_link' })) : null;
     if (!setup) {
-      area.append(h('div', { class: 'card', id: 'tp-none' }, h('p', { class: 'empty', i18n: 'tp.no_setup' }), h('p', { class: 'muted', i18n: 'tp.no_setup_next' })));
+      area.append(h('div', { class: 'card', id: 'tp-none' }, h('p', { class: 'empty', i18n: 'tp.no_setup' }), h('p', { class: 'muted', i18n: editor ? 'ts.no_setup_next' : 'tp.no_setup_next' })));
+      if (editor) area.append(editor, links);
       return;
     }
     area.append(setupSummary(setup));
+    if (editor) area.append(h('details', { class: 'ts-edit', id: 'ts-edit' }, h('summary', { class: 'btn btn-secondary', i18n: 'ts.edit_open' }), editor), links);
     const card = h('section', { class: 'card', id: 'tp-plan', 'aria-labelledby': 'tl-h' }, h('h2', { id: 'tl-h', i18n: 'tp.timeline' }));
     area.append(card);
     const status = h('p', { id: 'tp-status', role: 'status', class: 'tp-status' });

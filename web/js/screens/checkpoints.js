@@ -151,7 +151,8 @@ async function registerCard(ctx) {
       { key: 'cp.person', cell: (a) => h('span', null, a.person.name, a.walk_in ? [' ', badge('cp.walk_in', 'masked')] : null) },
       { key: 'cp.health_code', cell: (a) => badge(`cp.code.${a.health_code}`, a.health_code === 'green' ? 'ok' : a.health_code === 'yellow' ? 'masked' : 'fail') },
       { key: 'cp.cities', cell: (a) => a.cities.join(t('cp.list_sep')) },
-      { key: 'cp.decision', cell: (a) => h('span', null, decisionBadge(a.decision), a.risk_area ? ` ${a.risk_area}` : '') },
+      { key: 'cp.decision', cell: (a) => h('span', null, decisionBadge(a.decision), a.risk_area ? ` ${a.risk_area}` : '',
+        a.recall ? [' ', badge('cp.recall_made', 'run')] : a.pending_recall ? [' ', badge('cp.recall_pending', 'masked')] : null) },
       { key: 'cp.hardship', cell: (a) => (a.hardship ? h('span', null, a.hardship, a.request ? [' ', badge('cp.request_made', 'run')] : null) : '') },
       { key: 'cp.checkpoint', cell: (a) => a.checkpoint_name || '' },
     ], r.items, { caption: 'cp.register' }) : h('p', { class: 'empty', i18n: 'cp.no_entries' }));

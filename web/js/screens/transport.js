@@ -1,17 +1,19 @@
 // Transport across the open rounds of the current area (GET /transport/at-risk):
 // each round with its plan's late boxes and the sealed boxes near or past the
-// lab limit, linking to its timeline, list of boxes at risk and map.
-import { h, pageHead, table, loading } from '../dom.js';
+// lab limit, linking to its timeline, list of boxes at risk and map; officers
+// also reach the message channels from here.
+import { h, pageHead, table, loading, linkButton } from '../dom.js';
 import { fmtNum } from '../i18n.js';
 import { get } from '../api.js';
 import { state } from '../state.js';
 import { errorBox } from '../errors.js';
+import { canRunRounds } from '../round/common.js';
 
 export default {
   title: 'transport.title',
   usesArea: true,
   async render(main, ctx) {
-    main.append(pageHead('transport.title'));
+    main.append(pageHead('transport.title', null, canRunRounds() ? linkButton('#/channels', 'ch.title', 'btn btn-secondary') : null));
     if (!state.area) { main.append(h('p', { class: 'empty', i18n: 'area.none' })); return; }
     const out = h('div', { id: 'transport-rounds' }, loading());
     main.append(h('p', { class: 'muted', i18n: 'transport.for_area', vars: { name: state.area.name } }), out);
