@@ -63,18 +63,26 @@ int cp_get(db_conn *c, int64_t id, checkpoint *out)
     return db_one_row(c, CP_SELECT "WHERE k.id = $1", id, read_cp, out);
 }
 
-int cp_list(db_conn *c, const char *scope_path, int64_t after_id, checkpoint *out, int max)
+/* A page in a scope: the rows of sql after after_id ($1) whose area is in scope_path ($2, $3), at most max ($4). */
+static int scoped_page(db_conn *c, const char *sql, const char *scope_path, int64_t after_id, db_read_fn read,
+                       void *out, size_t size, int max)
 {
     char lo[FX_AREA_PATH_MAX], hi[FX_AREA_PATH_MAX];
     scope_range(scope_path, lo, hi);
-    db_stmt *s = db_prepare(c, CP_SELECT "WHERE k.id > $1 AND a.path >= $2 AND a.path < $3 ORDER BY k.id LIMIT $4");
+    db_stmt *s = db_prepare(c, sql);
     if (!s)
         return DB_ERR;
     db_bind_i64(s, 1, after_id);
     db_bind_text(s, 2, lo);
     db_bind_text(s, 3, hi);
     db_bind_i64(s, 4, max);
-    return db_rows(s, read_cp, out, sizeof *out, max);
+    return db_rows(s, read, out, size, max);
+}
+
+int cp_list(db_conn *c, const char *scope_path, int64_t after_id, checkpoint *out, int max)
+{
+    return scoped_page(c, CP_SELECT "WHERE k.id > $1 AND a.path >= $2 AND a.path < $3 ORDER BY k.id LIMIT $4",
+                       scope_path, after_id, read_cp, out, sizeof *out, max);
 }
 
 int cp_create(db_conn *c, const actor *who, const char *name, const char *area_code, int posts, const char *hours,
@@ -528,16 +536,8 @@ int arrival_get(db_conn *c, int64_t id, arrival *out)
 
 int arrival_list(db_conn *c, const char *scope_path, int64_t after_id, arrival *out, int max)
 {
-    char lo[FX_AREA_PATH_MAX], hi[FX_AREA_PATH_MAX];
-    scope_range(scope_path, lo, hi);
-    db_stmt *s = db_prepare(c, ARR_SELECT "WHERE r.id > $1 AND a.path >= $2 AND a.path < $3 ORDER BY r.id LIMIT $4");
-    if (!s)
-        return DB_ERR;
-    db_bind_i64(s, 1, after_id);
-    db_bind_text(s, 2, lo);
-    db_bind_text(s, 3, hi);
-    db_bind_i64(s, 4, max);
-    return db_rows(s, read_arrival, out, sizeof *out, max);
+    return scoped_page(c, ARR_SELECT "WHERE r.id > $1 AND a.path >= $2 AND a.path < $3 ORDER BY r.id LIMIT $4",
+                       scope_path, after_id, read_arrival, out, sizeof *out, max);
 }
 
 /* The person an entry names: by personal code or ID number; an unknown ID number with
