@@ -59,12 +59,7 @@ static int call(const char *method, const char *path, const char *token, const c
 /* status of a request whose answer is not looked at further; the error code goes to code */
 static int status_of(const char *method, const char *path, const char *token, const char *body, char code[48])
 {
-    fxt_resp r = fxt_req(&srv, method, path, token, body);
-    if (code)
-        snprintf(code, 48, "%s", fxt_err(&r));
-    int st = r.status;
-    fxt_free(&r);
-    return st;
+    return fxt_status(&srv, method, path, token, body, code);
 }
 
 #define BORN "41018419900202" /* the ID numbers of this test's people: region and birth date */
@@ -569,12 +564,8 @@ static void countdown_restarts_and_lifting(void)
 int main(void)
 {
     th_init();
-    int rc = fxt_setup(&srv);
-    snprintf(srv.now, sizeof srv.now, "%lld", T0);
-    if (rc != 0 || fxt_demo(&srv, pw) != 0 || fxt_start(&srv) != 0) {
-        fprintf(stderr, "cannot start the server under test (%s)\n", fxt_bin());
+    if (fxt_demo_start(&srv, T0, NULL, pw) != 0)
         return 1;
-    }
     login_all();
     RUN(setup);
     RUN(opening_cases_and_refusals);

@@ -45,12 +45,7 @@ static int call(const char *method, const char *path, const char *token, const c
 
 static int status_of(const char *method, const char *path, const char *token, const char *body, char code[48])
 {
-    fxt_resp r = fxt_req(&srv, method, path, token, body);
-    if (code)
-        snprintf(code, 48, "%s", fxt_err(&r));
-    int st = r.status;
-    fxt_free(&r);
-    return st;
+    return fxt_status(&srv, method, path, token, body, code);
 }
 
 static void login_all(void)
