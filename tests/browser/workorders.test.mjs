@@ -91,7 +91,7 @@ test('overdue orders: the filter, the dashboard panel; a phone; English', async 
   const page = await newPage(browser, { width: 360, height: 740 });
   await login(page, srv, 'cuizhengbo');
   await open(page, srv, '/dashboard');
-  const panel = page.locator('[data-count="overdue"]');
+  const panel = page.locator('#panel-workorders [data-count="overdue"]');
   await panel.waitFor();
   assert.equal((await panel.locator('.n').textContent()).trim(), '1');
   assert.match(await page.locator('#panel-wo-overdue').textContent(), /ZZ-0103 核查密接人员/);

@@ -66,7 +66,7 @@ function whyText(s, l, data) {
   } else {
     const pool = Number(l.item.slice(5));
     base = RISKS.filter((r) => data.pool[r] === pool && s.heads[r] > 0)
-      .map((r) => t('sup.why.tube', { risk: t(`risk.${r}`), n: fmtNum(s.heads[r]), pool, tubes: fmtNum(ceil(s.heads[r], pool)) })).join('；');
+      .map((r) => t('sup.why.tube', { risk: t(`risk.${r}`), n: fmtNum(s.heads[r]), pool, tubes: fmtNum(ceil(s.heads[r], pool)) })).join(t('round.list_sep'));
   }
   return t('sup.why.wastage', { base, w, need: fmtNum(l.need) });
 }
