@@ -357,17 +357,12 @@ int area_delete(db_conn *c, const actor *who, const char *code, fx_err *err)
     if (who->p && who->p->area_id == cur.id)
         return fx_fail(err, FX_EPERM, "outside_area", "you may not delete your own area");
     int64_t children = 0;
-    db_stmt *s = db_prepare(c, "SELECT COUNT(*) FROM areas WHERE parent_id = $1");
-    if (!s)
+    if (db_one_i64(c, "SELECT COUNT(*) FROM areas WHERE parent_id = $1", cur.id, &children) < 0)
         return fx_fail(err, FX_EINTERNAL, "db_error", "could not read area %s", code);
-    db_bind_i64(s, 1, cur.id);
-    if (db_step(s) == DB_ROW)
-        children = db_col_i64(s, 0);
-    db_done(s);
     if (children)
         return fx_fail(err, FX_ECONFLICT, "has_children",
                        "area %s still has %lld child areas: delete or move them first", code, (long long)children);
-    s = db_prepare(c, "DELETE FROM area_counts WHERE area_id = $1 AND persons = 0 AND households = 0"
+    db_stmt *s = db_prepare(c, "DELETE FROM area_counts WHERE area_id = $1 AND persons = 0 AND households = 0"
                       " AND merchants = 0");
     if (s) { /* an empty counter row must not block the delete */
         db_bind_i64(s, 1, cur.id);

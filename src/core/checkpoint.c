@@ -43,8 +43,9 @@ static bool hours_valid(const char *s)
     "SELECT k.id, k.area_id, k.created_at, k.posts, k.name, k.hours, a.code, a.path, k.created_by"           \
     " FROM checkpoints k JOIN areas a ON a.id = k.area_id "
 
-static void read_cp(db_stmt *s, checkpoint *o)
+static void read_cp(db_stmt *s, void *row)
 {
+    checkpoint *o = row;
     memset(o, 0, sizeof *o);
     o->id = db_col_i64(s, 0);
     o->area_id = db_col_i64(s, 1);
@@ -59,33 +60,29 @@ static void read_cp(db_stmt *s, checkpoint *o)
 
 int cp_get(db_conn *c, int64_t id, checkpoint *out)
 {
-    db_stmt *s = db_prepare(c, CP_SELECT "WHERE k.id = $1");
-    if (!s)
-        return DB_ERR;
-    db_bind_i64(s, 1, id);
-    int rc = db_step(s);
-    if (rc == DB_ROW)
-        read_cp(s, out);
-    db_done(s);
-    return rc;
+    return db_one_row(c, CP_SELECT "WHERE k.id = $1", id, read_cp, out);
 }
 
-int cp_list(db_conn *c, const char *scope_path, int64_t after_id, checkpoint *out, int max)
+/* A page in a scope: the rows of sql after after_id ($1) whose area is in scope_path ($2, $3), at most max ($4). */
+static int scoped_page(db_conn *c, const char *sql, const char *scope_path, int64_t after_id, db_read_fn read,
+                       void *out, size_t size, int max)
 {
     char lo[FX_AREA_PATH_MAX], hi[FX_AREA_PATH_MAX];
     scope_range(scope_path, lo, hi);
-    db_stmt *s = db_prepare(c, CP_SELECT "WHERE k.id > $1 AND a.path >= $2 AND a.path < $3 ORDER BY k.id LIMIT $4");
+    db_stmt *s = db_prepare(c, sql);
     if (!s)
         return DB_ERR;
     db_bind_i64(s, 1, after_id);
     db_bind_text(s, 2, lo);
     db_bind_text(s, 3, hi);
     db_bind_i64(s, 4, max);
-    int n = 0, rc = DB_DONE;
-    while (n < max && (rc = db_step(s)) == DB_ROW)
-        read_cp(s, &out[n++]);
-    db_done(s);
-    return rc < 0 ? rc : n;
+    return db_rows(s, read, out, size, max);
+}
+
+int cp_list(db_conn *c, const char *scope_path, int64_t after_id, checkpoint *out, int max)
+{
+    return scoped_page(c, CP_SELECT "WHERE k.id > $1 AND a.path >= $2 AND a.path < $3 ORDER BY k.id LIMIT $4",
+                       scope_path, after_id, read_cp, out, sizeof *out, max);
 }
 
 int cp_create(db_conn *c, const actor *who, const char *name, const char *area_code, int posts, const char *hours,
@@ -176,8 +173,9 @@ arrival_verdict arrival_decide(const arrival_rules *rules, const arrival_facts *
     "SELECT id, version, effective_from, fever, on_fever, on_red, on_high, on_yellow, on_medium,"            \
     " lookback_days, created_by, created_at FROM arrival_rules "
 
-static void read_rules(db_stmt *s, arrival_rules *o)
+static void read_rules(db_stmt *s, void *row)
 {
+    arrival_rules *o = row;
     memset(o, 0, sizeof *o);
     o->id = db_col_i64(s, 0);
     o->version = (int)db_col_i64(s, 1);
@@ -195,15 +193,8 @@ static void read_rules(db_stmt *s, arrival_rules *o)
 
 int arrival_rules_at(db_conn *c, int64_t t, arrival_rules *out)
 {
-    db_stmt *s = db_prepare(c, RULES_SELECT "WHERE effective_from <= $1 ORDER BY effective_from DESC, version DESC LIMIT 1");
-    if (!s)
-        return DB_ERR;
-    db_bind_i64(s, 1, t);
-    int rc = db_step(s);
-    if (rc == DB_ROW)
-        read_rules(s, out);
-    db_done(s);
-    return rc;
+    return db_one_row(c, RULES_SELECT "WHERE effective_from <= $1 ORDER BY effective_from DESC, version DESC LIMIT 1", t,
+                      read_rules, out);
 }
 
 int arrival_rules_list(db_conn *c, arrival_rules *out, int max)
@@ -212,11 +203,7 @@ int arrival_rules_list(db_conn *c, arrival_rules *out, int max)
     if (!s)
         return DB_ERR;
     db_bind_i64(s, 1, max);
-    int n = 0, rc = DB_DONE;
-    while (n < max && (rc = db_step(s)) == DB_ROW)
-        read_rules(s, &out[n++]);
-    db_done(s);
-    return rc < 0 ? rc : n;
+    return db_rows(s, read_rules, out, sizeof *out, max);
 }
 
 int arrival_rules_create(db_conn *c, const actor *who, const arrival_rules *in, arrival_rules *out, fx_err *err)
@@ -511,8 +498,9 @@ int risk_list(db_conn *c, int64_t t, int64_t after_id, risk_area *out, int max)
     " JOIN checkpoints k ON k.id = r.checkpoint_id LEFT JOIN arrival_hardships hs ON hs.arrival_id = r.id"    \
     " LEFT JOIN recalls rc ON rc.id = r.recall_id LEFT JOIN areas pa ON pa.id = p.area_id "
 
-static void read_arrival(db_stmt *s, arrival *o)
+static void read_arrival(db_stmt *s, void *row)
 {
+    arrival *o = row;
     memset(o, 0, sizeof *o);
     o->id = db_col_i64(s, 0);
     o->checkpoint_id = db_col_i64(s, 1);
@@ -543,33 +531,13 @@ static void read_arrival(db_stmt *s, arrival *o)
 
 int arrival_get(db_conn *c, int64_t id, arrival *out)
 {
-    db_stmt *s = db_prepare(c, ARR_SELECT "WHERE r.id = $1");
-    if (!s)
-        return DB_ERR;
-    db_bind_i64(s, 1, id);
-    int rc = db_step(s);
-    if (rc == DB_ROW)
-        read_arrival(s, out);
-    db_done(s);
-    return rc;
+    return db_one_row(c, ARR_SELECT "WHERE r.id = $1", id, read_arrival, out);
 }
 
 int arrival_list(db_conn *c, const char *scope_path, int64_t after_id, arrival *out, int max)
 {
-    char lo[FX_AREA_PATH_MAX], hi[FX_AREA_PATH_MAX];
-    scope_range(scope_path, lo, hi);
-    db_stmt *s = db_prepare(c, ARR_SELECT "WHERE r.id > $1 AND a.path >= $2 AND a.path < $3 ORDER BY r.id LIMIT $4");
-    if (!s)
-        return DB_ERR;
-    db_bind_i64(s, 1, after_id);
-    db_bind_text(s, 2, lo);
-    db_bind_text(s, 3, hi);
-    db_bind_i64(s, 4, max);
-    int n = 0, rc = DB_DONE;
-    while (n < max && (rc = db_step(s)) == DB_ROW)
-        read_arrival(s, &out[n++]);
-    db_done(s);
-    return rc < 0 ? rc : n;
+    return scoped_page(c, ARR_SELECT "WHERE r.id > $1 AND a.path >= $2 AND a.path < $3 ORDER BY r.id LIMIT $4",
+                       scope_path, after_id, read_arrival, out, sizeof *out, max);
 }
 
 /* The person an entry names: by personal code or ID number; an unknown ID number with
@@ -628,15 +596,7 @@ static int open_case(db_conn *c, const actor *who, int64_t person_id, int decisi
                      const char *source, int64_t *iso_id, fx_err *err)
 {
     int64_t existing = 0;
-    db_stmt *s = db_prepare(c, "SELECT id FROM isolations WHERE person_id = $1 AND status = 'active'");
-    if (!s)
-        return db_fail(err, "read the cases");
-    db_bind_i64(s, 1, person_id);
-    int rc = db_step(s);
-    if (rc == DB_ROW)
-        existing = db_col_i64(s, 0);
-    db_done(s);
-    if (rc < 0)
+    if (db_one_i64(c, "SELECT id FROM isolations WHERE person_id = $1 AND status = 'active'", person_id, &existing) < 0)
         return db_fail(err, "read the cases");
     if (existing) {
         *iso_id = existing;
@@ -652,7 +612,7 @@ static int open_case(db_conn *c, const actor *who, int64_t person_id, int decisi
     /* the rule opens the case, not the officer's role: the same authority as the entry */
     actor by_rule = {.p = NULL, .log = who->log};
     isolation iso;
-    rc = iso_create(c, &by_rule, &ii, &iso, err);
+    int rc = iso_create(c, &by_rule, &ii, &iso, err);
     if (rc)
         return rc;
     *iso_id = iso.id;

@@ -52,8 +52,9 @@ static int check_interval(int64_t v, fx_err *err)
     " d.interval_s, COALESCE(d.last_at, 0), d.due_at, d.created_at, d.updated_at, d.active, d.kind, d.place,"   \
     " d.agent, a.code, a.path, d.created_by FROM disinfect_schedules d JOIN areas a ON a.id = d.area_id "
 
-static void read_schedule(db_stmt *s, disinfect_schedule *d)
+static void read_schedule(db_stmt *s, void *row)
 {
+    disinfect_schedule *d = row;
     memset(d, 0, sizeof *d);
     d->id = db_col_i64(s, 0);
     d->area_id = db_col_i64(s, 1);
@@ -76,15 +77,7 @@ static void read_schedule(db_stmt *s, disinfect_schedule *d)
 
 int disinfect_schedule_get(db_conn *c, int64_t id, disinfect_schedule *out)
 {
-    db_stmt *s = db_prepare(c, SCHEDULE_SELECT "WHERE d.id = $1");
-    if (!s)
-        return DB_ERR;
-    db_bind_i64(s, 1, id);
-    int rc = db_step(s);
-    if (rc == DB_ROW)
-        read_schedule(s, out);
-    db_done(s);
-    return rc;
+    return db_one_row(c, SCHEDULE_SELECT "WHERE d.id = $1", id, read_schedule, out);
 }
 
 /* Where the schedule's place is: its area, its words and the row it links to. */
@@ -281,11 +274,7 @@ int disinfect_schedule_list(db_conn *c, const char *scope_path, bool overdue_onl
     db_bind_text(s, 2, hi);
     db_bind_i64(s, 3, overdue_only ? now : (before_id ? before_id : INT64_MAX));
     db_bind_i64(s, 4, max);
-    int n = 0, rc = DB_DONE;
-    while (n < max && (rc = db_step(s)) == DB_ROW)
-        read_schedule(s, &out[n++]);
-    db_done(s);
-    return rc < 0 ? rc : n;
+    return db_rows(s, read_schedule, out, sizeof *out, max);
 }
 
 int64_t disinfect_overdue_count(db_conn *c, const char *scope_path, int64_t now)
@@ -496,14 +485,9 @@ int disinfect_on_case(db_conn *c, const actor *who, int64_t isolation_id, int64_
         return DB_ERR;
     if (!set.auto_home || !household_id)
         return 0;
-    db_stmt *s = db_prepare(c, "SELECT COUNT(*) FROM disinfect_schedules WHERE household_id = $1 AND active = 1");
-    if (!s)
-        return DB_ERR;
-    db_bind_i64(s, 1, household_id);
-    int rc = db_step(s);
-    int64_t have = rc == DB_ROW ? db_col_i64(s, 0) : 0;
-    db_done(s);
-    if (rc != DB_ROW)
+    int64_t have = 0;
+    if (db_one_i64(c, "SELECT COUNT(*) FROM disinfect_schedules WHERE household_id = $1 AND active = 1", household_id,
+                   &have) != DB_ROW)
         return DB_ERR;
     if (have)
         return 0; /* a second case in the same home: one schedule does */

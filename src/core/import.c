@@ -547,14 +547,8 @@ static int merge_person(db_conn *c, struct importer *im, struct row *r, const pe
 
 static long long import_row_of(db_conn *c, int64_t person_id)
 {
-    db_stmt *s = db_prepare(c, "SELECT COALESCE(import_row, 0) FROM persons WHERE id = $1");
-    long long row = 0;
-    if (s) {
-        db_bind_i64(s, 1, person_id);
-        if (db_step(s) == DB_ROW)
-            row = db_col_i64(s, 0);
-        db_done(s);
-    }
+    int64_t row = 0;
+    db_one_i64(c, "SELECT COALESCE(import_row, 0) FROM persons WHERE id = $1", person_id, &row);
     return row;
 }
 

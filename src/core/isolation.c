@@ -276,15 +276,8 @@ int iso_create(db_conn *c, const actor *who, const iso_input *in, isolation *out
     if (rc != DB_ROW || !actor_in_scope(who, p.area_path))
         return fx_fail(err, FX_ENOTFOUND, "person_not_found", "person %lld does not exist in your area",
                        (long long)in->person_id);
-    int64_t existing;
-    db_stmt *s = db_prepare(c, "SELECT id FROM isolations WHERE person_id = $1 AND status = 'active'");
-    if (!s)
-        return fx_fail(err, FX_EINTERNAL, "db_error", "could not read the cases");
-    db_bind_i64(s, 1, p.id);
-    rc = db_step(s);
-    existing = rc == DB_ROW ? db_col_i64(s, 0) : 0;
-    db_done(s);
-    if (rc < 0)
+    int64_t existing = 0;
+    if (db_one_i64(c, "SELECT id FROM isolations WHERE person_id = $1 AND status = 'active'", p.id, &existing) < 0)
         return fx_fail(err, FX_EINTERNAL, "db_error", "could not read the cases");
     if (existing)
         return fx_fail(err, FX_ECONFLICT, "already_isolated",
@@ -295,7 +288,7 @@ int iso_create(db_conn *c, const actor *who, const iso_input *in, isolation *out
         return fx_fail(err, FX_EINTERNAL, "db_error", "no policy for type %s", in->type);
     int64_t now = fx_now(), start = in->start_at ? in->start_at : now, day0 = iso_day0(start);
     int64_t id = fx_id_next();
-    s = db_prepare(c, "INSERT INTO isolations (id, person_id, top_area_id, area_id, type, reason, policy_id, status,"
+    db_stmt *s = db_prepare(c, "INSERT INTO isolations (id, person_id, top_area_id, area_id, type, reason, policy_id, status,"
                       " start_at, day0, planned_end, tube_id, note, created_by, created_at, updated_at)"
                       " VALUES ($1, $2, $3, $4, $5, $6, $7, 'active', $8, $9, $10, $11, $12, $13, $14, $14)");
     if (!s)

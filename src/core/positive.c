@@ -179,15 +179,7 @@ int recall_attach_pending(db_conn *c, int64_t round_id, int *n)
 int recall_round(db_conn *c, int64_t id, int64_t *round_id)
 {
     *round_id = 0;
-    db_stmt *s = db_prepare(c, "SELECT COALESCE(round_id, 0) FROM recalls WHERE id = $1");
-    if (!s)
-        return DB_ERR;
-    db_bind_i64(s, 1, id);
-    int rc = db_step(s);
-    if (rc == DB_ROW)
-        *round_id = db_col_i64(s, 0);
-    db_done(s);
-    return rc;
+    return db_one_i64(c, "SELECT COALESCE(round_id, 0) FROM recalls WHERE id = $1", id, round_id);
 }
 
 /* One alert per workstation of the members, saying how many of them live there. */

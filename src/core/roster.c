@@ -57,8 +57,9 @@ static int audit_text(db_conn *c, const actor *who, const char *action, const ch
     " LEFT JOIN checkpoints ck ON ck.id = p.checkpoint_id LEFT JOIN sites st ON st.id = p.site_id"           \
     " LEFT JOIN zone_gates g ON g.id = p.gate_id LEFT JOIN areas b ON b.id = p.building_id "
 
-static void read_post(db_stmt *s, post *p)
+static void read_post(db_stmt *s, void *row)
 {
+    post *p = row;
     memset(p, 0, sizeof *p);
     p->id = db_col_i64(s, 0);
     p->area_id = db_col_i64(s, 1);
@@ -78,15 +79,7 @@ static void read_post(db_stmt *s, post *p)
 
 int post_get(db_conn *c, int64_t id, post *out)
 {
-    db_stmt *s = db_prepare(c, POST_SELECT "WHERE p.id = $1");
-    if (!s)
-        return DB_ERR;
-    db_bind_i64(s, 1, id);
-    int rc = db_step(s);
-    if (rc == DB_ROW)
-        read_post(s, out);
-    db_done(s);
-    return rc;
+    return db_one_row(c, POST_SELECT "WHERE p.id = $1", id, read_post, out);
 }
 
 int post_list(db_conn *c, const char *scope_path, int64_t team_id, post *out, int max)
@@ -101,11 +94,7 @@ int post_list(db_conn *c, const char *scope_path, int64_t team_id, post *out, in
     db_bind_text(s, 2, hi);
     db_bind_i64(s, 3, team_id);
     db_bind_i64(s, 4, max);
-    int n = 0, rc = DB_DONE;
-    while (n < max && (rc = db_step(s)) == DB_ROW)
-        read_post(s, &out[n++]);
-    db_done(s);
-    return rc < 0 ? rc : n;
+    return db_rows(s, read_post, out, sizeof *out, max);
 }
 
 /* The area path of what a post of this kind staffs; field names it in errors. */
@@ -234,8 +223,9 @@ int post_create(db_conn *c, const actor *who, const post_input *in, post *out, f
     " FROM shifts s JOIN posts p ON p.id = s.post_id JOIN areas a ON a.id = p.area_id"                       \
     " JOIN team_members m ON m.id = s.member_id "
 
-static void read_shift(db_stmt *s, shift *x)
+static void read_shift(db_stmt *s, void *row)
 {
+    shift *x = row;
     x->id = db_col_i64(s, 0);
     x->post_id = db_col_i64(s, 1);
     x->member_id = db_col_i64(s, 2);
@@ -272,11 +262,7 @@ int shift_list(db_conn *c, const shift_query *q, shift *out, int max)
     db_bind_i64(s, 7, q->team_id);
     db_bind_i64(s, 8, q->user_id);
     db_bind_i64(s, 9, max);
-    int n = 0, rc = DB_DONE;
-    while (n < max && (rc = db_step(s)) == DB_ROW)
-        read_shift(s, &out[n++]);
-    db_done(s);
-    return rc < 0 ? rc : n;
+    return db_rows(s, read_shift, out, sizeof *out, max);
 }
 
 int shift_add(db_conn *c, const actor *who, const shift_input *in, int n, int64_t *ids, fx_err *err)

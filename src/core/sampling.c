@@ -567,19 +567,14 @@ static int tube_seal(struct batch *b, sampling_event *e)
         return 0;
     }
     int64_t last = 0;
-    db_stmt *s = db_prepare(b->c, "SELECT COALESCE(MAX(taken_at), 0) FROM samples WHERE tube_id = $1");
-    if (!s)
+    if (db_one_i64(b->c, "SELECT COALESCE(MAX(taken_at), 0) FROM samples WHERE tube_id = $1", t->id, &last) < 0)
         return DB_ERR;
-    db_bind_i64(s, 1, t->id);
-    if (db_step(s) == DB_ROW)
-        last = db_col_i64(s, 0);
-    db_done(s);
     if (last > e->at) {
         sampling_reject(e, "seal_before_samples", "tube %.64s holds a sample taken at %lld, after this seal (at %lld)",
                         e->tube, (long long)last, (long long)e->at);
         return 0;
     }
-    s = db_prepare(b->c, "UPDATE tubes SET sealed_at = $2 WHERE id = $1");
+    db_stmt *s = db_prepare(b->c, "UPDATE tubes SET sealed_at = $2 WHERE id = $1");
     if (!s)
         return DB_ERR;
     db_bind_i64(s, 1, t->id);

@@ -20,8 +20,9 @@
 
 #define ITEM_SELECT "SELECT id, COALESCE(pool_size, 0), code, name, kind, unit, per_sample FROM supply_items "
 
-static void read_item(db_stmt *s, supply_item *it)
+static void read_item(db_stmt *s, void *row)
 {
+    supply_item *it = row;
     memset(it, 0, sizeof *it);
     it->id = db_col_i64(s, 0);
     it->pool_size = (int)db_col_i64(s, 1);
@@ -37,11 +38,7 @@ int supply_item_list(db_conn *c, supply_item *out, int max)
     db_stmt *s = db_prepare(c, ITEM_SELECT "ORDER BY id");
     if (!s)
         return DB_ERR;
-    int n = 0, rc = DB_DONE;
-    while (n < max && (rc = db_step(s)) == DB_ROW)
-        read_item(s, &out[n++]);
-    db_done(s);
-    return rc < 0 ? rc : n;
+    return db_rows(s, read_item, out, sizeof *out, max);
 }
 
 int supply_item_by_code(db_conn *c, const char *code, supply_item *out)
@@ -139,8 +136,9 @@ int supply_item_create(db_conn *c, const actor *who, const supply_item *in, supp
     "SELECT l.id, l.area_id, COALESCE(l.site_id, 0), l.created_at, l.kind, l.name, a.code, a.path"            \
     " FROM supply_locations l JOIN areas a ON a.id = l.area_id "
 
-static void read_location(db_stmt *s, supply_location *l)
+static void read_location(db_stmt *s, void *row)
 {
+    supply_location *l = row;
     memset(l, 0, sizeof *l);
     l->id = db_col_i64(s, 0);
     l->area_id = db_col_i64(s, 1);
@@ -152,22 +150,9 @@ static void read_location(db_stmt *s, supply_location *l)
     fx_copy(l->area_path, sizeof l->area_path, db_col_text(s, 7));
 }
 
-static int location_where(db_conn *c, const char *sql, int64_t key, supply_location *out)
-{
-    db_stmt *s = db_prepare(c, sql);
-    if (!s)
-        return DB_ERR;
-    db_bind_i64(s, 1, key);
-    int rc = db_step(s);
-    if (rc == DB_ROW)
-        read_location(s, out);
-    db_done(s);
-    return rc;
-}
-
 int supply_location_get(db_conn *c, int64_t id, supply_location *out)
 {
-    return location_where(c, LOCATION_SELECT "WHERE l.id = $1", id, out);
+    return db_one_row(c, LOCATION_SELECT "WHERE l.id = $1", id, read_location, out);
 }
 
 static int insert_location(db_conn *c, const actor *who, const char *kind, const char *name, int64_t area_id,
@@ -236,11 +221,7 @@ int supply_location_list(db_conn *c, const char *scope_path, supply_location *ou
     db_bind_text(s, 1, lo);
     db_bind_text(s, 2, hi);
     db_bind_i64(s, 3, max);
-    int n = 0, rc = DB_DONE;
-    while (n < max && (rc = db_step(s)) == DB_ROW)
-        read_location(s, &out[n++]);
-    db_done(s);
-    return rc < 0 ? rc : n;
+    return db_rows(s, read_location, out, sizeof *out, max);
 }
 
 /* The location a movement names, in the actor's scope; a site's made on first use. */
@@ -264,7 +245,7 @@ static int resolve_place(db_conn *c, const actor *who, const supply_place *p, co
     if (rc != DB_ROW || !actor_in_scope(who, st.area_path))
         return fx_fail(err, FX_EINVAL, "site_not_found", "%s_site: site %lld does not exist in your area", field,
                        (long long)p->site_id);
-    rc = location_where(c, LOCATION_SELECT "WHERE l.site_id = $1", st.id, out);
+    rc = db_one_row(c, LOCATION_SELECT "WHERE l.site_id = $1", st.id, read_location, out);
     if (rc == DB_ROW)
         return 0;
     int64_t id;

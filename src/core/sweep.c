@@ -349,8 +349,9 @@ static void read_progress(db_stmt *s, int col, sweep_progress *p)
     " FROM sweep_campaigns k JOIN areas a ON a.id = k.area_id JOIN sweep_question_sets q"                     \
     " ON q.id = k.question_set_id "
 
-static void read_campaign(db_stmt *s, sweep_campaign *o)
+static void read_campaign(db_stmt *s, void *row)
 {
+    sweep_campaign *o = row;
     memset(o, 0, sizeof *o);
     o->id = db_col_i64(s, 0);
     o->area_id = db_col_i64(s, 1);
@@ -369,15 +370,7 @@ static void read_campaign(db_stmt *s, sweep_campaign *o)
 
 int sweep_get(db_conn *c, int64_t id, sweep_campaign *out)
 {
-    db_stmt *s = db_prepare(c, CAMPAIGN_SELECT "WHERE k.id = $1");
-    if (!s)
-        return DB_ERR;
-    db_bind_i64(s, 1, id);
-    int rc = db_step(s);
-    if (rc == DB_ROW)
-        read_campaign(s, out);
-    db_done(s);
-    return rc;
+    return db_one_row(c, CAMPAIGN_SELECT "WHERE k.id = $1", id, read_campaign, out);
 }
 
 int sweep_list(db_conn *c, const char *scope_path, int64_t member_id, int64_t before_id, sweep_campaign *out,
@@ -397,11 +390,7 @@ int sweep_list(db_conn *c, const char *scope_path, int64_t member_id, int64_t be
     db_bind_text(s, 3, hi);
     db_bind_i64(s, 4, member_id);
     db_bind_i64(s, 5, max);
-    int n = 0, rc = DB_DONE;
-    while (n < max && (rc = db_step(s)) == DB_ROW)
-        read_campaign(s, &out[n++]);
-    db_done(s);
-    return rc < 0 ? rc : n;
+    return db_rows(s, read_campaign, out, sizeof *out, max);
 }
 
 int sweep_create(db_conn *c, const actor *who, const char *name, const char *area_code, int64_t qset_id,
@@ -493,8 +482,9 @@ int sweep_create(db_conn *c, const actor *who, const char *name, const char *are
     " JOIN users v ON v.id = m.user_id WHERE m.sweep_team_id = t.id ORDER BY v.username) x), ''), k.name"     \
     " FROM sweep_teams t JOIN sweep_campaigns k ON k.id = t.campaign_id LEFT JOIN users u ON u.id = t.leader_id "
 
-static void read_team(db_stmt *s, sweep_team *o)
+static void read_team(db_stmt *s, void *row)
 {
+    sweep_team *o = row;
     memset(o, 0, sizeof *o);
     o->id = db_col_i64(s, 0);
     o->campaign_id = db_col_i64(s, 1);
@@ -520,24 +510,12 @@ int sweep_teams(db_conn *c, int64_t campaign_id, int64_t member_id, sweep_team *
     db_bind_i64(s, 1, campaign_id);
     db_bind_i64(s, 2, member_id);
     db_bind_i64(s, 3, max);
-    int n = 0, rc = DB_DONE;
-    while (n < max && (rc = db_step(s)) == DB_ROW)
-        read_team(s, &out[n++]);
-    db_done(s);
-    return rc < 0 ? rc : n;
+    return db_rows(s, read_team, out, sizeof *out, max);
 }
 
 int sweep_team_get(db_conn *c, int64_t id, sweep_team *out)
 {
-    db_stmt *s = db_prepare(c, TEAM_SELECT "WHERE t.id = $1");
-    if (!s)
-        return DB_ERR;
-    db_bind_i64(s, 1, id);
-    int rc = db_step(s);
-    if (rc == DB_ROW)
-        read_team(s, out);
-    db_done(s);
-    return rc;
+    return db_one_row(c, TEAM_SELECT "WHERE t.id = $1", id, read_team, out);
 }
 
 bool sweep_team_member(db_conn *c, int64_t team_id, int64_t user_id)
@@ -701,20 +679,15 @@ int sweep_split(db_conn *c, const actor *who, int64_t campaign_id, const sweep_t
     }
     /* the households nobody has knocked at yet, in walking order, cut into even runs */
     int64_t open = 0;
-    db_stmt *s = db_prepare(c, "SELECT COUNT(*) FROM sweep_households WHERE campaign_id = $1 AND visits = 0");
-    if (!s)
+    if (db_one_i64(c, "SELECT COUNT(*) FROM sweep_households WHERE campaign_id = $1 AND visits = 0", campaign_id, &open) < 0)
         return db_fail(err, "count the households");
-    db_bind_i64(s, 1, campaign_id);
-    if (db_step(s) == DB_ROW)
-        open = db_col_i64(s, 0);
-    db_done(s);
     int sizes[50];
     sweep_split_sizes((int)open, nteams, sizes);
     /* rank r (0-based, walking order) goes to the team whose run holds r */
     int64_t bounds[51] = {0};
     for (int i = 0; i < nteams; i++)
         bounds[i + 1] = bounds[i] + sizes[i];
-    s = db_prepare(c, "WITH o AS (SELECT household_id, ROW_NUMBER() OVER (ORDER BY seq) - 1 AS r"
+    db_stmt *s = db_prepare(c, "WITH o AS (SELECT household_id, ROW_NUMBER() OVER (ORDER BY seq) - 1 AS r"
                       " FROM sweep_households WHERE campaign_id = $1 AND visits = 0)"
                       " UPDATE sweep_households SET sweep_team_id = $2 WHERE campaign_id = $1 AND household_id IN"
                       " (SELECT household_id FROM o WHERE r >= $3 AND r < $4)");

@@ -108,8 +108,9 @@ static void bind_opt(db_stmt *s, int i, int64_t v) { v ? db_bind_i64(s, i, v) : 
     "SELECT t.id, t.area_id, t.created_at, t.name, t.kind, t.note, a.code, a.path, t.created_by,"            \
     " (SELECT COUNT(*) FROM team_members m WHERE m.team_id = t.id) FROM teams t JOIN areas a ON a.id = t.area_id "
 
-static void read_team(db_stmt *s, team *t)
+static void read_team(db_stmt *s, void *row)
 {
+    team *t = row;
     memset(t, 0, sizeof *t);
     t->id = db_col_i64(s, 0);
     t->area_id = db_col_i64(s, 1);
@@ -125,15 +126,7 @@ static void read_team(db_stmt *s, team *t)
 
 int team_get(db_conn *c, int64_t id, team *out)
 {
-    db_stmt *s = db_prepare(c, TEAM_SELECT "WHERE t.id = $1");
-    if (!s)
-        return DB_ERR;
-    db_bind_i64(s, 1, id);
-    int rc = db_step(s);
-    if (rc == DB_ROW)
-        read_team(s, out);
-    db_done(s);
-    return rc;
+    return db_one_row(c, TEAM_SELECT "WHERE t.id = $1", id, read_team, out);
 }
 
 int team_create(db_conn *c, const actor *who, const char *area_code, const char *name, const char *kind,
@@ -185,11 +178,7 @@ int team_list(db_conn *c, const char *scope_path, const char *kind, int64_t befo
     db_bind_i64(s, 3, before_id ? before_id : INT64_MAX);
     db_bind_text(s, 4, kind);
     db_bind_i64(s, 5, max);
-    int n = 0, rc = DB_DONE;
-    while (n < max && (rc = db_step(s)) == DB_ROW)
-        read_team(s, &out[n++]);
-    db_done(s);
-    return rc < 0 ? rc : n;
+    return db_rows(s, read_team, out, sizeof *out, max);
 }
 
 /* ---- members ---- */
@@ -197,8 +186,9 @@ int team_list(db_conn *c, const char *scope_path, const char *kind, int64_t befo
 #define MEMBER_SELECT                                                                                        \
     "SELECT id, team_id, COALESCE(user_id, 0), COALESCE(person_id, 0), created_at, role, name FROM team_members "
 
-static void read_member(db_stmt *s, team_member *m)
+static void read_member(db_stmt *s, void *row)
 {
+    team_member *m = row;
     memset(m, 0, sizeof *m);
     m->id = db_col_i64(s, 0);
     m->team_id = db_col_i64(s, 1);
@@ -211,15 +201,7 @@ static void read_member(db_stmt *s, team_member *m)
 
 int member_get(db_conn *c, int64_t id, team_member *out)
 {
-    db_stmt *s = db_prepare(c, MEMBER_SELECT "WHERE id = $1");
-    if (!s)
-        return DB_ERR;
-    db_bind_i64(s, 1, id);
-    int rc = db_step(s);
-    if (rc == DB_ROW)
-        read_member(s, out);
-    db_done(s);
-    return rc;
+    return db_one_row(c, MEMBER_SELECT "WHERE id = $1", id, read_member, out);
 }
 
 int member_list(db_conn *c, int64_t team_id, team_member *out, int max)
@@ -229,11 +211,7 @@ int member_list(db_conn *c, int64_t team_id, team_member *out, int max)
         return DB_ERR;
     db_bind_i64(s, 1, team_id);
     db_bind_i64(s, 2, max);
-    int n = 0, rc = DB_DONE;
-    while (n < max && (rc = db_step(s)) == DB_ROW)
-        read_member(s, &out[n++]);
-    db_done(s);
-    return rc < 0 ? rc : n;
+    return db_rows(s, read_member, out, sizeof *out, max);
 }
 
 static int scoped_team(db_conn *c, const actor *who, int64_t id, team *t, fx_err *err)
@@ -295,17 +273,12 @@ int member_remove(db_conn *c, const actor *who, int64_t team_id, int64_t member_
         return fx_fail(err, FX_ENOTFOUND, "team_member_not_found", "member %lld is not on team %s", (long long)member_id,
                        t.name);
     int64_t shifts = 0;
-    db_stmt *s = db_prepare(c, "SELECT COUNT(*) FROM shifts WHERE member_id = $1");
-    if (!s)
+    if (db_one_i64(c, "SELECT COUNT(*) FROM shifts WHERE member_id = $1", member_id, &shifts) < 0)
         return DB_FAIL(err, "read the member's shifts");
-    db_bind_i64(s, 1, member_id);
-    if (db_step(s) == DB_ROW)
-        shifts = db_col_i64(s, 0);
-    db_done(s);
     if (shifts)
         return fx_fail(err, FX_ECONFLICT, "member_has_shifts", "%s has %lld shifts on the roster; remove them first",
                        m.name, (long long)shifts);
-    s = db_prepare(c, "DELETE FROM team_members WHERE id = $1");
+    db_stmt *s = db_prepare(c, "DELETE FROM team_members WHERE id = $1");
     if (!s)
         return DB_FAIL(err, "remove the member");
     db_bind_i64(s, 1, member_id);
@@ -327,8 +300,9 @@ int member_remove(db_conn *c, const actor *who, int64_t team_id, int64_t member_
     " (SELECT COALESCE(MAX(at), 0) FROM mentor_logs l WHERE l.pair_id = p.id AND l.kind = 'visit')"           \
     " FROM mentor_pairs p JOIN areas a ON a.id = p.area_id "
 
-static void read_pair(db_stmt *s, mentor_pair *p)
+static void read_pair(db_stmt *s, void *row)
 {
+    mentor_pair *p = row;
     memset(p, 0, sizeof *p);
     p->id = db_col_i64(s, 0);
     p->area_id = db_col_i64(s, 1);
@@ -350,15 +324,7 @@ static void read_pair(db_stmt *s, mentor_pair *p)
 
 int mentor_get(db_conn *c, int64_t id, mentor_pair *out)
 {
-    db_stmt *s = db_prepare(c, PAIR_SELECT "WHERE p.id = $1");
-    if (!s)
-        return DB_ERR;
-    db_bind_i64(s, 1, id);
-    int rc = db_step(s);
-    if (rc == DB_ROW)
-        read_pair(s, out);
-    db_done(s);
-    return rc;
+    return db_one_row(c, PAIR_SELECT "WHERE p.id = $1", id, read_pair, out);
 }
 
 int mentor_list(db_conn *c, const char *scope_path, int64_t before_id, mentor_pair *out, int max)
@@ -373,11 +339,7 @@ int mentor_list(db_conn *c, const char *scope_path, int64_t before_id, mentor_pa
     db_bind_text(s, 2, hi);
     db_bind_i64(s, 3, before_id ? before_id : INT64_MAX);
     db_bind_i64(s, 4, max);
-    int n = 0, rc = DB_DONE;
-    while (n < max && (rc = db_step(s)) == DB_ROW)
-        read_pair(s, &out[n++]);
-    db_done(s);
-    return rc < 0 ? rc : n;
+    return db_rows(s, read_pair, out, sizeof *out, max);
 }
 
 int mentor_create(db_conn *c, const actor *who, const char *area_code, team_who *mentor, team_who *mentee, const char *note, mentor_pair *out, fx_err *err)
@@ -421,8 +383,9 @@ int mentor_create(db_conn *c, const actor *who, const char *area_code, team_who 
 
 #define LOG_SELECT "SELECT id, pair_id, at, created_at, kind, place, note, created_by FROM mentor_logs "
 
-static void read_log(db_stmt *s, mentor_log *l)
+static void read_log(db_stmt *s, void *row)
 {
+    mentor_log *l = row;
     memset(l, 0, sizeof *l);
     l->id = db_col_i64(s, 0);
     l->pair_id = db_col_i64(s, 1);
@@ -487,9 +450,5 @@ int mentor_log_list(db_conn *c, int64_t pair_id, mentor_log *out, int max)
         return DB_ERR;
     db_bind_i64(s, 1, pair_id);
     db_bind_i64(s, 2, max);
-    int n = 0, rc = DB_DONE;
-    while (n < max && (rc = db_step(s)) == DB_ROW)
-        read_log(s, &out[n++]);
-    db_done(s);
-    return rc < 0 ? rc : n;
+    return db_rows(s, read_log, out, sizeof *out, max);
 }

@@ -188,8 +188,9 @@ int wo_route(db_conn *c, const char *id_number, const char *address, const char 
     " COALESCE(a.code, ''), COALESCE(a.path, ''), COALESCE(u.username, ''), w.feedback, w.handled_by"        \
     " FROM work_orders w LEFT JOIN areas a ON a.id = w.area_id LEFT JOIN users u ON u.id = w.assignee_id "
 
-static void read_wo(db_stmt *s, work_order *o)
+static void read_wo(db_stmt *s, void *row)
 {
+    work_order *o = row;
     memset(o, 0, sizeof *o);
     o->id = db_col_i64(s, 0);
     o->token_id = db_col_i64(s, 1);
@@ -255,11 +256,7 @@ int wo_list(db_conn *c, const char *scope_path, const wo_filter *f, int64_t afte
     db_bind_i64(s, 8, max);
     db_bind_text(s, 9, f->status >= 0 ? wo_status_name(f->status) : "");
     db_bind_i64(s, 10, f->triage_only);
-    int n = 0, rc = DB_DONE;
-    while (n < max && (rc = db_step(s)) == DB_ROW)
-        read_wo(s, &out[n++]);
-    db_done(s);
-    return rc < 0 ? rc : n;
+    return db_rows(s, read_wo, out, sizeof *out, max);
 }
 
 static int text_field(const char *v, const char *name, size_t max_chars, bool required, fx_err *err)

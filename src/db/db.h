@@ -96,9 +96,18 @@ int db_build_indexes(db_conn *c, const char *const *ddl, int n);
 int64_t db_changes(db_conn *c);
 const char *db_errmsg(db_conn *c);
 
-/* One-shot helpers: prepare, bind $1 as i64 or text, step once, read column 0.
- * Return DB_ROW with *out set, DB_DONE when no row, or < 0. */
+/* One-shot helpers: prepare, bind $1 as i64 (db_one_i64) or nothing, step once, read column 0.
+ * Return DB_ROW with *out set, DB_DONE when no row (*out unchanged), or < 0. */
 int db_query_i64(db_conn *c, const char *sql, int64_t *out);
+int db_one_i64(db_conn *c, const char *sql, int64_t id, int64_t *out);
+
+/* A module's row reader: fills out (its row struct) from the current row of s. */
+typedef void (*db_read_fn)(db_stmt *s, void *out);
+/* The row of sql whose $1 is id, read with read: DB_ROW with *out filled, DB_DONE when none, or < 0. */
+int db_one_row(db_conn *c, const char *sql, int64_t id, db_read_fn read, void *out);
+/* Steps s (prepared and bound) for at most max rows, reading row n into out + n * size, and gives s
+ * back (db_done). The rows read, or < 0. */
+int db_rows(db_stmt *s, db_read_fn read, void *out, size_t size, int max);
 
 /* Writes. fn runs on the writer thread inside the batch transaction and its own
  * savepoint; it returns >= 0 to keep its changes or < 0 to roll them back. */

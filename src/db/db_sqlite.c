@@ -281,6 +281,32 @@ int db_query_i64(db_conn *c, const char *sql, int64_t *out)
     return rc;
 }
 
+int db_one_row(db_conn *c, const char *sql, int64_t id, db_read_fn read, void *out)
+{
+    db_stmt *s = db_prepare(c, sql);
+    if (!s)
+        return DB_ERR;
+    db_bind_i64(s, 1, id);
+    int rc = db_step(s);
+    if (rc == DB_ROW)
+        read(s, out);
+    db_done(s);
+    return rc;
+}
+
+static void read_i64(db_stmt *s, void *out) { *(int64_t *)out = db_col_i64(s, 0); }
+
+int db_one_i64(db_conn *c, const char *sql, int64_t id, int64_t *out) { return db_one_row(c, sql, id, read_i64, out); }
+
+int db_rows(db_stmt *s, db_read_fn read, void *out, size_t size, int max)
+{
+    int n = 0, rc = DB_DONE;
+    while (n < max && (rc = db_step(s)) == DB_ROW)
+        read(s, (char *)out + (size_t)n++ * size);
+    db_done(s);
+    return rc < 0 ? rc : n;
+}
+
 char *db__migration_sql(const char *sql)
 {
     static const char from[] = "BIGINT PRIMARY KEY", to[] = "INTEGER PRIMARY KEY";

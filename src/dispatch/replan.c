@@ -862,18 +862,13 @@ int dsp_store(db_conn *c, const actor *who, const dsp_made *m, int *version, fx_
         return fx_fail(e, FX_EINTERNAL, "invalid_plan", "the planner's plan failed %d checks; nothing was stored",
                        m->violations);
     int64_t cur = 0;
-    db_stmt *s = db_prepare(c, "SELECT COALESCE(MAX(version), 0) FROM transport_plans WHERE round_id = $1");
-    if (!s)
+    if (db_one_i64(c, "SELECT COALESCE(MAX(version), 0) FROM transport_plans WHERE round_id = $1", m->round_id, &cur) < 0)
         return FX_EINTERNAL;
-    db_bind_i64(s, 1, m->round_id);
-    if (db_step(s) == DB_ROW)
-        cur = db_col_i64(s, 0);
-    db_done(s);
     if (cur != m->base_version)
         return fx_fail(e, FX_ECONFLICT, "plan_changed", "another plan was stored while this one was made; try again");
     char *plan = json_dumps(m->plan, JSON_COMPACT), *problem = json_dumps(m->problem, JSON_COMPACT);
     db_stmt *u = db_prepare(c, "UPDATE transport_plans SET current = 0 WHERE round_id = $1 AND current = 1");
-    s = db_prepare(c, "INSERT INTO transport_plans (id, round_id, version, current, reason, kept, late_boxes,"
+    db_stmt *s = db_prepare(c, "INSERT INTO transport_plans (id, round_id, version, current, reason, kept, late_boxes,"
                       " total_late_min, vehicles_used, problem, plan, made_by, made_at) VALUES ($1, $2, $3, 1, $4, $5,"
                       " $6, $7, $8, $9, $10, $11, $12)");
     int rc = plan && problem && s && u ? 0 : FX_EINTERNAL;

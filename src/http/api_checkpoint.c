@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 static json_t *cp_json(const checkpoint *k)
@@ -307,17 +306,8 @@ static int post_risk_areas(http_req *r)
     if (strncasecmp(ct, "text/csv", 8) != 0)
         return http_error(r, 415, "unsupported_media_type", "send text/csv with the header name,level,valid_from,valid_to");
     struct risk_op *op = calloc(1, sizeof *op);
-    int fd = op ? memfd_create("risk", MFD_CLOEXEC) : -1;
-    size_t off = 0;
-    while (fd >= 0 && off < r->body_len) {
-        ssize_t w = write(fd, r->body + off, r->body_len - off);
-        if (w <= 0)
-            break;
-        off += (size_t)w;
-    }
-    if (fd < 0 || off < r->body_len || lseek(fd, 0, SEEK_SET) != 0) {
-        if (fd >= 0)
-            close(fd);
+    int fd = op ? http_body_fd(r, "risk") : -1;
+    if (fd < 0) {
         free(op);
         return http_error(r, 500, "internal", "could not read the file");
     }

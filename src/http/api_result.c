@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 /* ---- POST /api/v1/results ---- */
@@ -117,17 +116,8 @@ static int post_results(http_req *r)
     b->r = r;
     const char *ct = r->content_type ? r->content_type : "application/json";
     if (strncasecmp(ct, "text/csv", 8) == 0) {
-        int fd = memfd_create("results", MFD_CLOEXEC);
-        size_t off = 0;
-        while (fd >= 0 && off < r->body_len) {
-            ssize_t w = write(fd, r->body + off, r->body_len - off);
-            if (w <= 0)
-                break;
-            off += (size_t)w;
-        }
-        if (fd < 0 || off < r->body_len || lseek(fd, 0, SEEK_SET) != 0) {
-            if (fd >= 0)
-                close(fd);
+        int fd = http_body_fd(r, "results");
+        if (fd < 0) {
             free(b);
             return http_error(r, 500, "internal", "could not read the file");
         }

@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 static json_t *wo_json(const work_order *o)
@@ -112,19 +111,9 @@ static int push_done(http_req *r, int rc)
 /* text/csv: wo_csv_read's columns. */
 static int read_csv(http_req *r, struct push_op *op)
 {
-    int fd = memfd_create("orders", MFD_CLOEXEC);
-    size_t off = 0;
-    while (fd >= 0 && off < r->body_len) {
-        ssize_t w = write(fd, r->body + off, r->body_len - off);
-        if (w <= 0)
-            break;
-        off += (size_t)w;
-    }
-    if (fd < 0 || off < r->body_len || lseek(fd, 0, SEEK_SET) != 0) {
-        if (fd >= 0)
-            close(fd);
+    int fd = http_body_fd(r, "orders");
+    if (fd < 0)
         return http_error(r, 500, "internal", "could not read the file");
-    }
     fx_err e = {0};
     int rc = wo_csv_read(fd, &op->rows, &op->n, &e);
     close(fd);

@@ -94,6 +94,9 @@ void http_header(http_req *r, const char *name, const char *fmt, ...) __attribut
  * or -1. The path is kept in path (an XLSX writer opens the file by name) until the caller
  * has written it; http_send_download unlinks it. */
 int http_temp_file(const char *tag, char *path, size_t cap);
+/* The request body as a file for the CSV readers, which take an fd: an unnamed file in memory
+ * (tag names it in /proc), at its start; -1 when it could not be made. The caller closes it. */
+int http_body_fd(const http_req *r, const char *tag);
 
 /* A CSV or XLSX download: fn writes it into a temporary file (CSV to the stream csv, XLSX to
  * the file at path; csv is NULL then), counting rows; the answer is sent from that file, so

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 const char *http_query(const http_req *r, const char *name)
@@ -352,6 +353,23 @@ int http_temp_file(const char *tag, char *path, size_t cap)
     if (snprintf(path, cap, "%s/fangxian-%s-XXXXXX", dir, tag) >= (int)cap)
         return -1;
     return mkstemp(path);
+}
+
+int http_body_fd(const http_req *r, const char *tag)
+{
+    int fd = memfd_create(tag, MFD_CLOEXEC);
+    size_t off = 0;
+    while (fd >= 0 && off < r->body_len) {
+        ssize_t w = write(fd, r->body + off, r->body_len - off);
+        if (w <= 0)
+            break;
+        off += (size_t)w;
+    }
+    if (fd >= 0 && (off < r->body_len || lseek(fd, 0, SEEK_SET) != 0)) {
+        close(fd);
+        return -1;
+    }
+    return fd;
 }
 
 int http_send_download(http_req *r, bool xlsx, const char *name, http_download_fn fn, void *arg)

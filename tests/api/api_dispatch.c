@@ -1108,14 +1108,10 @@ int main(void)
         fprintf(stderr, "cannot start the receiver\n");
         return 1;
     }
-    int rc = fxt_setup(&srv);
-    snprintf(srv.now, sizeof srv.now, "%lld", AT(420));
     now_s = AT(420);
-    srv.extra[0] = "--notify-interval-ms", srv.extra[1] = "200", srv.extra[2] = "--notify-retry-s", srv.extra[3] = "1";
-    if (rc != 0 || fxt_demo(&srv, pw) != 0 || fxt_start(&srv) != 0) {
-        fprintf(stderr, "cannot start the server under test (%s)\n", fxt_bin());
+    static const char *const opts[] = {"--notify-interval-ms", "200", "--notify-retry-s", "1", NULL};
+    if (fxt_demo_start(&srv, AT(420), opts, pw) != 0)
         return 1;
-    }
     login_all();
     RUN(setup_and_first_plans);
     RUN(channels);

@@ -38,12 +38,7 @@ static void login_all(void)
 
 static int status_of(const char *method, const char *path, const char *token, const char *body, char code[48])
 {
-    fxt_resp r = fxt_req(&srv, method, path, token, body);
-    if (code)
-        snprintf(code, 48, "%s", fxt_err(&r));
-    int st = r.status;
-    fxt_free(&r);
-    return st;
+    return fxt_status(&srv, method, path, token, body, code);
 }
 
 static int post_csv(const char *path, const char *token, const char *csv, fxt_resp *out)
@@ -56,21 +51,12 @@ static int post_csv(const char *path, const char *token, const char *csv, fxt_re
     return out->status;
 }
 
-static void id_number(unsigned seq, char out[19])
-{
-    static const int w[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
-    snprintf(out, 19, "41018419850303%03u", seq % 1000);
-    int sum = 0;
-    for (int i = 0; i < 17; i++)
-        sum += (out[i] - '0') * w[i];
-    out[17] = "10X98765432"[sum % 11];
-    out[18] = '\0';
-}
+#define BORN "41018419850303" /* the ID numbers of this test's people: region and birth date */
 
 static long long person(unsigned seq, const char *name, const char *room, long long *household)
 {
     char id[19], body[300];
-    id_number(seq, id);
+    fxt_id_number(id, BORN, seq);
     snprintf(body, sizeof body,
              "{\"name\":\"%s\",\"id_number\":\"%s\",\"area\":\"HKG-YH-IT-W12-GC-B1-U1\",\"room\":\"%s\"}", name, id,
              room);
@@ -87,7 +73,7 @@ static long long person(unsigned seq, const char *name, const char *room, long l
 static fxt_resp entry(const char *client_id, unsigned seq, const char *code, const char *extra)
 {
     char id[19], body[800];
-    id_number(seq, id);
+    fxt_id_number(id, BORN, seq);
     snprintf(body, sizeof body, "{\"id\":\"%s\",\"person\":{\"id_number\":\"%s\"},\"health_code\":\"%s\"%s%s}",
              client_id, id, code, extra ? "," : "", extra ? extra : "");
     char path[64];
@@ -104,7 +90,7 @@ static void setup(void)
         person(i, names[i], room, NULL);
     }
     p_gc = person(20, "工单人", "501", &hh_gc);
-    id_number(20, id_gc);
+    fxt_id_number(id_gc, BORN, 20);
     const char *args[] = {"token", "add", "city-platform", "--kind", "partner", "--area", "HKG-YH", NULL};
     char *out = NULL;
     if (fxt_cli(&srv, NULL, &out, args) == 0 && out)
@@ -315,7 +301,7 @@ static void walk_in_scope_register_and_gaps(void)
     char path[64], body[300];
     snprintf(path, sizeof path, "/api/v1/checkpoints/%lld/entries", cp);
     char walk_id[19], walk[300];
-    id_number(30, walk_id);
+    fxt_id_number(walk_id, BORN, 30);
     snprintf(walk, sizeof walk, "{\"id\":\"e-walk\",\"person\":{\"id_number\":\"%s\",\"name\":\"外来人\","
              "\"phone\":\"13800000001\"},\"health_code\":\"green\"}", walk_id);
     fxt_resp r = fxt_req(&srv, "POST", path, staff, walk);
@@ -551,12 +537,8 @@ static void overdue_by_the_clock(void)
 int main(void)
 {
     th_init();
-    int rc = fxt_setup(&srv);
-    snprintf(srv.now, sizeof srv.now, "%lld", T0);
-    if (rc != 0 || fxt_demo(&srv, pw) != 0 || fxt_start(&srv) != 0) {
-        fprintf(stderr, "cannot start the server under test (%s)\n", fxt_bin());
+    if (fxt_demo_start(&srv, T0, NULL, pw) != 0)
         return 1;
-    }
     login_all();
     RUN(setup);
     RUN(checkpoints);

@@ -268,12 +268,8 @@ static void sampling_marks_the_recall_retest(void)
 int main(void)
 {
     th_init();
-    int rc = fxt_setup(&srv);
-    snprintf(srv.now, sizeof srv.now, "%lld", T0);
-    if (rc != 0 || fxt_demo(&srv, pw) != 0 || fxt_start(&srv) != 0) {
-        fprintf(stderr, "cannot start the server under test (%s)\n", fxt_bin());
+    if (fxt_demo_start(&srv, T0, NULL, pw) != 0)
         return 1;
-    }
     RUN(setup);
     RUN(referral_without_a_round_waits);
     RUN(next_round_takes_the_waiting_recalls);

@@ -59,29 +59,15 @@ static int call(const char *method, const char *path, const char *token, const c
 /* status of a request whose answer is not looked at further; the error code goes to code */
 static int status_of(const char *method, const char *path, const char *token, const char *body, char code[48])
 {
-    fxt_resp r = fxt_req(&srv, method, path, token, body);
-    if (code)
-        snprintf(code, 48, "%s", fxt_err(&r));
-    int st = r.status;
-    fxt_free(&r);
-    return st;
+    return fxt_status(&srv, method, path, token, body, code);
 }
 
-static void id_number(unsigned seq, char out[19])
-{
-    static const int w[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
-    snprintf(out, 19, "41018419900202%03u", seq % 1000);
-    int sum = 0;
-    for (int i = 0; i < 17; i++)
-        sum += (out[i] - '0') * w[i];
-    out[17] = "10X98765432"[sum % 11];
-    out[18] = '\0';
-}
+#define BORN "41018419900202" /* the ID numbers of this test's people: region and birth date */
 
 static long long person(unsigned seq, const char *name, const char *room)
 {
     char id[19], body[300];
-    id_number(seq, id);
+    fxt_id_number(id, BORN, seq);
     snprintf(body, sizeof body, "{\"name\":\"%s\",\"id_number\":\"%s\",\"area\":\"IS-B1-U1\",\"room\":\"%s\"}", name, id,
              room);
     fxt_resp r;
@@ -473,7 +459,7 @@ static void rule_sets_are_data(void)
     fxt_free(&r);
     /* a sealed building under the 7 + 3 day rule, with one resident */
     char id[19], body[300];
-    id_number(7, id);
+    fxt_id_number(id, BORN, 7);
     snprintf(body, sizeof body, "{\"name\":\"鑫七\",\"id_number\":\"%s\",\"area\":\"HKG-YH-IT-W12-XR-B1-U1\","
                                 "\"room\":\"701\"}", id);
     CHECK_EQ_INT(call("POST", "/api/v1/persons", staff, body, &r), 201);
@@ -578,12 +564,8 @@ static void countdown_restarts_and_lifting(void)
 int main(void)
 {
     th_init();
-    int rc = fxt_setup(&srv);
-    snprintf(srv.now, sizeof srv.now, "%lld", T0);
-    if (rc != 0 || fxt_demo(&srv, pw) != 0 || fxt_start(&srv) != 0) {
-        fprintf(stderr, "cannot start the server under test (%s)\n", fxt_bin());
+    if (fxt_demo_start(&srv, T0, NULL, pw) != 0)
         return 1;
-    }
     login_all();
     RUN(setup);
     RUN(opening_cases_and_refusals);

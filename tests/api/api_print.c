@@ -30,15 +30,12 @@ typedef struct decoded {
 } decoded;
 
 /* A valid mainland ID number (GB 11643 check character) for person i. */
+/* The i-th person's ID number: 900 a birth day from 1 January 1980 on. */
 static void id_number(int i, char out[20])
 {
-    static const int w[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
-    snprintf(out, 20, "410184198001%02d%03d", 1 + (i / 900) % 28, 100 + i % 900);
-    int sum = 0;
-    for (int k = 0; k < 17; k++)
-        sum += (out[k] - '0') * w[k];
-    out[17] = "10X98765432"[sum % 11];
-    out[18] = '\0';
+    char born[16];
+    snprintf(born, sizeof born, "410184198001%02d", 1 + (i / 900) % 28);
+    fxt_id_number(out, born, (unsigned)(100 + i % 900));
 }
 
 __attribute__((format(printf, 1, 2))) static int sh(const char *fmt, ...)

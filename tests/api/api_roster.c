@@ -395,13 +395,9 @@ int main(void)
         fprintf(stderr, "cannot start the receiver\n");
         return 1;
     }
-    int rc = fxt_setup(&srv);
-    snprintf(srv.now, sizeof srv.now, "%lld", H(7));
-    srv.extra[0] = "--notify-interval-ms", srv.extra[1] = "100", srv.extra[2] = NULL;
-    if (rc != 0 || fxt_demo(&srv, pw) != 0 || fxt_start(&srv) != 0) {
-        fprintf(stderr, "cannot start the server under test (%s)\n", fxt_bin());
+    static const char *const opts[] = {"--notify-interval-ms", "100", NULL};
+    if (fxt_demo_start(&srv, H(7), opts, pw) != 0)
         return 1;
-    }
     login_all();
     RUN(teams_and_members);
     RUN(mentor_pairs);

@@ -418,12 +418,8 @@ static void replay_changes_nothing(void)
 int main(void)
 {
     th_init();
-    int rc = fxt_setup(&srv);
-    snprintf(srv.now, sizeof srv.now, "%lld", T0);
-    if (rc != 0 || fxt_demo(&srv, pw) != 0 || fxt_start(&srv) != 0) {
-        fprintf(stderr, "cannot start the server under test (%s)\n", fxt_bin());
+    if (fxt_demo_start(&srv, T0, NULL, pw) != 0)
         return 1;
-    }
     admin = fxt_login(&srv, "admin", pw);
     officer = fxt_login(&srv, "cuizhengbo", pw);
     staff = fxt_login(&srv, "panpeng", pw);

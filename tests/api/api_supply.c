@@ -39,12 +39,7 @@ static void login_all(void)
 
 static int status_of(const char *method, const char *path, const char *token, const char *body, char code[48])
 {
-    fxt_resp r = fxt_req(&srv, method, path, token, body);
-    if (code)
-        snprintf(code, 48, "%s", fxt_err(&r));
-    int st = r.status;
-    fxt_free(&r);
-    return st;
+    return fxt_status(&srv, method, path, token, body, code);
 }
 
 static long long create(const char *path, const char *token, const char *body)
@@ -418,12 +413,8 @@ static void overdue_as_the_clock_moves(void)
 int main(void)
 {
     th_init();
-    int rc = fxt_setup(&srv);
-    snprintf(srv.now, sizeof srv.now, "%lld", T0);
-    if (rc != 0 || fxt_demo(&srv, pw) != 0 || fxt_start(&srv) != 0) {
-        fprintf(stderr, "cannot start the server under test (%s)\n", fxt_bin());
+    if (fxt_demo_start(&srv, T0, NULL, pw) != 0)
         return 1;
-    }
     login_all();
     RUN(roles_and_warehouse);
     RUN(receive_transfer_consume);

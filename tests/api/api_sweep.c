@@ -24,21 +24,12 @@ static const char *sfield(json_t *o, const char *k) { return json_string_value(j
 static long long ifield(json_t *o, const char *k) { return json_integer_value(json_object_get(o, k)); }
 static long long progress(json_t *o, const char *k) { return ifield(json_object_get(o, "progress"), k); }
 
-static void id_number(unsigned seq, char out[19])
-{
-    static const int w[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
-    snprintf(out, 19, "41018419900707%03u", seq % 1000);
-    int sum = 0;
-    for (int i = 0; i < 17; i++)
-        sum += (out[i] - '0') * w[i];
-    out[17] = "10X98765432"[sum % 11];
-    out[18] = '\0';
-}
+#define BORN "41018419900707" /* the ID numbers of this test's people: region and birth date */
 
 static long long person(unsigned seq, const char *name, const char *room, long long *household)
 {
     char id[19], body[300];
-    id_number(seq, id);
+    fxt_id_number(id, BORN, seq);
     snprintf(body, sizeof body, "{\"name\":\"%s\",\"id_number\":\"%s\",\"area\":\"" UNIT "\",\"room\":\"%s\"}", name,
              id, room);
     fxt_resp r = fxt_req(&srv, "POST", "/api/v1/persons", staff, body);
@@ -533,12 +524,8 @@ static void register_export(void)
 int main(void)
 {
     th_init();
-    int rc = fxt_setup(&srv);
-    snprintf(srv.now, sizeof srv.now, "%lld", T0);
-    if (rc != 0 || fxt_demo(&srv, pw) != 0 || fxt_start(&srv) != 0) {
-        fprintf(stderr, "cannot start the server under test (%s)\n", fxt_bin());
+    if (fxt_demo_start(&srv, T0, NULL, pw) != 0)
         return 1;
-    }
     RUN(setup);
     RUN(question_sets_and_campaign);
     RUN(volunteer_scope);

@@ -366,3 +366,37 @@ int fxt_demo(fxt_server *s, char pw[32])
     free(out);
     return 0;
 }
+
+void fxt_id_number(char out[19], const char *born, unsigned seq)
+{
+    static const int w[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+    snprintf(out, 19, "%.14s%03u", born, seq % 1000);
+    int sum = 0;
+    for (int i = 0; i < 17; i++)
+        sum += (out[i] - '0') * w[i];
+    out[17] = "10X98765432"[sum % 11];
+    out[18] = '\0';
+}
+
+int fxt_status(fxt_server *s, const char *method, const char *path, const char *token, const char *body, char code[48])
+{
+    fxt_resp r = fxt_req(s, method, path, token, body);
+    if (code)
+        snprintf(code, 48, "%s", fxt_err(&r));
+    int st = r.status;
+    fxt_free(&r);
+    return st;
+}
+
+int fxt_demo_start(fxt_server *s, long long now, const char *const *extra, char pw[32])
+{
+    int rc = fxt_setup(s);
+    snprintf(s->now, sizeof s->now, "%lld", now);
+    for (int i = 0; extra && extra[i] && i < (int)(sizeof s->extra / sizeof *s->extra) - 1; i++)
+        s->extra[i] = extra[i];
+    if (rc != 0 || fxt_demo(s, pw) != 0 || fxt_start(s) != 0) {
+        fprintf(stderr, "cannot start the server under test (%s)\n", fxt_bin());
+        return -1;
+    }
+    return 0;
+}

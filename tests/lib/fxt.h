@@ -54,6 +54,8 @@ void fxt_free(fxt_resp *r);
 const char *fxt_header(const fxt_resp *r, const char *name);
 /* error.code of a JSON error body, or "". */
 const char *fxt_err(const fxt_resp *r);
+/* The status of one request; code (when given) gets its error.code, or "". */
+int fxt_status(fxt_server *s, const char *method, const char *path, const char *token, const char *body, char code[48]);
 
 /* Opens a TCP connection to the server; the caller reads/writes/closes. */
 int fxt_connect(fxt_server *s);
@@ -65,5 +67,12 @@ char *fxt_login(fxt_server *s, const char *name, const char *password);
 
 /* Loads the demo sub-district (areas HKG…, one user per role); pw gets the password. 0 or -1. */
 int fxt_demo(fxt_server *s, char pw[32]);
+/* Sets up a server with the demo data, its clock at now (epoch seconds) and the serve options extra
+ * (NULL-terminated, or NULL), and starts it: 0, or -1 after saying so on stderr. */
+int fxt_demo_start(fxt_server *s, long long now, const char *const *extra, char pw[32]);
+
+/* A valid GB 11643 ID number: born (14 digits: region and birth date), seq % 1000 as three
+ * digits, and the check digit. */
+void fxt_id_number(char out[19], const char *born, unsigned seq);
 
 #endif

@@ -7,6 +7,7 @@
 #include "db/db.h"
 #include "http/router.h"
 #include "lib/testhelp.h"
+#include "lib/unitstore.h"
 #include "util/fx_clock.h"
 #include "util/fx_crypto.h"
 #include "util/fx_id.h"
@@ -16,10 +17,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 static db *store;
-static char dir[64];
 
 #define IDS_PER_THREAD 20000
 static int64_t ids[4][IDS_PER_THREAD];
@@ -293,17 +292,10 @@ static void writer_isolates_failures(void)
 int main(void)
 {
     th_init();
-    snprintf(dir, sizeof dir, "/tmp/fxu-XXXXXX");
-    if (!mkdtemp(dir))
+    unitstore us;
+    store = unitstore_open(&us, "core", NULL, NULL);
+    if (!store)
         return 1;
-    char path[128], err[256];
-    snprintf(path, sizeof path, "%s/u.db", dir);
-    store = db_open(path, NULL, err, sizeof err);
-    int applied = 0;
-    if (!store || db_migrate(store, &applied, err, sizeof err) != 0) {
-        fprintf(stderr, "%s\n", err);
-        return 1;
-    }
     RUN(ids_unique_ordered_js_safe);
     RUN(role_table);
     RUN(routes_all_declared);
@@ -313,10 +305,6 @@ int main(void)
     RUN(passwords_and_tokens);
     RUN(area_rules);
     RUN(writer_isolates_failures);
-    db_close(store);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "could not remove %s\n", dir);
+    unitstore_close(&us);
     return th_done("unit_core");
 }

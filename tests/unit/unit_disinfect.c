@@ -5,6 +5,7 @@
 #include "core/area.h"
 #include "core/disinfect.h"
 #include "lib/testhelp.h"
+#include "lib/unitstore.h"
 #include "util/fx_clock.h"
 
 #include <stdio.h>
@@ -163,24 +164,13 @@ static void overdue_as_time_passes(void)
 int main(void)
 {
     th_init();
-    char dir[] = "/tmp/fxd-XXXXXX", path[64], err[256] = "";
-    if (!mkdtemp(dir))
+    unitstore us;
+    store = unitstore_open(&us, "disinf", fill, NULL);
+    if (!store)
         return 1;
-    snprintf(path, sizeof path, "%s/d.db", dir);
-    store = db_open(path, NULL, err, sizeof err);
-    int applied = 0;
-    if (!store || db_migrate(store, &applied, err, sizeof err) != 0 || db_write(store, fill, NULL) != 0) {
-        fprintf(stderr, "cannot prepare the store: %s\n", err);
-        return 1;
-    }
     RUN(bad_input_names_the_field);
     RUN(due_after_each_treatment);
     RUN(overdue_as_time_passes);
-    db_reader_release(store);
-    db_close(store);
-    char cmd[96];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "could not remove %s\n", dir);
+    unitstore_close(&us);
     return th_done("unit_disinfect");
 }

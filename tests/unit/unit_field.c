@@ -6,6 +6,7 @@
 #include "core/person.h"
 #include "core/workorder.h"
 #include "lib/testhelp.h"
+#include "lib/unitstore.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -159,25 +160,14 @@ static void routing(void)
 int main(void)
 {
     th_init();
-    char dir[] = "/tmp/fxf-XXXXXX", path[64], err[256];
-    if (!mkdtemp(dir))
+    unitstore us;
+    store = unitstore_open(&us, "field", fill, NULL);
+    if (!store)
         return 1;
-    snprintf(path, sizeof path, "%s/f.db", dir);
-    store = db_open(path, NULL, err, sizeof err);
-    int applied = 0;
-    if (!store || db_migrate(store, &applied, err, sizeof err) != 0 || db_write(store, fill, NULL) != 0) {
-        fprintf(stderr, "cannot prepare the store: %s\n", err);
-        return 1;
-    }
     RUN(every_arrival_rule);
     RUN(risk_names_match_by_prefix);
     RUN(work_order_transitions);
     RUN(routing);
-    db_reader_release(store);
-    db_close(store);
-    char cmd[96];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "could not remove %s\n", dir);
+    unitstore_close(&us);
     return th_done("unit_field");
 }

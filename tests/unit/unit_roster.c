@@ -7,12 +7,12 @@
 #include "core/roster.h"
 #include "core/team.h"
 #include "lib/testhelp.h"
+#include "lib/unitstore.h"
 #include "util/fx_clock.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 /* 2026-12-05 00:00 in Asia/Shanghai */
 #define D0 1796400000LL
@@ -291,22 +291,12 @@ int main(void)
     RUN(midnight_crossing);
     RUN(hours_of_day_and_persons_at_once);
     RUN(one_person_on_two_posts);
-    char dir[] = "/tmp/fxr-XXXXXX", path[64], err[256];
-    if (!mkdtemp(dir))
+    unitstore us;
+    store = unitstore_open(&us, "roster", fill, NULL);
+    if (!store)
         return 1;
-    snprintf(path, sizeof path, "%s/r.db", dir);
-    store = db_open(path, NULL, err, sizeof err);
-    int applied = 0;
-    if (!store || db_migrate(store, &applied, err, sizeof err) != 0 || db_write(store, fill, NULL) != 0) {
-        fprintf(stderr, "cannot prepare the store: %s\n", err);
-        return 1;
-    }
     RUN(report_on_a_store);
-    db_reader_release(store);
-    db_close(store);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    if (system(cmd) != 0)
+    if (unitstore_close(&us) != 0)
         return 1;
     return th_done("unit_roster");
 }

@@ -7,12 +7,12 @@
 #include "core/site.h"
 #include "db/db.h"
 #include "lib/testhelp.h"
+#include "lib/unitstore.h"
 #include "util/fx_clock.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 static site_status_out status_of(const char *st, int local_min, int queue, long recent, int tables)
 {
@@ -176,34 +176,19 @@ static void capacity_and_seal_time(void)
     CHECK_EQ_INT(cv.sampled, 2);
 }
 
-static char dir[64];
-
 int main(void)
 {
     th_init();
     RUN(public_status_thresholds);
     RUN(pool_policy_rules);
-    snprintf(dir, sizeof dir, "/tmp/fxs-XXXXXX");
-    if (!mkdtemp(dir))
-        return 1;
-    char path[128], err[256];
-    snprintf(path, sizeof path, "%s/s.db", dir);
-    store = db_open(path, NULL, err, sizeof err);
-    int applied;
+    unitstore us;
     struct setup s = {0};
-    if (!store || db_migrate(store, &applied, err, sizeof err) != 0 || db_write(store, setup_job, &s) != 0) {
-        fprintf(stderr, "setup: %s %s\n", err, s.err.msg);
+    store = unitstore_open(&us, "sampling", setup_job, &s);
+    if (!store) {
+        fprintf(stderr, "setup: %s\n", s.err.msg);
         return 1;
     }
     RUN(capacity_and_seal_time);
-    db_reader_release(store);
-    db_close(store);
-    unlink(path);
-    char wal[160];
-    snprintf(wal, sizeof wal, "%s-wal", path);
-    unlink(wal);
-    snprintf(wal, sizeof wal, "%s-shm", path);
-    unlink(wal);
-    rmdir(dir);
+    unitstore_close(&us);
     return th_done("unit_sampling");
 }

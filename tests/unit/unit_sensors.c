@@ -7,6 +7,7 @@
 #include "core/person.h"
 #include "core/sensor.h"
 #include "lib/testhelp.h"
+#include "lib/unitstore.h"
 #include "util/fx_clock.h"
 #include "util/fx_crypto.h"
 #include "util/fx_str.h"
@@ -14,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #define T0 1800000000LL
 
@@ -206,8 +206,6 @@ static void silence_after_n_minutes(void)
     CHECK_EQ_INT(check_silent(T0 + 3700 + SILENT_S + 1), 1);
 }
 
-static char dir[64];
-
 int main(void)
 {
     th_init();
@@ -215,28 +213,15 @@ int main(void)
     fx_tz_set("Asia/Shanghai");
     RUN(roles_and_flags);
     RUN(broker_password_format);
-    snprintf(dir, sizeof dir, "/tmp/fxn-XXXXXX");
-    if (!mkdtemp(dir))
-        return 1;
-    char path[128], err[256] = "";
-    snprintf(path, sizeof path, "%s/s.db", dir);
-    store = db_open(path, NULL, err, sizeof err);
-    int applied;
+    unitstore us;
     fx_err e = {0};
-    if (!store || db_migrate(store, &applied, err, sizeof err) != 0 || db_write(store, setup_job, &e) != 0) {
-        fprintf(stderr, "setup: %s %s\n", err, e.msg);
+    store = unitstore_open(&us, "sensors", setup_job, &e);
+    if (!store) {
+        fprintf(stderr, "setup: %s\n", e.msg);
         return 1;
     }
     RUN(dedup_and_late_events);
     RUN(silence_after_n_minutes);
-    db_reader_release(store);
-    db_close(store);
-    const char *suffix[] = {"", "-wal", "-shm"};
-    for (int i = 0; i < 3; i++) {
-        char f[160];
-        snprintf(f, sizeof f, "%s%s", path, suffix[i]);
-        unlink(f);
-    }
-    rmdir(dir);
+    unitstore_close(&us);
     return th_done("unit_sensors");
 }

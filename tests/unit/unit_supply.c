@@ -8,6 +8,7 @@
 #include "core/site.h"
 #include "core/supply.h"
 #include "lib/testhelp.h"
+#include "lib/unitstore.h"
 #include "util/fx_id.h"
 
 #include <stdio.h>
@@ -364,24 +365,13 @@ int main(void)
     RUN(forecast_from_last_round);
     RUN(pool_size_by_risk_level);
     RUN(no_history_falls_back_to_population);
-    char dir[] = "/tmp/fxs-XXXXXX", path[64], err[256] = "";
-    if (!mkdtemp(dir))
+    unitstore us;
+    store = unitstore_open(&us, "supply", fill, NULL);
+    if (!store)
         return 1;
-    snprintf(path, sizeof path, "%s/s.db", dir);
-    store = db_open(path, NULL, err, sizeof err);
-    int applied = 0;
-    if (!store || db_migrate(store, &applied, err, sizeof err) != 0 || db_write(store, fill, NULL) != 0) {
-        fprintf(stderr, "cannot prepare the store: %s\n", err);
-        return 1;
-    }
     RUN(negative_stock_refused);
     RUN(transfer_is_atomic);
     RUN(forecast_over_sites);
-    db_reader_release(store);
-    db_close(store);
-    char cmd[96];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "could not remove %s\n", dir);
+    unitstore_close(&us);
     return th_done("unit_supply");
 }

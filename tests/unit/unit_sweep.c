@@ -9,6 +9,7 @@
 #include "core/person.h"
 #include "core/sweep.h"
 #include "lib/testhelp.h"
+#include "lib/unitstore.h"
 #include "util/fx_clock.h"
 
 #include <stdio.h>
@@ -266,25 +267,14 @@ static void resplit_moves_only_open_doors(void)
 int main(void)
 {
     th_init();
-    char dir[] = "/tmp/fxs-XXXXXX", path[64], err[256];
-    if (!mkdtemp(dir))
+    unitstore us;
+    store = unitstore_open(&us, "sweep", fill, NULL);
+    if (!store)
         return 1;
-    snprintf(path, sizeof path, "%s/s.db", dir);
-    store = db_open(path, NULL, err, sizeof err);
-    int applied = 0;
-    if (!store || db_migrate(store, &applied, err, sizeof err) != 0 || db_write(store, fill, NULL) != 0) {
-        fprintf(stderr, "cannot prepare the store: %s\n", err);
-        return 1;
-    }
     RUN(split_sizes);
     RUN(even_split_in_walking_order);
     RUN(progress_adds_up);
     RUN(resplit_moves_only_open_doors);
-    db_reader_release(store);
-    db_close(store);
-    char cmd[96];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "could not remove %s\n", dir);
+    unitstore_close(&us);
     return th_done("unit_sweep");
 }

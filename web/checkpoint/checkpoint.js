@@ -3,16 +3,13 @@
 // "awaiting decision", and decided by the server's rules when it reaches the server
 // (POST /checkpoints/{id}/entries, the entry's client id making a resend harmless;
 // `at` is when it happened, so a late entry is judged by the rules of its time).
-import { setLang, preferredLang, fmtHM } from '../js/i18n.js';
+import { fmtHM } from '../js/i18n.js';
 import { get, post, ApiError } from '../js/api.js';
 import { h, replace } from '../js/dom.js';
 import { describe } from '../js/errors.js';
 import { halfWidth, looksLikeId, checkIdNumber, checkPhone } from '../js/validate.js';
 import { createQueue } from '../js/offline/queue.js';
-import { renderStatus, showSyncProblem, wireLogin, wireLang, wireSync, startWorker, wireCamera } from '../js/offline/page.js';
-
-// The service worker's scope is /checkpoint/: the page lives there.
-if (location.pathname === '/checkpoint') location.replace(`/checkpoint/${location.search}${location.hash}`);
+import { renderStatus, sendLoop, bootPage, wireCamera } from '../js/offline/page.js';
 
 const queue = createQueue({ name: 'fx-checkpoint' });
 const CP_KEY = 'fx.gate.checkpoint';
@@ -104,29 +101,21 @@ async function send(recs) {
   return out;
 }
 
-let retryTimer = 0;
-let backoff = 2000;
 let lastQueued = '';
-async function trySync() {
-  clearTimeout(retryTimer);
-  if (!(await queue.pendingCount())) { await renderCount(); return; }
-  try {
-    const answered = await queue.sync(send);
-    online = true;
-    backoff = 2000;
-    replace($('sync-error'));
+const trySync = sendLoop({
+  prefix: 'cpgate',
+  queue,
+  send: () => queue.sync(send),
+  onAnswered: (answered) => {
     const mine = answered.find((r) => r.id === lastQueued);
     if (mine && mine.answer) feedback(DECISION_TONE[mine.answer.decision] === 'ok' ? 'ok' : 'warn', `cpgate.decided.${mine.answer.decision}`, { who: whoText(mine.ev.body) });
     else if (mine && mine.state === 'rejected') feedback('error', 'cpgate.refused', { who: whoText(mine.ev.body) });
-  } catch (err) {
-    if (!(err instanceof ApiError)) throw err;
-    if (err.status === 0) online = false;
-    showSyncProblem('cpgate', err, () => show('login-view'));
-    retryTimer = setTimeout(trySync, err.retryAfter ? err.retryAfter * 1000 : backoff);
-    backoff = Math.min(backoff * 2, 30000);
-  }
-  await render();
-}
+  },
+  setOnline: (on) => { online = on; },
+  onLogin: () => show('login-view'),
+  redraw: render,
+  idle: renderCount,
+});
 
 /* ---- an entry ---- */
 function person(fail) {
@@ -234,8 +223,6 @@ async function start() {
 }
 
 function wire() {
-  wireLang(render);
-  wireLogin(async () => { await start(); trySync(); });
   $('setup-form').addEventListener('submit', async (e) => {
     e.preventDefault();
     const k = load(LIST_KEY, []).find((x) => String(x.id) === $('setup-cp').value);
@@ -250,17 +237,17 @@ function wire() {
   $('e-walkin').addEventListener('change', () => { $('walkin-fields').hidden = !$('e-walkin').checked; });
   $('change-btn').addEventListener('click', () => { fillSetup(load(LIST_KEY, [])); show('setup-view'); });
   queue.onChange(() => render());
-  wireSync(trySync, (on) => { online = on; renderCount(); });
 }
 
-async function boot() {
-  await setLang(preferredLang(), { remember: false });
-  wire();
-  queue.prune(3 * 86400 * 1000);
-  startWorker('/checkpoint/');
-  await start();
-  document.body.classList.remove('booting');
-  trySync();
-}
-
-if (location.pathname !== '/checkpoint') boot();
+// The service worker's scope is /checkpoint/: the page lives there.
+bootPage({
+  scope: '/checkpoint/',
+  shell: { title: 'cpgate.title', unsynced: 'cpgate.unsynced', loginTitle: 'cpgate.login_title' },
+  queue,
+  keepMs: 3 * 86400 * 1000,
+  wire,
+  start,
+  render,
+  sync: trySync,
+  setOnline: (on) => { online = on; renderCount(); },
+});

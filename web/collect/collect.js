@@ -1,15 +1,12 @@
 // /collect — the sampling-table screen (contract: Pages). Scan a tube, then
 // people; every scan is queued in IndexedDB (queue.js) and confirmed at once,
 // whatever the network does; the queue goes to the server when it can.
-import { setLang, preferredLang, t, tAny, applyI18n, fmtTime } from '../js/i18n.js';
+import { t, tAny, applyI18n, fmtTime } from '../js/i18n.js';
 import { get, post, ApiError } from '../js/api.js';
 import { h, replace } from '../js/dom.js';
 import { halfWidth, looksLikeId, checkIdNumber, checkPhone, checkRequired } from '../js/validate.js';
 import * as queue from './queue.js';
-import { renderStatus, showSyncProblem, wireLogin, wireLang, wireSync, startWorker, wireCamera } from '../js/offline/page.js';
-
-// The service worker's scope is /collect/: the page lives there.
-if (location.pathname === '/collect') location.replace(`/collect/${location.search}${location.hash}`);
+import { renderStatus, sendLoop, bootPage, wireCamera } from '../js/offline/page.js';
 
 const STATE_KEY = 'fx.collect.table';
 const CTX_KEY = 'fx.collect.ctx';
@@ -134,32 +131,23 @@ async function renderLog() {
 }
 
 /* ---- sending ---- */
-let retryTimer = 0;
-let backoff = 2000;
-async function trySync() {
-  clearTimeout(retryTimer);
-  if (!(await queue.pendingCount())) return;
-  try {
-    const answered = await queue.sync();
-    online = true;
-    backoff = 2000;
-    replace($('sync-error'));
+const trySync = sendLoop({
+  prefix: 'collect',
+  queue,
+  send: () => queue.sync(),
+  onAnswered: (answered) => {
     const refused = answered.filter((r) => r.state === 'rejected');
     const warned = answered.filter((r) => r.state === 'ok' && r.warnings && r.warnings.length);
     // the server's word on earlier scans goes under the scan's own confirmation, never over it
     if (refused.length) serverNote('error', 'collect.server_refused', { n: refused.length });
     else if (warned.some((r) => (r.warnings || []).some((w) => (w.code || w) === 'already_sampled'))) serverNote('warn', 'collect.server_already', { n: warned.length });
     else if (answered.length) replace($('server-note'));
-  } catch (err) {
-    if (!(err instanceof ApiError)) throw err;
-    if (err.status === 0) online = false;
-    showSyncProblem('collect', err, () => show('login-view'));
-    const wait = err.retryAfter ? err.retryAfter * 1000 : backoff;
-    backoff = Math.min(backoff * 2, 30000);
-    retryTimer = setTimeout(trySync, wait);
-  }
-  await renderCount();
-}
+  },
+  setOnline: (on) => { online = on; },
+  onLogin: () => show('login-view'),
+  redraw: renderCount,
+  idle: () => {},
+});
 
 /* ---- what a scan does ---- */
 function idFrom(raw) {
@@ -359,8 +347,6 @@ async function start() {
 }
 
 function wire() {
-  wireLang(render);
-  wireLogin(async () => { await start(); trySync(); });
   $('setup-form').addEventListener('submit', async (e) => {
     e.preventDefault();
     const siteOpt = $('setup-site').selectedOptions[0]; const roundOpt = $('setup-round').selectedOptions[0];
@@ -408,17 +394,17 @@ function wire() {
   wireCamera(async (v) => { scanStart = performance.now(); await onScan(v); }, () => feedback('error', 'collect.camera_denied'));
   queue.onChange(() => render()); // a refusal from the server changes the tube's count too
   window.addEventListener('storage', (e) => { if (e.key === STATE_KEY) render(); });
-  wireSync(trySync, (on) => { online = on; renderCount(); });
 }
 
-async function boot() {
-  await setLang(preferredLang(), { remember: false });
-  wire();
-  queue.prune(3 * 86400 * 1000); // a round's events, never more
-  startWorker('/collect/');
-  await start();
-  document.body.classList.remove('booting');
-  trySync();
-}
-
-if (location.pathname !== '/collect') boot();
+// The service worker's scope is /collect/: the page lives there.
+bootPage({
+  scope: '/collect/',
+  shell: { title: 'collect.title', unsynced: 'collect.unsynced', loginTitle: 'collect.login_title', loginHint: 'collect.login_hint' },
+  queue,
+  keepMs: 3 * 86400 * 1000, // a round's events, never more
+  wire,
+  start,
+  render,
+  sync: trySync,
+  setOnline: (on) => { online = on; renderCount(); },
+});

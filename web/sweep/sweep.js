@@ -3,14 +3,11 @@
 // and shown at once as awaiting sync, whatever the network does; the queue goes to
 // POST /api/v1/sweep-visits when it can, where the rules judge the answers. The queue,
 // the header, login and service worker are the offline pages' (js/offline/).
-import { setLang, preferredLang, t, tAny, fmtTime, currentLang } from '../js/i18n.js';
+import { t, tAny, fmtTime, currentLang } from '../js/i18n.js';
 import { get, post, ApiError } from '../js/api.js';
 import { h, replace } from '../js/dom.js';
 import { createQueue } from '../js/offline/queue.js';
-import { renderStatus, showSyncProblem, wireLogin, wireLang, wireSync, startWorker, alertBox } from '../js/offline/page.js';
-
-// The service worker's scope is /sweep/: the page lives there.
-if (location.pathname === '/sweep') location.replace(`/sweep/${location.search}${location.hash}`);
+import { renderStatus, sendLoop, bootPage, alertBox } from '../js/offline/page.js';
 
 const box = createQueue({ name: 'fx-sweep', indexes: ['team'] });
 /** Sends queued visits as a batch; the server's word on each (decision, case, request) is kept as its answer. */
@@ -202,16 +199,11 @@ async function saveVisit(e) {
 
 /* ---- sending ---- */
 
-let retryTimer = 0;
-let backoff = 2000;
-async function trySync() {
-  clearTimeout(retryTimer);
-  if (!(await box.pendingCount())) { await renderCount(); return; }
-  try {
-    const answered = await box.sync(sendVisits);
-    online = true;
-    backoff = 2000;
-    replace($('sync-error'));
+const trySync = sendLoop({
+  prefix: 'collect',
+  queue: box,
+  send: () => box.sync(sendVisits),
+  onAnswered: async (answered) => {
     const refused = answered.filter((r) => r.state === 'rejected');
     const acted = answered.filter((r) => r.answer && (r.answer.isolation || r.answer.request || (r.answer.decision && r.answer.decision !== 'pass')));
     const made = (a) => (a.request ? t('sweep.request_made') : '') + (a.recall ? t('sweep.recall_made') : a.pending_recall ? t('sweep.recall_pending') : '');
@@ -224,16 +216,12 @@ async function trySync() {
         i18n: 'sweep.server_acted', vars: { decision: t(`sweep.decision.${r.answer.decision || 'pass'}`), request: made(r.answer) } }))));
     } else if (answered.length) replace($('server-note'));
     if (answered.length) await download();
-  } catch (err) {
-    if (!(err instanceof ApiError)) throw err;
-    if (err.status === 0) online = false;
-    showSyncProblem('collect', err, () => show('login-view'));
-    const wait = err.retryAfter ? err.retryAfter * 1000 : backoff;
-    backoff = Math.min(backoff * 2, 30000);
-    retryTimer = setTimeout(trySync, wait);
-  }
-  await render();
-}
+  },
+  setOnline: (on) => { online = on; },
+  onLogin: () => show('login-view'),
+  redraw: render,
+  idle: renderCount,
+});
 
 /* ---- start ---- */
 
@@ -254,7 +242,6 @@ async function start() {
 }
 
 function wire() {
-  wireLogin(async () => { await start(); trySync(); });
   $('refresh-btn').addEventListener('click', () => download());
   $('change-btn').addEventListener('click', async () => {
     show('teams-view');
@@ -263,18 +250,17 @@ function wire() {
   $('visit-form').addEventListener('submit', saveVisit);
   $('visit-cancel').addEventListener('click', () => { show('list-view'); });
   box.onChange(() => render());
-  wireSync(trySync, (on) => { online = on; renderCount(); });
 }
 
-async function boot() {
-  await setLang(preferredLang(), { remember: false });
-  wireLang(() => render());
-  wire();
-  box.prune(14 * 86400 * 1000); // a campaign's visits, never more
-  startWorker('/sweep/');
-  await start();
-  document.body.classList.remove('booting');
-  trySync();
-}
-
-if (location.pathname !== '/sweep') boot();
+// The service worker's scope is /sweep/: the page lives there.
+bootPage({
+  scope: '/sweep/',
+  shell: { title: 'sweep.title', unsynced: 'sweep.unsynced', loginTitle: 'sweep.login_title', bigLogin: true },
+  queue: box,
+  keepMs: 14 * 86400 * 1000, // a campaign's visits, never more
+  wire,
+  start,
+  render,
+  sync: trySync,
+  setOnline: (on) => { online = on; renderCount(); },
+});
