@@ -17,6 +17,7 @@
 #include "core/roster.h"
 #include "core/round.h"
 #include "core/sampling.h"
+#include "core/sensor.h"
 #include "core/service.h"
 #include "core/site.h"
 #include "core/supply.h"
@@ -26,6 +27,7 @@
 #include "core/zone.h"
 #include "dispatch/dispatch.h"
 #include "util/fx_clock.h"
+#include "util/fx_crypto.h"
 #include "util/fx_str.h"
 
 #include <jansson.h>
@@ -52,7 +54,7 @@ typedef struct ops {
     int nsites;
     char positive_tube[24];
     int64_t checkpoint_id, zone_id, gate_id, warehouse_id;
-    int64_t team[5];           /* 值班队, 排查队, 消杀队, 便民志愿服务队, 临时党支部 */
+    int64_t team[6];           /* 值班队, 排查队, 消杀队, 便民志愿服务队, 临时党支部, the gate's */
     /* what was made, for the summary */
     int samples, boxes, cases, checkins, orders, shifts, visits;
 } ops;
@@ -65,7 +67,7 @@ typedef struct ops {
         }                                                                                                      \
     } while (0)
 
-/* n residents below area code, from the offset-th on, in registry order (the demo's own). */
+/* In registry order (the demo's own); a negative offset counts from the newest (-1: the last). */
 int demo_residents(db_conn *c, const char *code, int offset, int n, ops_person *out)
 {
     area a;
@@ -75,13 +77,14 @@ int demo_residents(db_conn *c, const char *code, int offset, int n, ops_person *
     round_path_upper(a.path, upper);
     db_stmt *s = db_prepare(c, "SELECT p.id, COALESCE(p.household_id, 0), p.id_number, p.name FROM persons p"
                                   " JOIN areas a ON a.id = p.area_id WHERE a.path >= $1 AND a.path < $2"
-                                  " ORDER BY p.id LIMIT $3 OFFSET $4");
+                                  " ORDER BY p.id * $5 LIMIT $3 OFFSET $4");
     if (!s)
         return -1;
     db_bind_text(s, 1, a.path);
     db_bind_text(s, 2, upper);
     db_bind_i64(s, 3, n);
-    db_bind_i64(s, 4, offset);
+    db_bind_i64(s, 4, offset < 0 ? -offset - 1 : offset);
+    db_bind_i64(s, 5, offset < 0 ? -1 : 1);
     int k = 0, rc;
     while (k < n && (rc = db_step(s)) == DB_ROW) {
         out[k].id = db_col_i64(s, 0);
@@ -118,9 +121,9 @@ static const struct {
     int tables;
 } site_defs[20] = {
     {"鑫荣公寓1号楼采样点", "HKG-YH-IT-W12-XR", 34.5342, 113.8651, 4}, {"鑫荣公寓2号楼采样点", "HKG-YH-IT-W12-XR", 34.5351, 113.8672, 3},
-    {"鑫荣公寓南门采样点", "HKG-YH-IT-W12-XR", 34.5329, 113.8660, 4},  {"鑫荣公寓北门采样点", "HKG-YH-IT-W12-XR", 34.5366, 113.8649, 3},
+    {"鑫荣公寓南门采样点", "HKG-YH-IT-W12-XR", 34.5329, 113.8660, 4},  {"港城公寓1号楼采样点", "HKG-YH-IT-W12-GC", 34.5281, 113.8592, 4},
     {"鑫荣公寓食堂采样点", "HKG-YH-IT-W12-XR", 34.5338, 113.8690, 2},  {"鑫荣公寓篮球场采样点", "HKG-YH-IT-W12-XR", 34.5357, 113.8630, 3},
-    {"港城公寓1号楼采样点", "HKG-YH-IT-W12-GC", 34.5281, 113.8592, 4}, {"港城公寓东门采样点", "HKG-YH-IT-W12-GC", 34.5270, 113.8618, 3},
+    {"鑫荣公寓北门采样点", "HKG-YH-IT-W12-XR", 34.5366, 113.8649, 3}, {"港城公寓东门采样点", "HKG-YH-IT-W12-GC", 34.5270, 113.8618, 3},
     {"港城公寓西门采样点", "HKG-YH-IT-W12-GC", 34.5289, 113.8561, 3},  {"港城公寓广场采样点", "HKG-YH-IT-W12-GC", 34.5262, 113.8583, 4},
     {"港城公寓超市采样点", "HKG-YH-IT-W12-GC", 34.5296, 113.8604, 2},  {"第十二工作站采样点", "HKG-YH-IT-W12", 34.5310, 113.8625, 2},
     {"IT产业园服务中心采样点", "HKG-YH-IT", 34.5248, 113.8702, 3},     {"IT产业园A区采样点", "HKG-YH-IT", 34.5231, 113.8741, 3},
@@ -150,7 +153,7 @@ static int make_round(ops *o)
         o->sites[o->nsites++] = s.id;
     }
     TRY(o, "site staff", site_staff_set(o->c, &o->a, o->sites[0], "zhangmingqiang", true, &o->err));
-    TRY(o, "site staff", site_staff_set(o->c, &o->a, o->sites[6], "zhangmingqiang", true, &o->err));
+    TRY(o, "site staff", site_staff_set(o->c, &o->a, o->sites[3], "zhangmingqiang", true, &o->err));
     return 0;
 }
 
@@ -199,10 +202,11 @@ static int make_sampling(ops *o)
     for (int i = 0; i < 12 && !rc; i++) {
         const char *home = strcmp(site_defs[i].area, "HKG-YH-IT-W12-GC") == 0 ? "HKG-YH-IT-W12-GC" : "HKG-YH-IT-W12-XR";
         int *off = home[16] == 'G' ? &offset_gc : &offset_xr;
-        int n = demo_residents(o->c, home, *off, 30, pp);
+        if (demo_residents(o->c, home, *off, 30, pp) < 30) {
+            rc = -1;
+            break;
+        }
         *off += 30;
-        if (n < 30)
-            break; /* a small --people demo: fewer tubes */
         char tubes[3][24], box[24], seal[24];
         const char *boxed[3];
         int64_t t = o->start + 20 * MIN + i * 7 * MIN;
@@ -268,6 +272,39 @@ static int make_sampling(ops *o)
 
 /* ---- isolation, door sensors' neighbours: garbage and requests ---- */
 
+/* 电子门禁: door sensors on a few isolated households, heard this morning; one door opened
+ * outside any approved window is the open alarm. */
+static int make_sensors(ops *o)
+{
+    ops_person pp[6];
+    int n = demo_residents(o->c, "HKG-YH-IT-W12", -1, 6, pp);
+    bool alarmed = false;
+    for (int i = 0; i < n; i++) {
+        char code[32], token[FX_TOKEN_LEN], hash[FX_SHA256_HEX], mqtt[FX_MQTT_HASH_LEN];
+        snprintf(code, sizeof code, "YH-MC-%03d", i + 1);
+        /* nobody learns this token: the demo's sensors send nothing after today */
+        if (fx_token_new('d', token) != 0 || fx_mqtt_password_hash(token, mqtt) != 0)
+            return -1;
+        fx_sha256_hex(token, strlen(token), hash);
+        device dv;
+        TRY(o, "door sensor", device_create(o->c, &o->a, code, pp[i].household_id, hash, mqtt, &dv, &o->err));
+        sensor_event ev[3] = {{.type = "heartbeat", .at = o->now - 40 * MIN}, {.type = "open", .at = o->now - 12 * MIN},
+                              {.type = "close", .at = o->now - 11 * MIN}};
+        int nev = alarmed ? 1 : 3;
+        sensor_result res[3];
+        for (int k = 0; k < nev; k++) {
+            fx_copy(ev[k].device, sizeof ev[k].device, code);
+            snprintf(ev[k].id, sizeof ev[k].id, "%s-%d", code, k);
+        }
+        if (sensor_ingest(o->c, &o->a.log, "http", ev, nev, res) < 0) {
+            o->step = "door sensor events";
+            return -1;
+        }
+        alarmed = alarmed || (nev > 1 && res[1].alarm_id);
+    }
+    return 0;
+}
+
 static int make_isolation(ops *o)
 {
     /* 银河: 450 and more in home isolation since mid-April; here the last 13 days' intake */
@@ -275,7 +312,7 @@ static int make_isolation(ops *o)
     ops_person *pp = malloc(CASES * sizeof *pp);
     if (!pp)
         return -1;
-    int n = demo_residents(o->c, "HKG-YH-IT-W12", 2000, CASES, pp), rc = 0;
+    int n = demo_residents(o->c, "HKG-YH-IT-W12", -1, CASES, pp), rc = 0;
     static const char *const reasons[] = {"close_contact", "secondary_contact", "risk_area_arrival", "yellow_code"};
     int64_t day0 = iso_day0(o->now);
     for (int i = 0; i < n && !rc; i++) {
@@ -314,6 +351,8 @@ static int make_isolation(ops *o)
         o->step = "isolation";
         return -1;
     }
+    if (make_sensors(o))
+        return -1;
     /* a garbage round over 鑫荣 1号楼 this morning, half collected */
     garbage_round g;
     TRY(o, "garbage round", garbage_create(o->c, &o->a, "HKG-YH-IT-W12-XR-B1", o->now - 2 * HOUR, o->now + HOUR,
@@ -334,7 +373,7 @@ static int make_isolation(ops *o)
         {"groceries", "代购婴儿奶粉", "done", "liutao", "已送到门口,住户确认收到", 3},
     };
     ops_person cases[5]; /* the first of the cases above */
-    int nc = demo_residents(o->c, "HKG-YH-IT-W12", 2000, 5, cases);
+    int nc = demo_residents(o->c, "HKG-YH-IT-W12", -1, 5, cases);
     for (int i = 0; i < (int)(sizeof reqs / sizeof *reqs) && i < nc; i++) {
         service_request r;
         request_input in = {.household_id = cases[i].household_id, .person_id = cases[i].id, .kind = reqs[i].kind, .description = reqs[i].text,
@@ -361,7 +400,7 @@ static int make_isolation(ops *o)
 static int make_zone(ops *o)
 {
     zone z;
-    zone_input zi = {.area = "HKG-YH-IT-W12-GC", .kind = "sealed",
+    zone_input zi = {.area = "HKG-YH-IT-W12-GC", .kind = "sealed", .tube = o->positive_tube[0] ? o->positive_tube : NULL,
                      .note = "小区出现一例无症状感染者,整个小区封控,24小时值守门岗"};
     TRY(o, "zone", zone_create(o->c, &o->a, &zi, &z, &o->err));
     o->zone_id = z.id;
@@ -398,7 +437,7 @@ static int make_zone(ops *o)
 static int make_workorders(ops *o)
 {
     ops_person pp[3];
-    int n = demo_residents(o->c, "HKG-YH-IT-W12-XR", 3000, 3, pp);
+    int n = demo_residents(o->c, "HKG-YH-IT-W12-XR", 1000, 3, pp);
     if (n < 3)
         return 0;
     area tri;
@@ -411,7 +450,7 @@ static int make_workorders(ops *o)
         const char *status;
     } wo[] = {
         {"协查", "外地返郑人员协查", "4月27日由上海返郑,请核实落实居家隔离", pp[0].id_number, pp[0].name, NULL,
-         day0 + 1 * HOUR + 12 * HOUR, "accepted"},
+         o->now + 12 * HOUR, "accepted"},
         {"协查", "密接人员核查", "与确诊病例同乘航班,请24小时内完成核查与管控", pp[1].id_number, pp[1].name, NULL,
          o->now - 2 * HOUR, "in_progress"},
         {"投诉", "群众反映隔离户垃圾无人清运", "港城公寓附近,隔离户门口垃圾两天未清运", NULL, NULL,
@@ -439,6 +478,32 @@ static int make_workorders(ops *o)
 }
 
 /* ---- teams, the mentor pair, posts and a week's roster ---- */
+
+/* A week and a day (a week ahead from any hour today) of three 8-hour shifts of `persons` each at a post, from the
+ * team's members in turn; the shift gap_shift of the third day is left open (-1: none). */
+static int roster_week(ops *o, int64_t post_id, int64_t team_id, int persons, int gap_shift)
+{
+    team_member mem[8];
+    int nm = member_list(o->c, team_id, mem, 8);
+    if (nm < persons)
+        return 0;
+    int64_t day0 = roster_day_start(o->now);
+    shift_input sh[8 * 3 * 2];
+    int64_t ids[8 * 3 * 2];
+    int ns = 0;
+    for (int d = 0; d < 8; d++)
+        for (int s = 0; s < 3; s++) {
+            if (d == 2 && s == gap_shift)
+                continue;
+            for (int k = 0; k < persons; k++)
+                sh[ns++] = (shift_input){.post_id = post_id, .member_id = mem[(d + s + k) % nm].id,
+                                         .starts_at = day0 + d * DAY + s * 8 * HOUR,
+                                         .ends_at = day0 + d * DAY + (s + 1) * 8 * HOUR};
+        }
+    TRY(o, "roster", shift_add(o->c, &o->a, sh, ns, ids, &o->err));
+    o->shifts += ns;
+    return 0;
+}
 
 static int make_teams(ops *o)
 {
@@ -479,29 +544,25 @@ static int make_teams(ops *o)
     post_input pi = {.area = "HKG-ZZ-ZZC", .name = "村口值守点", .kind = "checkpoint", .team_id = o->team[0],
                      .ref_id = o->checkpoint_id, .cover_from = 0, .cover_to = 1440, .persons = 2};
     TRY(o, "post", post_create(o->c, &o->a, &pi, &cpp, &o->err));
-    post_input gi = {.area = "HKG-YH-IT-W12-GC", .name = "港城公寓东门岗", .kind = "gate", .ref_id = o->gate_id,
+    /* the crew 李震 drew from the departments for the sealed compound: 潘鹏 and two residents */
+    team gt;
+    TRY(o, "team", team_create(o->c, &o->a, "HKG-YH-IT-W12-GC", "港城公寓封控值守组", "duty", "24小时值守小区门岗,代购代送",
+                               &gt, &o->err));
+    o->team[5] = gt.id;
+    for (int k = 0; k < 3; k++) {
+        team_member m;
+        team_who w = {.username = k == 0 ? "panpeng" : NULL};
+        ops_person gp1;
+        if (k > 0 && demo_residents(o->c, "HKG-YH-IT-W12-GC", 500 + k, 1, &gp1) == 1)
+            w.person_id = gp1.id;
+        TRY(o, "team member", member_add(o->c, &o->a, gt.id, &w, "volunteer", &m, &o->err));
+    }
+    post_input gi = {.area = "HKG-YH-IT-W12-GC", .name = "港城公寓东门岗", .kind = "gate", .team_id = gt.id, .ref_id = o->gate_id,
                      .cover_from = 0, .cover_to = 1440, .persons = 1};
     TRY(o, "post", post_create(o->c, &o->a, &gi, &gp, &o->err));
-    /* a week from today at the entrance: three 8-hour shifts of two; one night left open */
-    team_member mem[8];
-    int nm = member_list(o->c, o->team[0], mem, 8);
-    if (nm < 2)
-        return 0;
-    int64_t day0 = roster_day_start(o->now);
-    shift_input sh[7 * 3 * 2];
-    int ns = 0;
-    for (int d = 0; d < 7; d++)
-        for (int s = 0; s < 3; s++) {
-            if (d == 2 && s == 2)
-                continue; /* the gap: nobody at the entrance on the third night */
-            for (int k = 0; k < 2; k++)
-                sh[ns++] = (shift_input){.post_id = cpp.id, .member_id = mem[(d + s + k) % nm].id,
-                                         .starts_at = day0 + d * DAY + s * 8 * HOUR,
-                                         .ends_at = day0 + d * DAY + (s + 1) * 8 * HOUR};
-        }
-    int64_t ids[7 * 3 * 2];
-    TRY(o, "roster", shift_add(o->c, &o->a, sh, ns, ids, &o->err));
-    o->shifts = ns;
+    /* a week from today: the entrance two at a time, one night left open; the gate one at a time */
+    if (roster_week(o, cpp.id, o->team[0], 2, 2) || roster_week(o, gp.id, o->team[5], 1, -1))
+        return -1;
     return 0;
 }
 
@@ -542,12 +603,13 @@ static int make_disinfection(ops *o)
     static const char *const streets[] = {"HKG-BQ-ZQ-S1", "HKG-BQ-ZQ-S2", "HKG-BQ-ZQ-S3", "HKG-ZZ-ZZC"};
     for (int i = 0; i < 4; i++) {
         disinfect_schedule s;
-        disinfect_input in = {.kind = "area", .area = streets[i], .interval_s = DAY, .agent = "含氯消毒剂 500mg/L"};
+        disinfect_input in = {.kind = "area", .area = streets[i], .interval_s = i == 2 ? 12 * HOUR : DAY,
+                              .agent = "含氯消毒剂 500mg/L"};
         TRY(o, "disinfection", disinfect_schedule_create(o->c, &o->a, &in, &s, &o->err));
-        if (i == 2)
-            continue; /* 镇区三街: last treated never, so overdue */
+        /* 镇区三街 (twice a day) was last done yesterday: overdue */
         treatment_input t = {.schedule_id = s.id, .team_id = i == 3 ? o->team[2] : 0,
-                             .team = i == 3 ? NULL : "镇区管理办临时党支部", .at = o->now - 3 * HOUR - i * 20 * MIN,
+                             .team = i == 3 ? NULL : "镇区管理办临时党支部",
+                             .at = i == 2 ? o->now - 23 * HOUR : o->now - i * 20 * MIN,
                              .concentration = "500mg/L", .operator_ = "薛海涛"};
         disinfect_treatment out;
         TRY(o, "treatment", disinfect_treat(o->c, &o->a, &t, &out, &o->err));
@@ -626,10 +688,12 @@ static int ops_job(db_conn *c, void *arg)
     fx_round r;
     if (round_list(c, NULL, 0, &r, 1) > 0 && strcmp(r.name, OPS_ROUND) == 0)
         return 1; /* there already */
-    area a;
-    if (area_get(c, "HKG-YH-IT-W12-GC", &a) != DB_ROW) {
-        o->step = "areas";
-        fx_fail(&o->err, FX_ENOTFOUND, "no_demo", "run `fangxian demo` first: the demo's areas are missing");
+    ops_person p[1];
+    /* the seed's numbers need about the seed's people: 450 isolated of 第十二工作站, 30 per site */
+    if (demo_residents(c, "HKG-ZZ-ZZC", 299, 1, p) < 1 || demo_residents(c, "HKG-YH-IT-W12", 2999, 1, p) < 1) {
+        o->step = "demo";
+        fx_fail(&o->err, FX_ENOTFOUND, "no_demo", "needs the demo's people first: `fangxian demo` (at least"
+                " --people 5000)");
         return -1;
     }
     if (make_round(o) || make_transport(o) || make_sampling(o) || make_isolation(o) || make_zone(o) ||
