@@ -52,7 +52,7 @@ typedef struct ops {
     fx_round round;
     int64_t sites[20];
     int nsites;
-    char positive_tube[24];
+    char positive_tube[32];
     int64_t checkpoint_id, zone_id, gate_id, warehouse_id;
     int64_t team[6];           /* 值班队, 排查队, 消杀队, 便民志愿服务队, 临时党支部, the gate's */
     /* what was made, for the summary */
@@ -207,7 +207,7 @@ static int make_sampling(ops *o)
             break;
         }
         *off += 30;
-        char tubes[3][24], box[24], seal[24];
+        char tubes[3][32], box[40], seal[24];
         const char *boxed[3];
         int64_t t = o->start + 20 * MIN + i * 7 * MIN;
         for (int k = 0; k < 3 && !rc; k++) {
