@@ -487,7 +487,7 @@ static int roster_week(ops *o, int64_t post_id, int64_t team_id, int persons, in
     int nm = member_list(o->c, team_id, mem, 8);
     if (nm < persons)
         return 0;
-    int64_t day0 = roster_day_start(o->now);
+    int64_t day0 = iso_day0(o->now); /* local midnight, as the roster screen shows days */
     shift_input sh[8 * 3 * 2];
     int64_t ids[8 * 3 * 2];
     int ns = 0;
@@ -655,7 +655,7 @@ static int make_sweep(ops *o)
     sweep_team st[2];
     int nt = sweep_teams(o->c, sc.id, 0, st, 2);
     char today[16];
-    time_t local = (time_t)(o->now + 8 * HOUR); /* the demo's zone: China Standard Time */
+    time_t local = (time_t)(iso_day0(o->now) + 12 * HOUR); /* noon of the local date */
     struct tm tm;
     gmtime_r(&local, &tm);
     strftime(today, sizeof today, "%Y-%m-%d", &tm);
@@ -716,6 +716,12 @@ int cmd_demo_ops(int argc, char **argv)
     }
     if (cli_check_used(&a, "demo-ops"))
         return CLI_USAGE;
+    /* days (isolation, the roster) are local days, in the zone `serve` uses by default */
+    const char *tz = getenv("FANGXIAN_TZ");
+    if (fx_tz_set(tz ? tz : "Asia/Shanghai") != 0) {
+        fprintf(stderr, "demo-ops: FANGXIAN_TZ must name a time zone such as Asia/Shanghai\n");
+        return CLI_USAGE;
+    }
     db *d = cli_open_db(path, NULL);
     if (!d)
         return CLI_REFUSED;
