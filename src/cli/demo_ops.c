@@ -307,7 +307,8 @@ static int make_sensors(ops *o)
 
 static int make_isolation(ops *o)
 {
-    /* 银河: 450 and more in home isolation since mid-April; here the last 13 days' intake */
+    /* 银河: 450 and more in home isolation since mid-April; here the intake of the preset
+     * policy's 7 days, so that a seventh of them reach their last day today */
     enum { CASES = 456 };
     ops_person *pp = malloc(CASES * sizeof *pp);
     if (!pp)
@@ -317,7 +318,7 @@ static int make_isolation(ops *o)
     int64_t day0 = iso_day0(o->now);
     for (int i = 0; i < n && !rc; i++) {
         isolation iso;
-        int back = (int)demo_pick(&o->rng, 13); /* started 0..12 days ago */
+        int back = (int)demo_pick(&o->rng, 7); /* started 0..6 days ago */
         iso_input in = {.person_id = pp[i].id, .type = "home_isolation",
                         .reason = reasons[demo_pick(&o->rng, 4)],
                         .start_at = day0 - back * DAY + 9 * HOUR + (int64_t)demo_pick(&o->rng, 8 * HOUR)};
