@@ -96,6 +96,7 @@ run: bin/fangxian web
 	@mkdir -p data
 	bin/fangxian init --db data/fangxian.db
 	bin/fangxian demo --db data/fangxian.db
+	bin/fangxian demo-ops --db data/fangxian.db
 	@echo "serving on http://127.0.0.1:8080 — Ctrl-C to stop"
 	bin/fangxian serve --db data/fangxian.db --listen 127.0.0.1:8080
 

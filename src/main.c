@@ -49,6 +49,11 @@ static const struct command {
      "Fill the database with the demo sub-districts of the Zhengzhou Airport Economy Zone, a synthetic population\n"
      "(about 30,000 people; --people N scales it, --seed N picks another one) and one account per role;\n"
      "prints the logins (a new password each run). Running it again changes no people."},
+    {"demo-ops", cmd_demo_ops, "demo-ops [--db PATH] [--seed N]",
+     "Add an operations day to the demo, made today: a testing round over 银河 with 20 sites, 7 vans and a\n"
+     "stored plan, the morning's samples (one positive pool pending), ~450 home isolation cases, a sealed\n"
+     "compound, a village checkpoint, work orders, teams and a week's roster, supplies, disinfection and a\n"
+     "door-to-door sweep. After `fangxian demo`; running it again adds nothing."},
     {"user", cmd_user,
      "user add NAME --role ROLE [--area CODE] [--display-name TEXT] [--counsellor] --password-stdin [--db PATH]\n"
      "      user list | passwd NAME --password-stdin | disable NAME | enable NAME",

@@ -41,6 +41,7 @@ int cmd_user(int argc, char **argv);
 int cmd_token(int argc, char **argv);
 int cmd_area(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
+int cmd_demo_ops(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_print(int argc, char **argv);

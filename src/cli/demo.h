@@ -37,4 +37,22 @@ int demo_people(db *d, const struct demo_group *groups, int ngroups, double scal
 /* Creates n merchants spread over the streets (area codes). 0 or -1. */
 int demo_merchants(db *d, const char *const *streets, int nstreets, long n, uint64_t seed, long *created);
 
+/* ---- the operations day (demo_ops.c, demo_field.c) ---- */
+#include "core/actor.h"
+#include "util/fx_err.h"
+
+/* One resident, as the registry holds them. */
+typedef struct ops_person {
+    int64_t id, household_id;
+    char id_number[40], name[404];
+} ops_person;
+
+/* Up to n residents below area code, from the offset-th on, in registry order; count or -1. */
+int demo_residents(db_conn *c, const char *code, int offset, int n, ops_person *out);
+
+/* 翟庄村's entrance checkpoint, a risk-area list and four arrivals (one into home isolation,
+ * one with a hardship). 0, or -1 with err and *step naming what failed. */
+int demo_checkpoint(db_conn *c, const actor *who, int64_t now, int64_t *checkpoint_id, fx_err *err,
+                    const char **step);
+
 #endif

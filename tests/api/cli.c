@@ -301,6 +301,119 @@ static void field_imports(void)
     CHECK_EQ_INT(run(NULL, NULL, nofile), 2);
 }
 
+/* GET path as token on s; the count of the response's "items" (-1 when not 200). */
+static long items(fxt_server *s, const char *token, const char *path)
+{
+    fxt_resp r = fxt_req(s, "GET", path, token, NULL);
+    long n = r.status == 200 ? (long)json_array_size(json_object_get(r.json, "items")) : -1;
+    fxt_free(&r);
+    return n;
+}
+
+/* `demo-ops` adds an operations day a user sees on every screen; the plain demo has none. */
+static void demo_ops_day(void)
+{
+    fxt_server a;
+    char pw[32];
+    CHECK(fxt_setup(&a) == 0);
+    CHECK(fxt_demo(&a, pw) == 0 && fxt_start(&a) == 0);
+    char *off = fxt_login(&a, "cuizhengbo", pw);
+    CHECK(off != NULL);
+    if (!off) {
+        fxt_teardown(&a);
+        return;
+    }
+    CHECK_EQ_INT(items(&a, off, "/api/v1/rounds"), 0); /* the demo alone: no operations */
+    const char *args[] = {"demo-ops", NULL};
+    char *out = NULL;
+    CHECK_EQ_INT(fxt_cli(&a, NULL, &out, args), 0);
+    CHECKF(out && strstr(out, "456 isolation cases"), "%s", out ? out : "");
+    free(out);
+    out = NULL;
+    CHECK_EQ_INT(fxt_cli(&a, NULL, &out, args), 0); /* again: nothing more */
+    CHECKF(out && strstr(out, "already"), "%s", out ? out : "");
+    free(out);
+    CHECK_EQ_INT(items(&a, off, "/api/v1/rounds"), 1);
+
+    /* the round: 20 sites with coordinates, a stored plan the checker accepts, one positive pending */
+    fxt_resp r = fxt_req(&a, "GET", "/api/v1/rounds", off, NULL);
+    long long round = json_integer_value(json_object_get(json_array_get(json_object_get(r.json, "items"), 0), "id"));
+    fxt_free(&r);
+    r = fxt_req(&a, "GET", "/api/v1/sites?area=HKG-YH&limit=100", off, NULL);
+    size_t i;
+    json_t *it;
+    int with_coords = 0;
+    json_array_foreach(json_object_get(r.json, "items"), i, it) with_coords += json_is_number(json_object_get(it, "lat"));
+    CHECK_EQ_INT(with_coords, 20);
+    fxt_free(&r);
+    char path[160], pf[400], lf[400], cmd[1000];
+    snprintf(path, sizeof path, "/api/v1/rounds/%lld/transport/plan", round);
+    r = fxt_req(&a, "GET", path, off, NULL);
+    CHECK_EQ_INT(r.status, 200);
+    json_t *plan = json_object_get(r.json, "plan");
+    CHECK(json_integer_value(json_object_get(json_object_get(plan, "summary"), "boxes")) > 20);
+    snprintf(pf, sizeof pf, "%s/ops-problem.json", a.dir);
+    snprintf(lf, sizeof lf, "%s/ops-plan.json", a.dir);
+    CHECK(json_dump_file(json_object_get(r.json, "problem"), pf, 0) == 0);
+    CHECK(json_dump_file(json_object_get(plan, "future") ? json_object_get(plan, "future") : plan, lf, 0) == 0);
+    fxt_free(&r);
+    snprintf(cmd, sizeof cmd, "%s plan check %s %s >/dev/null", fxt_bin(), pf, lf);
+    CHECK(system(cmd) == 0);
+    snprintf(path, sizeof path, "/api/v1/rounds/%lld/transport", round);
+    r = fxt_req(&a, "GET", path, off, NULL);
+    CHECK_EQ_INT((int)json_array_size(json_object_get(r.json, "vehicles")), 7);
+    fxt_free(&r);
+    snprintf(path, sizeof path, "/api/v1/rounds/%lld/positives", round);
+    r = fxt_req(&a, "GET", path, off, NULL);
+    CHECK_EQ_INT((int)json_array_size(json_object_get(r.json, "items")), 1);
+    CHECK(r.body && strstr(r.body, "\"pending\""));
+    fxt_free(&r);
+
+    /* isolation at the seed's scale, a door left open, an overdue request, the sealed compound */
+    r = fxt_req(&a, "GET", "/api/v1/isolations/summary", off, NULL);
+    CHECK(json_integer_value(json_object_get(json_object_get(r.json, "cases"), "active")) >= 450);
+    fxt_free(&r);
+    CHECK_EQ_INT(items(&a, off, "/api/v1/alarms?open=1"), 1);
+    CHECK_EQ_INT(items(&a, off, "/api/v1/requests?overdue=1"), 1);
+    CHECK(items(&a, off, "/api/v1/requests") >= 4);
+    r = fxt_req(&a, "GET", "/api/v1/zones?status=active", off, NULL);
+    CHECK_EQ_INT((int)json_array_size(json_object_get(r.json, "items")), 1);
+    CHECK(r.body && strstr(r.body, "\"sealed\"") && strstr(r.body, "HKG-YH-IT-W12-GC"));
+    fxt_free(&r);
+
+    /* the city platform's orders: one overdue, one waiting in triage */
+    CHECK_EQ_INT(items(&a, off, "/api/v1/work-orders?overdue=1"), 1);
+    CHECK_EQ_INT(items(&a, off, "/api/v1/work-orders?triage=1"), 1);
+
+    /* tomorrow's supplies: one item short at 银河's warehouse */
+    snprintf(path, sizeof path, "/api/v1/supply/pick-lists?round=%lld", round);
+    r = fxt_req(&a, "GET", path, off, NULL);
+    json_t *sf = json_object_get(json_array_get(json_object_get(r.json, "warehouses"), 0), "shortfalls");
+    CHECKF(json_array_size(sf) == 1, "%s", r.body ? r.body : "");
+    fxt_free(&r);
+
+    /* 张庄: the seed's teams, the mentor pair, a week's roster with one open night, the sweep */
+    char *zz = fxt_login(&a, "lijunchuan", pw);
+    CHECK(zz != NULL);
+    CHECK(items(&a, zz, "/api/v1/teams") >= 4);
+    CHECK_EQ_INT(items(&a, zz, "/api/v1/mentor-pairs"), 1);
+    r = fxt_req(&a, "GET", "/api/v1/roster/gaps?hours=168", zz, NULL);
+    CHECKF(r.status == 200 && json_array_size(json_object_get(r.json, "gaps")) == 1, "%s", r.body ? r.body : "");
+    fxt_free(&r);
+    CHECK_EQ_INT(items(&a, zz, "/api/v1/arrivals"), 4);
+    r = fxt_req(&a, "GET", "/api/v1/sweeps", zz, NULL);
+    json_t *p = json_object_get(json_array_get(json_object_get(r.json, "items"), 0), "progress");
+    long long hh = json_integer_value(json_object_get(p, "households")), done = json_integer_value(json_object_get(p, "done"));
+    CHECKF(done > 0 && done < hh, "%s", r.body ? r.body : "");
+    fxt_free(&r);
+    char *adm = fxt_login(&a, "admin", pw);
+    CHECK_EQ_INT(items(&a, adm, "/api/v1/disinfection/schedules?overdue=1"), 1);
+    free(adm);
+    free(zz);
+    free(off);
+    fxt_teardown(&a);
+}
+
 static void bad_database_path(void)
 {
     fxt_server bad = srv;
@@ -323,6 +436,7 @@ int main(void)
     RUN(field_imports);
     RUN(demo_is_repeatable);
     RUN(demo_city);
+    RUN(demo_ops_day);
     RUN(bad_database_path);
     fxt_teardown(&srv);
     return th_done("cli");
