@@ -1,7 +1,10 @@
 /* main.c — fangxian: one binary, the command line and the server. */
 #include "cli/cli.h"
 
+#include "util/fx_clock.h"
+
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #ifndef FX_VERSION
@@ -150,6 +153,13 @@ int main(int argc, char **argv)
         }
         usage(stdout);
         return CLI_OK;
+    }
+    /* Every command reads and writes local days and times in one zone, as the server shows them:
+     * $FANGXIAN_TZ, else Asia/Shanghai (serve and the field imports take --tz over it). */
+    const char *tz = getenv("FANGXIAN_TZ");
+    if (fx_tz_set(tz ? tz : "Asia/Shanghai") != 0) {
+        fprintf(stderr, "fangxian: FANGXIAN_TZ must name a time zone such as Asia/Shanghai\n");
+        return CLI_USAGE;
     }
     for (size_t i = 0; i < NCOMMANDS; i++)
         if (strcmp(cmd, commands[i].name) == 0)

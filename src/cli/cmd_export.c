@@ -59,11 +59,6 @@ int cmd_export(int argc, char **argv)
         fprintf(stderr, "export: an XLSX export needs -o FILE.xlsx\n");
         return CLI_USAGE;
     }
-    /* times in a register are local, as the server shows them */
-    if (fx_tz_set(getenv("FANGXIAN_TZ") ? getenv("FANGXIAN_TZ") : "Asia/Shanghai") != 0) {
-        fprintf(stderr, "export: unknown time zone in FANGXIAN_TZ\n");
-        return CLI_USAGE;
-    }
     db *d = cli_open_db(path, NULL);
     if (!d)
         return CLI_REFUSED;

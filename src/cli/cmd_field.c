@@ -17,14 +17,14 @@
 #include <string.h>
 #include <unistd.h>
 
-/* Dates in files and listings are local, as the server reads them: --tz, else
- * $FANGXIAN_TZ, else Asia/Shanghai (serve's default). */
+/* Dates in files and listings are local, as the server reads them: --tz, else the zone
+ * main() set ($FANGXIAN_TZ, else Asia/Shanghai). */
 static int local_zone(cli_args *a, const char *cmd)
 {
     const char *tz = cli_opt(a, "tz");
-    if (fx_tz_set(tz ? tz : getenv("FANGXIAN_TZ") ? getenv("FANGXIAN_TZ") : "Asia/Shanghai") == 0)
+    if (!tz || fx_tz_set(tz) == 0)
         return 0;
-    fprintf(stderr, "%s: unknown time zone %s\n", cmd, tz ? tz : getenv("FANGXIAN_TZ"));
+    fprintf(stderr, "%s: unknown time zone %s\n", cmd, tz);
     return -1;
 }
 

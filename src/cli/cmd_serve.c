@@ -138,7 +138,7 @@ int cmd_serve(int argc, char **argv)
     const char *tz = cli_opt(&a, "tz");
     if (cli_check_used(&a, "serve"))
         return CLI_USAGE;
-    if (fx_tz_set(tz ? tz : (getenv("FANGXIAN_TZ") ? getenv("FANGXIAN_TZ") : "Asia/Shanghai")) != 0) {
+    if (tz && fx_tz_set(tz) != 0) { /* else the zone main() set */
         fprintf(stderr, "serve: --tz must name a time zone such as Asia/Shanghai\n");
         return CLI_USAGE;
     }

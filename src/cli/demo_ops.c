@@ -717,12 +717,6 @@ int cmd_demo_ops(int argc, char **argv)
     }
     if (cli_check_used(&a, "demo-ops"))
         return CLI_USAGE;
-    /* days (isolation, the roster) are local days, in the zone `serve` uses by default */
-    const char *tz = getenv("FANGXIAN_TZ");
-    if (fx_tz_set(tz ? tz : "Asia/Shanghai") != 0) {
-        fprintf(stderr, "demo-ops: FANGXIAN_TZ must name a time zone such as Asia/Shanghai\n");
-        return CLI_USAGE;
-    }
     db *d = cli_open_db(path, NULL);
     if (!d)
         return CLI_REFUSED;
