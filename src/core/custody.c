@@ -22,7 +22,7 @@ void scope_range(const char *path, char lo[FX_AREA_PATH_MAX], char hi[FX_AREA_PA
     hi[strlen(hi) - 1] = '0'; /* '0' follows '/': the first path past the subtree */
 }
 
-db_stmt *scope_page(db_conn *c, const char *sql, const char *scope_path, int64_t before_id, int max)
+db_stmt *scope_page(db_conn *c, const char *sql, const char *scope_path, int64_t from_id, int max)
 {
     char lo[FX_AREA_PATH_MAX], hi[FX_AREA_PATH_MAX];
     scope_range(scope_path, lo, hi);
@@ -31,7 +31,7 @@ db_stmt *scope_page(db_conn *c, const char *sql, const char *scope_path, int64_t
         return NULL;
     db_bind_text(s, 1, lo);
     db_bind_text(s, 2, hi);
-    db_bind_i64(s, 3, before_id ? before_id : INT64_MAX);
+    db_bind_i64(s, 3, from_id);
     db_bind_i64(s, 4, max);
     return s;
 }

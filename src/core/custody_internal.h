@@ -7,10 +7,10 @@
 /* [lo, hi) of the paths in the subtree of path ("/" or NULL: everything). */
 void scope_range(const char *path, char lo[FX_AREA_PATH_MAX], char hi[FX_AREA_PATH_MAX]);
 
-/* Prepares sql, a newest-first page, and binds its shared parameters: the subtree of scope_path ($1, $2),
- * ids below before_id ($3; 0: from the newest) and at most max rows ($4). The caller binds any others
- * and reads the rows with db_rows. NULL when sql does not prepare. */
-db_stmt *scope_page(db_conn *c, const char *sql, const char *scope_path, int64_t before_id, int max);
+/* Prepares sql, a page of rows in a scope, and binds its shared parameters: the subtree of scope_path
+ * ($1, $2), the id the page goes on from ($3, as given: newest-first pages start at INT64_MAX) and at most
+ * max rows ($4). The caller binds any others and reads the rows with db_rows. NULL when sql does not prepare. */
+db_stmt *scope_page(db_conn *c, const char *sql, const char *scope_path, int64_t from_id, int max);
 
 /* The top-level area id of a path "/id/…/", and the area's own (last) id. */
 int64_t path_top(const char *path);

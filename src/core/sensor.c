@@ -442,7 +442,7 @@ int alarm_list(db_conn *c, const char *scope_path, bool open_only, const char *k
     db_stmt *s = scope_page(c, ALARM_SELECT "WHERE a.path >= $1 AND a.path < $2 AND al.id < $3"
                                             " AND ($5 = 0 OR al.status = 'open') AND ($6 = '' OR al.kind = $6)"
                                             " ORDER BY al.id DESC LIMIT $4",
-                            scope_path, before_id, max);
+                            scope_path, before_id ? before_id : INT64_MAX, max);
     if (!s)
         return DB_ERR;
     db_bind_i64(s, 5, open_only);

@@ -152,7 +152,7 @@ int window_list(db_conn *c, const char *scope_path, int64_t household_id, int64_
 {
     db_stmt *s = scope_page(c, WINDOW_SELECT "WHERE a.path >= $1 AND a.path < $2 AND w.id < $3 AND w.ends_at > $5"
                                              " AND ($6 = 0 OR w.household_id = $6) ORDER BY w.id DESC LIMIT $4",
-                            scope_path, before_id, max);
+                            scope_path, before_id ? before_id : INT64_MAX, max);
     if (!s)
         return DB_ERR;
     db_bind_i64(s, 5, after);
@@ -234,7 +234,7 @@ int garbage_list(db_conn *c, const char *scope_path, int64_t before_id, garbage_
 {
     db_stmt *s = scope_page(c, GARBAGE_SELECT "WHERE a.path >= $1 AND a.path < $2 AND g.id < $3"
                                               " ORDER BY g.id DESC LIMIT $4",
-                            scope_path, before_id, max);
+                            scope_path, before_id ? before_id : INT64_MAX, max);
     return s ? db_rows(s, read_garbage, out, sizeof *out, max) : DB_ERR;
 }
 
@@ -539,7 +539,7 @@ int request_list(db_conn *c, const principal *p, const char *status, bool overdu
                                               " AND ($5 = '' OR r.status = $5) AND ($6 = 0 OR (r.done_at IS NULL"
                                               " AND r.deadline < $7)) AND ($8 = 0 OR r.assignee_id = $8)"
                                               " ORDER BY r.id DESC LIMIT $4",
-                            p->area_id ? p->area_path : NULL, before_id, max);
+                            p->area_id ? p->area_path : NULL, before_id ? before_id : INT64_MAX, max);
     if (!s)
         return DB_ERR;
     db_bind_text(s, 5, status ? status : "");

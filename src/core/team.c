@@ -169,7 +169,7 @@ int team_list(db_conn *c, const char *scope_path, const char *kind, int64_t befo
 {
     db_stmt *s = scope_page(c, TEAM_SELECT "WHERE a.path >= $1 AND a.path < $2 AND t.id < $3"
                                            " AND ($5 IS NULL OR t.kind = $5) ORDER BY t.id DESC LIMIT $4",
-                            scope_path, before_id, max);
+                            scope_path, before_id ? before_id : INT64_MAX, max);
     if (!s)
         return DB_ERR;
     db_bind_text(s, 5, kind);
@@ -326,7 +326,7 @@ int mentor_list(db_conn *c, const char *scope_path, int64_t before_id, mentor_pa
 {
     db_stmt *s = scope_page(c, PAIR_SELECT "WHERE a.path >= $1 AND a.path < $2 AND p.id < $3 ORDER BY p.id DESC"
                                            " LIMIT $4",
-                            scope_path, before_id, max);
+                            scope_path, before_id ? before_id : INT64_MAX, max);
     return s ? db_rows(s, read_pair, out, sizeof *out, max) : DB_ERR;
 }
 
