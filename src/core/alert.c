@@ -56,15 +56,19 @@ static void read_alert(db_stmt *s, void *row)
 int alert_list(db_conn *c, const char *scope_path, bool open_only, const char *kind, int64_t before_id, alert *out,
                int max)
 {
-    db_stmt *s = scope_page(c, ALERT_SELECT "WHERE a.path >= $1 AND a.path < $2 AND al.id < $3"
-                                            " AND ($5 = 0 OR al.acknowledged_at IS NULL) AND ($6 = '' OR al.kind = $6)"
-                                            " ORDER BY al.id DESC LIMIT $4",
-                            scope_path, before_id ? before_id : INT64_MAX, max);
+    return feed_page(c, ALERT_SELECT FEED_WHERE("al.acknowledged_at IS NULL"), scope_path, open_only, kind, before_id,
+                     read_alert, out, sizeof *out, max);
+}
+
+int feed_page(db_conn *c, const char *sql, const char *scope_path, bool open_only, const char *kind,
+              int64_t before_id, db_read_fn read, void *out, size_t size, int max)
+{
+    db_stmt *s = scope_page(c, sql, scope_path, before_id ? before_id : INT64_MAX, max);
     if (!s)
         return DB_ERR;
     db_bind_i64(s, 5, open_only);
     db_bind_text(s, 6, kind ? kind : "");
-    return db_rows(s, read_alert, out, sizeof *out, max);
+    return db_rows(s, read, out, size, max);
 }
 
 int alert_ack(db_conn *c, const actor *who, int64_t id, alert *out, fx_err *err)

@@ -439,15 +439,8 @@ static void read_alarm_row(db_stmt *s, void *row) { read_alarm(s, row, NULL, 0);
 int alarm_list(db_conn *c, const char *scope_path, bool open_only, const char *kind, int64_t before_id, sensor_alarm *out,
                int max)
 {
-    db_stmt *s = scope_page(c, ALARM_SELECT "WHERE a.path >= $1 AND a.path < $2 AND al.id < $3"
-                                            " AND ($5 = 0 OR al.status = 'open') AND ($6 = '' OR al.kind = $6)"
-                                            " ORDER BY al.id DESC LIMIT $4",
-                            scope_path, before_id ? before_id : INT64_MAX, max);
-    if (!s)
-        return DB_ERR;
-    db_bind_i64(s, 5, open_only);
-    db_bind_text(s, 6, kind ? kind : "");
-    return db_rows(s, read_alarm_row, out, sizeof *out, max);
+    return feed_page(c, ALARM_SELECT FEED_WHERE("al.status = 'open'"), scope_path, open_only, kind, before_id,
+                     read_alarm_row, out, sizeof *out, max);
 }
 
 static int alarm_get_path(db_conn *c, int64_t id, sensor_alarm *out, char path[FX_AREA_PATH_MAX])
