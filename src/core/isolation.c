@@ -157,11 +157,10 @@ int iso_policy_create(db_conn *c, const actor *who, const char *type, int days, 
     db_done(s);
     if (rc != DB_DONE || iso_policy_get(c, id, out) != DB_ROW)
         return fx_fail(err, FX_EINTERNAL, "db_error", "could not save the policy");
-    char ch[200], idtext[24];
+    char ch[200];
     snprintf(ch, sizeof ch, "{\"type\":\"%s\",\"version\":%d,\"days\":%d,\"test_days\":\"%s\",\"checkins_per_day\":%d}",
              type, out->version, days, test_days, checkins_per_day);
-    snprintf(idtext, sizeof idtext, "%lld", (long long)id);
-    if (audit_record(c, &who->log, "create", "isolation_policy", idtext, ch) != 0)
+    if (audit_record_id(c, &who->log, "create", "isolation_policy", id, ch) != 0)
         return fx_fail(err, FX_EINTERNAL, "db_error", "could not save the policy");
     return 0;
 }
@@ -233,9 +232,7 @@ int iso_list(db_conn *c, const char *scope_path, const char *status, int64_t aft
 
 static int iso_audit(db_conn *c, const actor *who, const char *action, const isolation *o, const char *changes)
 {
-    char id[24];
-    snprintf(id, sizeof id, "%lld", (long long)o->id);
-    return audit_record(c, &who->log, action, "isolation", id, changes);
+    return audit_record_id(c, &who->log, action, "isolation", o->id, changes);
 }
 
 int iso_create(db_conn *c, const actor *who, const iso_input *in, isolation *out, fx_err *err)
@@ -678,10 +675,9 @@ int iso_recall_tests(db_conn *c, const actor *who, int64_t round_id, int *recall
     free(rows);
     if (n < 0)
         return fx_fail(err, FX_EINTERNAL, "db_error", "could not save the recalls");
-    char ch[80], rid[24];
+    char ch[80];
     snprintf(ch, sizeof ch, "{\"isolation_tests\":%d}", *recalled);
-    snprintf(rid, sizeof rid, "%lld", (long long)round_id);
-    if (audit_record(c, &who->log, "recall_isolation_tests", "round", rid, ch) != 0)
+    if (audit_record_id(c, &who->log, "recall_isolation_tests", "round", round_id, ch) != 0)
         return fx_fail(err, FX_EINTERNAL, "db_error", "could not save the recalls");
     return 0;
 }

@@ -16,14 +16,6 @@
 
 #define DB_FAIL(err, what) fx_fail(err, FX_EINTERNAL, "db_error", "could not " what)
 
-static int audit_id(db_conn *c, const actor *who, const char *action, const char *entity, int64_t id,
-                    const char *changes)
-{
-    char eid[24];
-    snprintf(eid, sizeof eid, "%lld", (long long)id);
-    return audit_record(c, &who->log, action, entity, eid, changes);
-}
-
 static int scoped_household(db_conn *c, const actor *who, int64_t id, household *h, fx_err *err)
 {
     int rc = household_get(c, id, h);
@@ -142,7 +134,7 @@ int window_create(db_conn *c, const actor *who, const window_input *in, door_win
     char changes[200];
     snprintf(changes, sizeof changes, "{\"kind\":{\"from\":null,\"to\":\"%s\"},\"household\":{\"from\":null,\"to\":%lld}}",
              out->kind, (long long)in->household_id);
-    if (rc != DB_ROW || audit_id(c, who, "create", "door_window", id, changes) != 0)
+    if (rc != DB_ROW || audit_record_id(c, &who->log, "create", "door_window", id, changes) != 0)
         return DB_FAIL(err, "save the window");
     return 0;
 }
@@ -225,7 +217,7 @@ int garbage_create(db_conn *c, const actor *who, const char *area_code, int64_t 
     snprintf(changes, sizeof changes, "{\"area\":{\"from\":null,\"to\":\"%s\"},\"window\":{\"from\":null,\"to\":%lld}}",
              area_code, (long long)window_id);
     if (rc != DB_DONE || garbage_get(c, id, out) != DB_ROW ||
-        audit_id(c, who, "create", "garbage_round", id, changes) != 0)
+        audit_record_id(c, &who->log, "create", "garbage_round", id, changes) != 0)
         return DB_FAIL(err, "save the round");
     return 0;
 }
@@ -299,7 +291,7 @@ int garbage_mark(db_conn *c, const actor *who, int64_t round_id, int64_t househo
         return 0;
     char changes[96];
     snprintf(changes, sizeof changes, "{\"collected\":{\"from\":null,\"to\":%lld}}", (long long)household_id);
-    return audit_id(c, who, "mark", "garbage_round", round_id, changes) ? DB_FAIL(err, "audit the mark") : 0;
+    return audit_record_id(c, &who->log, "mark", "garbage_round", round_id, changes) ? DB_FAIL(err, "audit the mark") : 0;
 }
 
 /* ---- requests ---- */
@@ -445,7 +437,7 @@ int request_create(db_conn *c, const actor *who, const request_input *in, servic
     audit_changes_text(&ch, "status", NULL, out->status);
     audit_changes_text(&ch, "assignee", NULL, out->assignee[0] ? out->assignee : NULL);
     audit_changes_i64(&ch, "deadline", 0, in->deadline);
-    rc = audit_id(c, who, "create", "service_request", id, audit_changes_json(&ch));
+    rc = audit_record_id(c, &who->log, "create", "service_request", id, audit_changes_json(&ch));
     audit_changes_free(&ch);
     return rc ? DB_FAIL(err, "audit the request") : 0;
 }
@@ -527,7 +519,7 @@ int request_update(db_conn *c, const actor *who, int64_t id, const request_input
     audit_changes_text(&ch, "assignee", cur.assignee, out->assignee);
     audit_changes_text(&ch, "feedback", cur.feedback, out->feedback);
     audit_changes_i64(&ch, "deadline", cur.deadline, out->deadline);
-    rc = audit_id(c, who, "update", "service_request", id, audit_changes_json(&ch));
+    rc = audit_record_id(c, &who->log, "update", "service_request", id, audit_changes_json(&ch));
     audit_changes_free(&ch);
     return rc ? DB_FAIL(err, "audit the request") : 0;
 }
@@ -664,7 +656,7 @@ int note_create(db_conn *c, const actor *who, int64_t person_id, int64_t request
     /* the audit entry names the note, never its words */
     char changes[96];
     snprintf(changes, sizeof changes, "{\"person\":{\"from\":null,\"to\":%lld}}", (long long)person_id);
-    if (rc != DB_DONE || audit_id(c, who, "create", "counselling_note", out->id, changes) != 0)
+    if (rc != DB_DONE || audit_record_id(c, &who->log, "create", "counselling_note", out->id, changes) != 0)
         return DB_FAIL(err, "save the note");
     return 0;
 }

@@ -28,14 +28,12 @@ bool team_kind_valid(const char *s)
 static int audit_json(db_conn *c, const actor *who, const char *action, const char *entity, int64_t id,
                       const char *field, const char *value)
 {
-    char eid[24];
     fx_str ch;
     fx_str_init(&ch, 2048);
     fx_str_addf(&ch, "{\"%s\":{\"from\":null,\"to\":", field);
     fx_str_add_json(&ch, value);
     fx_str_adds(&ch, "}}");
-    snprintf(eid, sizeof eid, "%lld", (long long)id);
-    int rc = audit_record(c, &who->log, action, entity, eid, ch.p);
+    int rc = audit_record_id(c, &who->log, action, entity, id, ch.p);
     fx_str_free(&ch);
     return rc;
 }

@@ -168,9 +168,7 @@ int zone_rule_create(db_conn *c, const actor *who, const zone_rule *in, zone_rul
         fx_str_addf(&ch, "%s[%d,%d,\"%s\"]", i ? "," : "", st->quiet_days, st->negative_days, st->to_kind);
     }
     fx_str_adds(&ch, "]}");
-    char rid[24];
-    snprintf(rid, sizeof rid, "%lld", (long long)id);
-    rc = ch.overflow ? DB_ERR : audit_record(c, &who->log, "create", "zone_rule", rid, ch.p);
+    rc = ch.overflow ? DB_ERR : audit_record_id(c, &who->log, "create", "zone_rule", id, ch.p);
     fx_str_free(&ch);
     if (rc != 0 || zone_rule_get(c, id, out) != DB_ROW)
         return fx_fail(err, FX_EINTERNAL, "db_error", "could not save the rule set");
@@ -273,9 +271,7 @@ int zone_list(db_conn *c, const char *scope_path, const char *status, int64_t af
 
 static int zone_audit(db_conn *c, const actor *who, const char *action, int64_t id, const char *changes)
 {
-    char zid[24];
-    snprintf(zid, sizeof zid, "%lld", (long long)id);
-    return audit_record(c, &who->log, action, "zone", zid, changes);
+    return audit_record_id(c, &who->log, action, "zone", id, changes);
 }
 
 /* The area's risk level: the highest kind among its active zones, else none. Changed
