@@ -37,8 +37,9 @@ int alert_raise(db_conn *c, int64_t area_id, const char *kind, const char *entit
     "SELECT al.id, al.area_id, al.created_at, COALESCE(al.acknowledged_at, 0), al.kind, al.entity,"          \
     " al.entity_id, al.message, al.acknowledged_by, a.code FROM alerts al JOIN areas a ON a.id = al.area_id "
 
-static void read_alert(db_stmt *s, alert *o)
+static void read_alert(db_stmt *s, void *row)
 {
+    alert *o = row;
     memset(o, 0, sizeof *o);
     o->id = db_col_i64(s, 0);
     o->area_id = db_col_i64(s, 1);
@@ -55,24 +56,19 @@ static void read_alert(db_stmt *s, alert *o)
 int alert_list(db_conn *c, const char *scope_path, bool open_only, const char *kind, int64_t before_id, alert *out,
                int max)
 {
-    char lo[FX_AREA_PATH_MAX], hi[FX_AREA_PATH_MAX];
-    scope_range(scope_path, lo, hi);
-    db_stmt *s = db_prepare(c, ALERT_SELECT "WHERE a.path >= $1 AND a.path < $2 AND al.id < $3"
-                                            " AND ($4 = 0 OR al.acknowledged_at IS NULL) AND ($5 = '' OR al.kind = $5)"
-                                            " ORDER BY al.id DESC LIMIT $6");
+    return feed_page(c, ALERT_SELECT FEED_WHERE("al.acknowledged_at IS NULL"), scope_path, open_only, kind, before_id,
+                     read_alert, out, sizeof *out, max);
+}
+
+int feed_page(db_conn *c, const char *sql, const char *scope_path, bool open_only, const char *kind,
+              int64_t before_id, db_read_fn read, void *out, size_t size, int max)
+{
+    db_stmt *s = scope_page(c, sql, scope_path, before_id ? before_id : INT64_MAX, max);
     if (!s)
         return DB_ERR;
-    db_bind_text(s, 1, lo);
-    db_bind_text(s, 2, hi);
-    db_bind_i64(s, 3, before_id ? before_id : INT64_MAX);
-    db_bind_i64(s, 4, open_only);
-    db_bind_text(s, 5, kind ? kind : "");
-    db_bind_i64(s, 6, max);
-    int n = 0, rc = DB_DONE;
-    while (n < max && (rc = db_step(s)) == DB_ROW)
-        read_alert(s, &out[n++]);
-    db_done(s);
-    return rc < 0 ? rc : n;
+    db_bind_i64(s, 5, open_only);
+    db_bind_text(s, 6, kind ? kind : "");
+    return db_rows(s, read, out, size, max);
 }
 
 int alert_ack(db_conn *c, const actor *who, int64_t id, alert *out, fx_err *err)

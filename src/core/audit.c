@@ -3,6 +3,7 @@
 #include "util/fx_clock.h"
 #include "util/fx_id.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,6 +34,14 @@ int audit_record(db_conn *c, const audit_actor *who, const char *action, const c
     int rc = db_step(s);
     db_done(s);
     return rc == DB_DONE ? 0 : rc;
+}
+
+int audit_record_id(db_conn *c, const audit_actor *who, const char *action, const char *entity, int64_t id,
+                    const char *changes_json)
+{
+    char eid[24];
+    snprintf(eid, sizeof eid, "%lld", (long long)id);
+    return audit_record(c, who, action, entity, eid, changes_json);
 }
 
 void audit_changes_init(audit_changes *ch)

@@ -19,6 +19,9 @@ typedef struct audit_actor {
 /* changes_json: a JSON object (see audit_changes_*), or NULL for "{}". 0 or < 0. */
 int audit_record(db_conn *c, const audit_actor *who, const char *action, const char *entity,
                  const char *entity_id, const char *changes_json);
+/* audit_record for an entity whose id is a number. */
+int audit_record_id(db_conn *c, const audit_actor *who, const char *action, const char *entity, int64_t id,
+                    const char *changes_json);
 
 /* Builds the "changes" object: {"field":{"from":old,"to":new}, …}. Fields whose
  * values are equal are left out; audit_changes_json() returns NULL when nothing changed. */

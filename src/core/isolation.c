@@ -67,8 +67,9 @@ int iso_day_of(int64_t day0, int64_t t) { return t < day0 ? 0 : (int)((t - day0)
 
 #define POLICY_SELECT "SELECT id, type, version, days, test_days, checkins_per_day, created_by, created_at FROM isolation_policies "
 
-static void read_policy(db_stmt *s, iso_policy *o)
+static void read_policy(db_stmt *s, void *row)
 {
+    iso_policy *o = row;
     memset(o, 0, sizeof *o);
     o->id = db_col_i64(s, 0);
     fx_copy(o->type, sizeof o->type, db_col_text(s, 1));
@@ -119,11 +120,7 @@ int iso_policy_list(db_conn *c, iso_policy *out, int max)
     if (!s)
         return DB_ERR;
     db_bind_i64(s, 1, max);
-    int n = 0, rc = DB_DONE;
-    while (n < max && (rc = db_step(s)) == DB_ROW)
-        read_policy(s, &out[n++]);
-    db_done(s);
-    return rc < 0 ? rc : n;
+    return db_rows(s, read_policy, out, sizeof *out, max);
 }
 
 int iso_policy_create(db_conn *c, const actor *who, const char *type, int days, const char *test_days,
@@ -160,11 +157,10 @@ int iso_policy_create(db_conn *c, const actor *who, const char *type, int days, 
     db_done(s);
     if (rc != DB_DONE || iso_policy_get(c, id, out) != DB_ROW)
         return fx_fail(err, FX_EINTERNAL, "db_error", "could not save the policy");
-    char ch[200], idtext[24];
+    char ch[200];
     snprintf(ch, sizeof ch, "{\"type\":\"%s\",\"version\":%d,\"days\":%d,\"test_days\":\"%s\",\"checkins_per_day\":%d}",
              type, out->version, days, test_days, checkins_per_day);
-    snprintf(idtext, sizeof idtext, "%lld", (long long)id);
-    if (audit_record(c, &who->log, "create", "isolation_policy", idtext, ch) != 0)
+    if (audit_record_id(c, &who->log, "create", "isolation_policy", id, ch) != 0)
         return fx_fail(err, FX_EINTERNAL, "db_error", "could not save the policy");
     return 0;
 }
@@ -178,8 +174,9 @@ int iso_policy_create(db_conn *c, const actor *who, const char *type, int days, 
     " FROM isolations i JOIN persons p ON p.id = i.person_id JOIN areas a ON a.id = i.area_id"               \
     " LEFT JOIN tubes t ON t.id = i.tube_id "
 
-static void read_iso(db_stmt *s, isolation *o)
+static void read_iso(db_stmt *s, void *row)
 {
+    isolation *o = row;
     memset(o, 0, sizeof *o);
     o->id = db_col_i64(s, 0);
     o->person_id = db_col_i64(s, 1);
@@ -215,14 +212,7 @@ static int fill_policies(db_conn *c, isolation *o, int n)
 
 int iso_get(db_conn *c, int64_t id, isolation *out)
 {
-    db_stmt *s = db_prepare(c, ISO_SELECT "WHERE i.id = $1");
-    if (!s)
-        return DB_ERR;
-    db_bind_i64(s, 1, id);
-    int rc = db_step(s);
-    if (rc == DB_ROW)
-        read_iso(s, out);
-    db_done(s);
+    int rc = db_one_row(c, ISO_SELECT "WHERE i.id = $1", id, read_iso, out);
     if (rc == DB_ROW && fill_policies(c, out, 1) != 0)
         return DB_ERR;
     return rc;
@@ -230,31 +220,19 @@ int iso_get(db_conn *c, int64_t id, isolation *out)
 
 int iso_list(db_conn *c, const char *scope_path, const char *status, int64_t after_id, isolation *out, int max)
 {
-    char lo[FX_AREA_PATH_MAX], hi[FX_AREA_PATH_MAX];
-    scope_range(scope_path, lo, hi);
-    db_stmt *s = db_prepare(c, ISO_SELECT "WHERE a.path >= $1 AND a.path < $2 AND i.id > $3"
-                                          " AND ($4 = '' OR i.status = $4) ORDER BY i.id LIMIT $5");
+    db_stmt *s = scope_page(c, ISO_SELECT "WHERE a.path >= $1 AND a.path < $2 AND i.id > $3"
+                                          " AND ($5 = '' OR i.status = $5) ORDER BY i.id LIMIT $4",
+                            scope_path, after_id, max);
     if (!s)
         return DB_ERR;
-    db_bind_text(s, 1, lo);
-    db_bind_text(s, 2, hi);
-    db_bind_i64(s, 3, after_id);
-    db_bind_text(s, 4, status ? status : "");
-    db_bind_i64(s, 5, max);
-    int n = 0, rc = DB_DONE;
-    while (n < max && (rc = db_step(s)) == DB_ROW)
-        read_iso(s, &out[n++]);
-    db_done(s);
-    if (rc >= 0 && fill_policies(c, out, n) != 0)
-        rc = DB_ERR;
-    return rc < 0 ? rc : n;
+    db_bind_text(s, 5, status ? status : "");
+    int n = db_rows(s, read_iso, out, sizeof *out, max);
+    return n > 0 && fill_policies(c, out, n) != 0 ? DB_ERR : n;
 }
 
 static int iso_audit(db_conn *c, const actor *who, const char *action, const isolation *o, const char *changes)
 {
-    char id[24];
-    snprintf(id, sizeof id, "%lld", (long long)o->id);
-    return audit_record(c, &who->log, action, "isolation", id, changes);
+    return audit_record_id(c, &who->log, action, "isolation", o->id, changes);
 }
 
 int iso_create(db_conn *c, const actor *who, const iso_input *in, isolation *out, fx_err *err)
@@ -697,10 +675,9 @@ int iso_recall_tests(db_conn *c, const actor *who, int64_t round_id, int *recall
     free(rows);
     if (n < 0)
         return fx_fail(err, FX_EINTERNAL, "db_error", "could not save the recalls");
-    char ch[80], rid[24];
+    char ch[80];
     snprintf(ch, sizeof ch, "{\"isolation_tests\":%d}", *recalled);
-    snprintf(rid, sizeof rid, "%lld", (long long)round_id);
-    if (audit_record(c, &who->log, "recall_isolation_tests", "round", rid, ch) != 0)
+    if (audit_record_id(c, &who->log, "recall_isolation_tests", "round", round_id, ch) != 0)
         return fx_fail(err, FX_EINTERNAL, "db_error", "could not save the recalls");
     return 0;
 }

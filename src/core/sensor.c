@@ -434,27 +434,13 @@ static void read_alarm(db_stmt *s, sensor_alarm *o, char *path, size_t pathlen)
         fx_copy(path, pathlen, db_col_text(s, 16));
 }
 
+static void read_alarm_row(db_stmt *s, void *row) { read_alarm(s, row, NULL, 0); }
+
 int alarm_list(db_conn *c, const char *scope_path, bool open_only, const char *kind, int64_t before_id, sensor_alarm *out,
                int max)
 {
-    char lo[FX_AREA_PATH_MAX], hi[FX_AREA_PATH_MAX];
-    scope_range(scope_path, lo, hi);
-    db_stmt *s = db_prepare(c, ALARM_SELECT "WHERE a.path >= $1 AND a.path < $2 AND al.id < $3"
-                                            " AND ($4 = 0 OR al.status = 'open') AND ($5 = '' OR al.kind = $5)"
-                                            " ORDER BY al.id DESC LIMIT $6");
-    if (!s)
-        return DB_ERR;
-    db_bind_text(s, 1, lo);
-    db_bind_text(s, 2, hi);
-    db_bind_i64(s, 3, before_id ? before_id : INT64_MAX);
-    db_bind_i64(s, 4, open_only);
-    db_bind_text(s, 5, kind ? kind : "");
-    db_bind_i64(s, 6, max);
-    int n = 0, rc = DB_DONE;
-    while (n < max && (rc = db_step(s)) == DB_ROW)
-        read_alarm(s, &out[n++], NULL, 0);
-    db_done(s);
-    return rc < 0 ? rc : n;
+    return feed_page(c, ALARM_SELECT FEED_WHERE("al.status = 'open'"), scope_path, open_only, kind, before_id,
+                     read_alarm_row, out, sizeof *out, max);
 }
 
 static int alarm_get_path(db_conn *c, int64_t id, sensor_alarm *out, char path[FX_AREA_PATH_MAX])

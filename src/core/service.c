@@ -16,14 +16,6 @@
 
 #define DB_FAIL(err, what) fx_fail(err, FX_EINTERNAL, "db_error", "could not " what)
 
-static int audit_id(db_conn *c, const actor *who, const char *action, const char *entity, int64_t id,
-                    const char *changes)
-{
-    char eid[24];
-    snprintf(eid, sizeof eid, "%lld", (long long)id);
-    return audit_record(c, &who->log, action, entity, eid, changes);
-}
-
 static int scoped_household(db_conn *c, const actor *who, int64_t id, household *h, fx_err *err)
 {
     int rc = household_get(c, id, h);
@@ -88,8 +80,9 @@ static int check_times(int64_t starts, int64_t ends, fx_err *err)
     "SELECT w.id, COALESCE(w.household_id, 0), w.starts_at, w.ends_at, w.created_at, w.kind, a.code, w.note," \
     " w.created_by FROM door_windows w JOIN areas a ON a.id = w.area_id "
 
-static void read_window(db_stmt *s, door_window *w)
+static void read_window(db_stmt *s, void *row)
 {
+    door_window *w = row;
     memset(w, 0, sizeof *w);
     w->id = db_col_i64(s, 0);
     w->household_id = db_col_i64(s, 1);
@@ -141,7 +134,7 @@ int window_create(db_conn *c, const actor *who, const window_input *in, door_win
     char changes[200];
     snprintf(changes, sizeof changes, "{\"kind\":{\"from\":null,\"to\":\"%s\"},\"household\":{\"from\":null,\"to\":%lld}}",
              out->kind, (long long)in->household_id);
-    if (rc != DB_ROW || audit_id(c, who, "create", "door_window", id, changes) != 0)
+    if (rc != DB_ROW || audit_record_id(c, &who->log, "create", "door_window", id, changes) != 0)
         return DB_FAIL(err, "save the window");
     return 0;
 }
@@ -149,23 +142,14 @@ int window_create(db_conn *c, const actor *who, const window_input *in, door_win
 int window_list(db_conn *c, const char *scope_path, int64_t household_id, int64_t after, int64_t before_id,
                 door_window *out, int max)
 {
-    char lo[FX_AREA_PATH_MAX], hi[FX_AREA_PATH_MAX];
-    scope_range(scope_path, lo, hi);
-    db_stmt *s = db_prepare(c, WINDOW_SELECT "WHERE a.path >= $1 AND a.path < $2 AND w.id < $3 AND w.ends_at > $4"
-                                             " AND ($5 = 0 OR w.household_id = $5) ORDER BY w.id DESC LIMIT $6");
+    db_stmt *s = scope_page(c, WINDOW_SELECT "WHERE a.path >= $1 AND a.path < $2 AND w.id < $3 AND w.ends_at > $5"
+                                             " AND ($6 = 0 OR w.household_id = $6) ORDER BY w.id DESC LIMIT $4",
+                            scope_path, before_id ? before_id : INT64_MAX, max);
     if (!s)
         return DB_ERR;
-    db_bind_text(s, 1, lo);
-    db_bind_text(s, 2, hi);
-    db_bind_i64(s, 3, before_id ? before_id : INT64_MAX);
-    db_bind_i64(s, 4, after);
-    db_bind_i64(s, 5, household_id);
-    db_bind_i64(s, 6, max);
-    int n = 0, rc = DB_DONE;
-    while (n < max && (rc = db_step(s)) == DB_ROW)
-        read_window(s, &out[n++]);
-    db_done(s);
-    return rc < 0 ? rc : n;
+    db_bind_i64(s, 5, after);
+    db_bind_i64(s, 6, household_id);
+    return db_rows(s, read_window, out, sizeof *out, max);
 }
 
 /* ---- garbage rounds ---- */
@@ -177,8 +161,9 @@ int window_list(db_conn *c, const char *scope_path, int64_t household_id, int64_
     " (SELECT COUNT(*) FROM garbage_marks m WHERE m.round_id = g.id)"                                          \
     " FROM garbage_rounds g JOIN areas a ON a.id = g.area_id "
 
-static void read_garbage(db_stmt *s, garbage_round *g)
+static void read_garbage(db_stmt *s, void *row)
 {
+    garbage_round *g = row;
     memset(g, 0, sizeof *g);
     g->id = db_col_i64(s, 0);
     g->window_id = db_col_i64(s, 1);
@@ -195,15 +180,7 @@ static void read_garbage(db_stmt *s, garbage_round *g)
 
 int garbage_get(db_conn *c, int64_t id, garbage_round *out)
 {
-    db_stmt *s = db_prepare(c, GARBAGE_SELECT "WHERE g.id = $1");
-    if (!s)
-        return DB_ERR;
-    db_bind_i64(s, 1, id);
-    int rc = db_step(s);
-    if (rc == DB_ROW)
-        read_garbage(s, out);
-    db_done(s);
-    return rc;
+    return db_one_row(c, GARBAGE_SELECT "WHERE g.id = $1", id, read_garbage, out);
 }
 
 int garbage_create(db_conn *c, const actor *who, const char *area_code, int64_t starts_at, int64_t ends_at,
@@ -240,28 +217,17 @@ int garbage_create(db_conn *c, const actor *who, const char *area_code, int64_t 
     snprintf(changes, sizeof changes, "{\"area\":{\"from\":null,\"to\":\"%s\"},\"window\":{\"from\":null,\"to\":%lld}}",
              area_code, (long long)window_id);
     if (rc != DB_DONE || garbage_get(c, id, out) != DB_ROW ||
-        audit_id(c, who, "create", "garbage_round", id, changes) != 0)
+        audit_record_id(c, &who->log, "create", "garbage_round", id, changes) != 0)
         return DB_FAIL(err, "save the round");
     return 0;
 }
 
 int garbage_list(db_conn *c, const char *scope_path, int64_t before_id, garbage_round *out, int max)
 {
-    char lo[FX_AREA_PATH_MAX], hi[FX_AREA_PATH_MAX];
-    scope_range(scope_path, lo, hi);
-    db_stmt *s = db_prepare(c, GARBAGE_SELECT "WHERE a.path >= $1 AND a.path < $2 AND g.id < $3"
-                                              " ORDER BY g.id DESC LIMIT $4");
-    if (!s)
-        return DB_ERR;
-    db_bind_text(s, 1, lo);
-    db_bind_text(s, 2, hi);
-    db_bind_i64(s, 3, before_id ? before_id : INT64_MAX);
-    db_bind_i64(s, 4, max);
-    int n = 0, rc = DB_DONE;
-    while (n < max && (rc = db_step(s)) == DB_ROW)
-        read_garbage(s, &out[n++]);
-    db_done(s);
-    return rc < 0 ? rc : n;
+    db_stmt *s = scope_page(c, GARBAGE_SELECT "WHERE a.path >= $1 AND a.path < $2 AND g.id < $3"
+                                              " ORDER BY g.id DESC LIMIT $4",
+                            scope_path, before_id ? before_id : INT64_MAX, max);
+    return s ? db_rows(s, read_garbage, out, sizeof *out, max) : DB_ERR;
 }
 
 int garbage_households(db_conn *c, const garbage_round *g, garbage_household *out, int max)
@@ -325,7 +291,7 @@ int garbage_mark(db_conn *c, const actor *who, int64_t round_id, int64_t househo
         return 0;
     char changes[96];
     snprintf(changes, sizeof changes, "{\"collected\":{\"from\":null,\"to\":%lld}}", (long long)household_id);
-    return audit_id(c, who, "mark", "garbage_round", round_id, changes) ? DB_FAIL(err, "audit the mark") : 0;
+    return audit_record_id(c, &who->log, "mark", "garbage_round", round_id, changes) ? DB_FAIL(err, "audit the mark") : 0;
 }
 
 /* ---- requests ---- */
@@ -369,6 +335,8 @@ static void read_request(db_stmt *s, service_request *o, char *path)
     if (path)
         fx_copy(path, FX_AREA_PATH_MAX, db_col_text(s, 17));
 }
+
+static void read_request_row(db_stmt *s, void *row) { read_request(s, row, NULL); }
 
 static int request_row(db_conn *c, int64_t id, service_request *out, char path[FX_AREA_PATH_MAX])
 {
@@ -469,7 +437,7 @@ int request_create(db_conn *c, const actor *who, const request_input *in, servic
     audit_changes_text(&ch, "status", NULL, out->status);
     audit_changes_text(&ch, "assignee", NULL, out->assignee[0] ? out->assignee : NULL);
     audit_changes_i64(&ch, "deadline", 0, in->deadline);
-    rc = audit_id(c, who, "create", "service_request", id, audit_changes_json(&ch));
+    rc = audit_record_id(c, &who->log, "create", "service_request", id, audit_changes_json(&ch));
     audit_changes_free(&ch);
     return rc ? DB_FAIL(err, "audit the request") : 0;
 }
@@ -551,7 +519,7 @@ int request_update(db_conn *c, const actor *who, int64_t id, const request_input
     audit_changes_text(&ch, "assignee", cur.assignee, out->assignee);
     audit_changes_text(&ch, "feedback", cur.feedback, out->feedback);
     audit_changes_i64(&ch, "deadline", cur.deadline, out->deadline);
-    rc = audit_id(c, who, "update", "service_request", id, audit_changes_json(&ch));
+    rc = audit_record_id(c, &who->log, "update", "service_request", id, audit_changes_json(&ch));
     audit_changes_free(&ch);
     return rc ? DB_FAIL(err, "audit the request") : 0;
 }
@@ -559,27 +527,18 @@ int request_update(db_conn *c, const actor *who, int64_t id, const request_input
 int request_list(db_conn *c, const principal *p, const char *status, bool overdue_only, int64_t now,
                  int64_t before_id, service_request *out, int max)
 {
-    char lo[FX_AREA_PATH_MAX], hi[FX_AREA_PATH_MAX];
-    scope_range(p->area_id ? p->area_path : NULL, lo, hi);
-    db_stmt *s = db_prepare(c, REQUEST_SELECT "WHERE a.path >= $1 AND a.path < $2 AND r.id < $3"
-                                              " AND ($4 = '' OR r.status = $4) AND ($5 = 0 OR (r.done_at IS NULL"
-                                              " AND r.deadline < $6)) AND ($7 = 0 OR r.assignee_id = $7)"
-                                              " ORDER BY r.id DESC LIMIT $8");
+    db_stmt *s = scope_page(c, REQUEST_SELECT "WHERE a.path >= $1 AND a.path < $2 AND r.id < $3"
+                                              " AND ($5 = '' OR r.status = $5) AND ($6 = 0 OR (r.done_at IS NULL"
+                                              " AND r.deadline < $7)) AND ($8 = 0 OR r.assignee_id = $8)"
+                                              " ORDER BY r.id DESC LIMIT $4",
+                            p->area_id ? p->area_path : NULL, before_id ? before_id : INT64_MAX, max);
     if (!s)
         return DB_ERR;
-    db_bind_text(s, 1, lo);
-    db_bind_text(s, 2, hi);
-    db_bind_i64(s, 3, before_id ? before_id : INT64_MAX);
-    db_bind_text(s, 4, status ? status : "");
-    db_bind_i64(s, 5, overdue_only);
-    db_bind_i64(s, 6, now);
-    db_bind_i64(s, 7, p->role == ROLE_VOLUNTEER ? p->user_id : 0);
-    db_bind_i64(s, 8, max);
-    int n = 0, rc = DB_DONE;
-    while (n < max && (rc = db_step(s)) == DB_ROW)
-        read_request(s, &out[n++], NULL);
-    db_done(s);
-    return rc < 0 ? rc : n;
+    db_bind_text(s, 5, status ? status : "");
+    db_bind_i64(s, 6, overdue_only);
+    db_bind_i64(s, 7, now);
+    db_bind_i64(s, 8, p->role == ROLE_VOLUNTEER ? p->user_id : 0);
+    return db_rows(s, read_request_row, out, sizeof *out, max);
 }
 
 #define OVERDUE_BATCH 256
@@ -697,7 +656,7 @@ int note_create(db_conn *c, const actor *who, int64_t person_id, int64_t request
     /* the audit entry names the note, never its words */
     char changes[96];
     snprintf(changes, sizeof changes, "{\"person\":{\"from\":null,\"to\":%lld}}", (long long)person_id);
-    if (rc != DB_DONE || audit_id(c, who, "create", "counselling_note", out->id, changes) != 0)
+    if (rc != DB_DONE || audit_record_id(c, &who->log, "create", "counselling_note", out->id, changes) != 0)
         return DB_FAIL(err, "save the note");
     return 0;
 }

@@ -28,14 +28,12 @@ bool team_kind_valid(const char *s)
 static int audit_json(db_conn *c, const actor *who, const char *action, const char *entity, int64_t id,
                       const char *field, const char *value)
 {
-    char eid[24];
     fx_str ch;
     fx_str_init(&ch, 2048);
     fx_str_addf(&ch, "{\"%s\":{\"from\":null,\"to\":", field);
     fx_str_add_json(&ch, value);
     fx_str_adds(&ch, "}}");
-    snprintf(eid, sizeof eid, "%lld", (long long)id);
-    int rc = audit_record(c, &who->log, action, entity, eid, ch.p);
+    int rc = audit_record_id(c, &who->log, action, entity, id, ch.p);
     fx_str_free(&ch);
     return rc;
 }
@@ -167,17 +165,12 @@ int team_create(db_conn *c, const actor *who, const char *area_code, const char 
 
 int team_list(db_conn *c, const char *scope_path, const char *kind, int64_t before_id, team *out, int max)
 {
-    char lo[FX_AREA_PATH_MAX], hi[FX_AREA_PATH_MAX];
-    scope_range(scope_path, lo, hi);
-    db_stmt *s = db_prepare(c, TEAM_SELECT "WHERE a.path >= $1 AND a.path < $2 AND t.id < $3"
-                                           " AND ($4 IS NULL OR t.kind = $4) ORDER BY t.id DESC LIMIT $5");
+    db_stmt *s = scope_page(c, TEAM_SELECT "WHERE a.path >= $1 AND a.path < $2 AND t.id < $3"
+                                           " AND ($5 IS NULL OR t.kind = $5) ORDER BY t.id DESC LIMIT $4",
+                            scope_path, before_id ? before_id : INT64_MAX, max);
     if (!s)
         return DB_ERR;
-    db_bind_text(s, 1, lo);
-    db_bind_text(s, 2, hi);
-    db_bind_i64(s, 3, before_id ? before_id : INT64_MAX);
-    db_bind_text(s, 4, kind);
-    db_bind_i64(s, 5, max);
+    db_bind_text(s, 5, kind);
     return db_rows(s, read_team, out, sizeof *out, max);
 }
 
@@ -329,17 +322,10 @@ int mentor_get(db_conn *c, int64_t id, mentor_pair *out)
 
 int mentor_list(db_conn *c, const char *scope_path, int64_t before_id, mentor_pair *out, int max)
 {
-    char lo[FX_AREA_PATH_MAX], hi[FX_AREA_PATH_MAX];
-    scope_range(scope_path, lo, hi);
-    db_stmt *s = db_prepare(c, PAIR_SELECT "WHERE a.path >= $1 AND a.path < $2 AND p.id < $3 ORDER BY p.id DESC"
-                                           " LIMIT $4");
-    if (!s)
-        return DB_ERR;
-    db_bind_text(s, 1, lo);
-    db_bind_text(s, 2, hi);
-    db_bind_i64(s, 3, before_id ? before_id : INT64_MAX);
-    db_bind_i64(s, 4, max);
-    return db_rows(s, read_pair, out, sizeof *out, max);
+    db_stmt *s = scope_page(c, PAIR_SELECT "WHERE a.path >= $1 AND a.path < $2 AND p.id < $3 ORDER BY p.id DESC"
+                                           " LIMIT $4",
+                            scope_path, before_id ? before_id : INT64_MAX, max);
+    return s ? db_rows(s, read_pair, out, sizeof *out, max) : DB_ERR;
 }
 
 int mentor_create(db_conn *c, const actor *who, const char *area_code, team_who *mentor, team_who *mentee, const char *note, mentor_pair *out, fx_err *err)
@@ -432,15 +418,8 @@ int mentor_log_add(db_conn *c, const actor *who, int64_t pair_id, const char *ki
     if (rc != DB_DONE || audit_json(c, who, visit ? "log_visit" : "log_guidance", "mentor_pair", pair_id,
                                     visit ? "place" : "note", visit ? place : note))
         return DB_FAIL(err, "save the log entry");
-    s = db_prepare(c, LOG_SELECT "WHERE id = $1");
-    if (!s)
-        return DB_FAIL(err, "read the log entry");
-    db_bind_i64(s, 1, id);
-    rc = db_step(s);
-    if (rc == DB_ROW)
-        read_log(s, out);
-    db_done(s);
-    return rc == DB_ROW ? 0 : DB_FAIL(err, "read the log entry");
+    return db_one_row(c, LOG_SELECT "WHERE id = $1", id, read_log, out) == DB_ROW ? 0
+                                                                            : DB_FAIL(err, "read the log entry");
 }
 
 int mentor_log_list(db_conn *c, int64_t pair_id, mentor_log *out, int max)

@@ -168,9 +168,7 @@ int zone_rule_create(db_conn *c, const actor *who, const zone_rule *in, zone_rul
         fx_str_addf(&ch, "%s[%d,%d,\"%s\"]", i ? "," : "", st->quiet_days, st->negative_days, st->to_kind);
     }
     fx_str_adds(&ch, "]}");
-    char rid[24];
-    snprintf(rid, sizeof rid, "%lld", (long long)id);
-    rc = ch.overflow ? DB_ERR : audit_record(c, &who->log, "create", "zone_rule", rid, ch.p);
+    rc = ch.overflow ? DB_ERR : audit_record_id(c, &who->log, "create", "zone_rule", id, ch.p);
     fx_str_free(&ch);
     if (rc != 0 || zone_rule_get(c, id, out) != DB_ROW)
         return fx_fail(err, FX_EINTERNAL, "db_error", "could not save the rule set");
@@ -187,8 +185,9 @@ int zone_rule_create(db_conn *c, const actor *who, const zone_rule *in, zone_rul
     " COALESCE(t.barcode, ''), z.rule_id FROM zones z JOIN areas a ON a.id = z.area_id"                       \
     " LEFT JOIN tubes t ON t.id = z.cause_tube_id "
 
-static void read_zone(db_stmt *s, zone *o)
+static void read_zone(db_stmt *s, void *row)
 {
+    zone *o = row;
     memset(o, 0, sizeof *o);
     int64_t *f[] = {&o->id,          &o->area_id,    &o->cause_tube_id, &o->cause_isolation_id,
                     &o->start_at,    &o->count_from, &o->last_case_at,  &o->stage_at,
@@ -247,14 +246,7 @@ static int zone_evaluate(db_conn *c, zone *z, int64_t now)
 
 int zone_get(db_conn *c, int64_t id, int64_t now, zone *out)
 {
-    db_stmt *s = db_prepare(c, ZONE_SELECT "WHERE z.id = $1");
-    if (!s)
-        return DB_ERR;
-    db_bind_i64(s, 1, id);
-    int rc = db_step(s);
-    if (rc == DB_ROW)
-        read_zone(s, out);
-    db_done(s);
+    int rc = db_one_row(c, ZONE_SELECT "WHERE z.id = $1", id, read_zone, out);
     if (rc == DB_ROW && zone_evaluate(c, out, now) != 0)
         return DB_ERR;
     return rc;
@@ -263,33 +255,23 @@ int zone_get(db_conn *c, int64_t id, int64_t now, zone *out)
 int zone_list(db_conn *c, const char *scope_path, const char *status, int64_t after_id, int64_t now, zone *out,
               int max)
 {
-    char lo[FX_AREA_PATH_MAX], hi[FX_AREA_PATH_MAX];
-    scope_range(scope_path, lo, hi);
-    db_stmt *s = db_prepare(c, ZONE_SELECT "WHERE a.path >= $1 AND a.path < $2 AND z.id > $3 AND (z.status = $4"
-                                           " OR ($4 = '' AND (z.status = 'proposed' OR z.status = 'active')))"
-                                           " ORDER BY z.id LIMIT $5");
+    db_stmt *s = scope_page(c, ZONE_SELECT "WHERE a.path >= $1 AND a.path < $2 AND z.id > $3 AND (z.status = $5"
+                                           " OR ($5 = '' AND (z.status = 'proposed' OR z.status = 'active')))"
+                                           " ORDER BY z.id LIMIT $4",
+                            scope_path, after_id, max);
     if (!s)
         return DB_ERR;
-    db_bind_text(s, 1, lo);
-    db_bind_text(s, 2, hi);
-    db_bind_i64(s, 3, after_id);
-    db_bind_text(s, 4, status ? status : "");
-    db_bind_i64(s, 5, max);
-    int n = 0, rc = DB_DONE;
-    while (n < max && (rc = db_step(s)) == DB_ROW)
-        read_zone(s, &out[n++]);
-    db_done(s);
-    for (int i = 0; rc >= 0 && i < n; i++)
+    db_bind_text(s, 5, status ? status : "");
+    int n = db_rows(s, read_zone, out, sizeof *out, max);
+    for (int i = 0; i < n; i++)
         if (zone_evaluate(c, &out[i], now) != 0)
-            rc = DB_ERR;
-    return rc < 0 ? rc : n;
+            return DB_ERR;
+    return n;
 }
 
 static int zone_audit(db_conn *c, const actor *who, const char *action, int64_t id, const char *changes)
 {
-    char zid[24];
-    snprintf(zid, sizeof zid, "%lld", (long long)id);
-    return audit_record(c, &who->log, action, "zone", zid, changes);
+    return audit_record_id(c, &who->log, action, "zone", id, changes);
 }
 
 /* The area's risk level: the highest kind among its active zones, else none. Changed
