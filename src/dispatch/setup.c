@@ -18,14 +18,48 @@
 #include <stdio.h>
 #include <string.h>
 
+static int vfield_err(fx_err *e, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+static int vfield_err(fx_err *e, const char *fmt, va_list ap)
+{
+    e->kind = FX_EINVAL;
+    fx_copy(e->code, sizeof e->code, "invalid_field");
+    vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+    return FX_EINVAL;
+}
+
 static int field_err(fx_err *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int field_err(fx_err *e, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    e->kind = FX_EINVAL;
-    fx_copy(e->code, sizeof e->code, "invalid_field");
-    vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+    vfield_err(e, fmt, ap);
+    va_end(ap);
+    return FX_EINVAL;
+}
+
+/* Item i of the list named list: where becomes "list[i]." for its fields' errors; it must be an object. */
+static bool list_item(const json_t *v, const char *list, size_t i, char where[32], fx_err *e)
+{
+    snprintf(where, 32, "%s[%zu].", list, i);
+    if (json_is_object(v))
+        return true;
+    field_err(e, "%s[%zu]: expected an object", list, i);
+    return false;
+}
+
+/* Runs an item's bound insert; a constraint failure means the item is listed twice (dup_fmt says which). */
+static int store_item(db_stmt *s, const char *list, fx_err *e, const char *dup_fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static int store_item(db_stmt *s, const char *list, fx_err *e, const char *dup_fmt, ...)
+{
+    int r = db_step(s);
+    if (r == DB_DONE)
+        return 0;
+    if (r != DB_ECONSTRAINT)
+        return fx_fail(e, FX_EINTERNAL, "internal", "could not store the %s", list);
+    va_list ap;
+    va_start(ap, dup_fmt);
+    vfield_err(e, dup_fmt, ap);
     va_end(ap);
     return FX_EINVAL;
 }
@@ -102,12 +136,8 @@ static int put_vehicles(db_conn *c, int64_t round_id, const char *round_path, co
     {
         char where[32], id[DSP_ID_MAX], driver[64];
         long long a, b, cap;
-        snprintf(where, sizeof where, "vehicles[%zu].", i);
-        if (!json_is_object(v)) {
-            rc = field_err(e, "vehicles[%zu]: expected an object", i);
-            break;
-        }
-        if (!known(v, fields, where, e) || !text_id(v, where, "id", true, id, sizeof id, e) ||
+        if (!list_item(v, "vehicles", i, where, e) || !known(v, fields, where, e) ||
+            !text_id(v, where, "id", true, id, sizeof id, e) ||
             !num(v, where, "shift_start", 1, 4102444800LL, -1, &a, e) ||
             !num(v, where, "shift_end", 1, 4102444800LL, -1, &b, e) ||
             !num(v, where, "capacity", 1, 100000, -1, &cap, e) || !text_id(v, where, "driver", false, driver, sizeof driver, e)) {
@@ -135,15 +165,8 @@ static int put_vehicles(db_conn *c, int64_t round_id, const char *round_path, co
         db_bind_i64(s, 4, b);
         db_bind_i64(s, 5, cap);
         db_bind_text(s, 6, driver);
-        int st = db_step(s);
-        if (st == DB_ECONSTRAINT) {
-            rc = field_err(e, "%sid: \"%s\" is listed twice", where, id);
+        if ((rc = store_item(s, "vehicles", e, "%sid: \"%s\" is listed twice", where, id)))
             break;
-        }
-        if (st != DB_DONE) {
-            rc = fx_fail(e, FX_EINTERNAL, "internal", "could not store the vehicles");
-            break;
-        }
     }
     db_done(s);
     return rc;
@@ -166,12 +189,8 @@ static int put_pickups(db_conn *c, const actor *who, int64_t round_id, bool has_
     {
         char where[32];
         long long id, a, every, b, per;
-        snprintf(where, sizeof where, "pickups[%zu].", i);
-        if (!json_is_object(v)) {
-            rc = field_err(e, "pickups[%zu]: expected an object", i);
-            break;
-        }
-        if (!known(v, fields, where, e) || !num(v, where, "site", 1, INT64_MAX, -1, &id, e) ||
+        if (!list_item(v, "pickups", i, where, e) || !known(v, fields, where, e) ||
+            !num(v, where, "site", 1, INT64_MAX, -1, &id, e) ||
             !num(v, where, "first_seal", 1, 4102444800LL, -1, &a, e) ||
             !num(v, where, "every_min", 1, 1440, -1, &every, e) ||
             !num(v, where, "last_seal", 1, 4102444800LL, -1, &b, e) ||
@@ -199,15 +218,8 @@ static int put_pickups(db_conn *c, const actor *who, int64_t round_id, bool has_
         db_bind_i64(s, 4, every);
         db_bind_i64(s, 5, b);
         db_bind_i64(s, 6, per);
-        int r = db_step(s);
-        if (r == DB_ECONSTRAINT) {
-            rc = field_err(e, "%ssite: site %lld is listed twice", where, id);
+        if ((rc = store_item(s, "pickups", e, "%ssite: site %lld is listed twice", where, id)))
             break;
-        }
-        if (r != DB_DONE) {
-            rc = fx_fail(e, FX_EINTERNAL, "internal", "could not store the pickups");
-            break;
-        }
     }
     db_done(s);
     return rc;

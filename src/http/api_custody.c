@@ -234,14 +234,10 @@ static int res_done(http_req *r, int rc)
 static int resolve_discrepancy(http_req *r)
 {
     static const char *const fields[] = {"resolution", NULL};
-    struct res_op *op = calloc(1, sizeof *op);
+    struct res_op *op =
+        http_op_for_id(r, sizeof *op, offsetof(struct res_op, id), "discrepancy_not_found", "discrepancy");
     if (!op)
-        return http_error(r, 500, "internal", "out of memory");
-    op->r = r;
-    if (!http_parse_id(r->param[0], &op->id)) {
-        free(op);
-        return http_error(r, 404, "discrepancy_not_found", "discrepancy %.24s does not exist", r->param[0]);
-    }
+        return HTTP_DONE;
     if (http_known_fields(r, fields) || http_str(r, "resolution", true, 100, &op->text)) {
         free(op);
         return HTTP_DONE;
@@ -316,15 +312,10 @@ static int lim_done(http_req *r, int rc)
 static int set_limits(http_req *r)
 {
     static const char *const fields[] = {"to_lab_min", "to_result_min", "lab_warn_min", "result_warn_min", NULL};
-    struct lim_op *op = calloc(1, sizeof *op);
+    struct lim_op *op = http_op_for_id(r, sizeof *op, offsetof(struct lim_op, round), "round_not_found", "round");
     if (!op)
-        return http_error(r, 500, "internal", "out of memory");
-    op->r = r;
+        return HTTP_DONE;
     long long v[4] = {0, 0, 0, 0};
-    if (!http_parse_id(r->param[0], &op->round)) {
-        free(op);
-        return http_error(r, 404, "round_not_found", "round %.24s does not exist", r->param[0]);
-    }
     if (http_known_fields(r, fields) || http_int(r, "to_lab_min", false, 1, 7 * 1440, &v[0], NULL) ||
         http_int(r, "to_result_min", false, 1, 7 * 1440, &v[1], NULL) ||
         http_int(r, "lab_warn_min", false, 1, 7 * 1440, &v[2], NULL) ||
@@ -402,15 +393,8 @@ static int ack_done(http_req *r, int rc)
 
 static int ack_alert(http_req *r)
 {
-    struct ack_op *op = calloc(1, sizeof *op);
-    if (!op)
-        return http_error(r, 500, "internal", "out of memory");
-    op->r = r;
-    if (!http_parse_id(r->param[0], &op->id)) {
-        free(op);
-        return http_error(r, 404, "alert_not_found", "alert %.24s does not exist", r->param[0]);
-    }
-    return http_defer(r, ack_job, op, free, ack_done);
+    struct ack_op *op = http_op_for_id(r, sizeof *op, offsetof(struct ack_op, id), "alert_not_found", "alert");
+    return op ? http_defer(r, ack_job, op, free, ack_done) : HTTP_DONE;
 }
 
 const route api_custody_routes[] = {

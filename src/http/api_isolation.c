@@ -399,15 +399,9 @@ static int recall_done(http_req *r, int rc)
 
 static int post_recall_tests(http_req *r)
 {
-    struct recall_op *op = calloc(1, sizeof *op);
-    if (!op)
-        return http_error(r, 500, "internal", "out of memory");
-    op->r = r;
-    if (!http_parse_id(r->param[0], &op->round)) {
-        free(op);
-        return http_error(r, 404, "round_not_found", "round %.24s does not exist", r->param[0]);
-    }
-    return http_defer(r, recall_job, op, free, recall_done);
+    struct recall_op *op =
+        http_op_for_id(r, sizeof *op, offsetof(struct recall_op, round), "round_not_found", "round");
+    return op ? http_defer(r, recall_job, op, free, recall_done) : HTTP_DONE;
 }
 
 /* ---- policies ---- */

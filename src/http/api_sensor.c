@@ -112,15 +112,8 @@ static int device_done(http_req *r, int rc)
 
 static int disable_device(http_req *r)
 {
-    struct device_op *op = calloc(1, sizeof *op);
-    if (!op)
-        return http_error(r, 500, "internal", "out of memory");
-    op->r = r;
-    if (!http_parse_id(r->param[0], &op->id)) {
-        free(op);
-        return http_error(r, 404, "device_not_found", "device %.24s does not exist", r->param[0]);
-    }
-    return http_defer(r, device_disable_job, op, free, device_done);
+    struct device_op *op = http_op_for_id(r, sizeof *op, offsetof(struct device_op, id), "device_not_found", "device");
+    return op ? http_defer(r, device_disable_job, op, free, device_done) : HTTP_DONE;
 }
 
 /* ---- events ---- */
@@ -287,14 +280,9 @@ static int ack_done(http_req *r, int rc)
 static int ack_alarm(http_req *r)
 {
     static const char *const fields[] = {"outcome", "note", NULL};
-    struct ack_op *op = calloc(1, sizeof *op);
+    struct ack_op *op = http_op_for_id(r, sizeof *op, offsetof(struct ack_op, id), "alarm_not_found", "alarm");
     if (!op)
-        return http_error(r, 500, "internal", "out of memory");
-    op->r = r;
-    if (!http_parse_id(r->param[0], &op->id)) {
-        free(op);
-        return http_error(r, 404, "alarm_not_found", "alarm %.24s does not exist", r->param[0]);
-    }
+        return HTTP_DONE;
     if (http_known_fields(r, fields) || http_str(r, "outcome", true, 24, &op->outcome) ||
         http_str(r, "note", false, 400, &op->note)) {
         free(op);

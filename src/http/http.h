@@ -137,6 +137,10 @@ int http_known_fields(http_req *r, const char *const *allowed);
 /* Runs fn(arg) through the group-commit writer; finish(r, rc) makes the
  * response after the commit. ctx is freed with ctx_free when the request ends. */
 int http_defer(http_req *r, db_write_fn fn, void *ctx, void (*ctx_free)(void *), http_finish finish);
+/* A write's state for the object the path's {id} names: a zeroed block of size bytes (freed with free)
+ * that begins with `http_req *r` (set to r) and holds the id, an int64_t, at id_off. NULL when it is
+ * answered instead: a malformed id is 404 code ("<noun> <id> does not exist"), no memory 500. */
+void *http_op_for_id(http_req *r, size_t size, size_t id_off, const char *code, const char *noun);
 
 /* The store and this thread's read connection. */
 db *http_db(http_req *r);

@@ -312,6 +312,24 @@ int http_defer(http_req *r, db_write_fn fn, void *ctx, void (*ctx_free)(void *),
     return HTTP_PENDING;
 }
 
+void *http_op_for_id(http_req *r, size_t size, size_t id_off, const char *code, const char *noun)
+{
+    char *op = calloc(1, size);
+    if (!op) {
+        http_error(r, 500, "internal", "out of memory");
+        return NULL;
+    }
+    memcpy(op, &r, sizeof r);
+    int64_t id;
+    if (!http_parse_id(r->param[0], &id)) {
+        free(op);
+        http_error(r, 404, code, "%s %.24s does not exist", noun, r->param[0]);
+        return NULL;
+    }
+    memcpy(op + id_off, &id, sizeof id);
+    return op;
+}
+
 db *http_db(http_req *r) { return r->app->db; }
 db_conn *http_reader(http_req *r) { return db_reader(r->app->db); }
 

@@ -273,6 +273,9 @@ static void results_with_one_positive(void)
     CHECKF(sfield(a, "message") && strstr(sfield(a, "message"), "3 member"), "message: %s", sfield(a, "message"));
     long long alert_id = json_integer_value(json_object_get(a, "id"));
     fxt_free(&r);
+    CHECK_EQ_INT(post("/api/v1/alerts/x1/ack", staff, NULL, &r), 404);
+    CHECKF(r.body && strstr(r.body, "alert x1 does not exist"), "%s", r.body ? r.body : "");
+    fxt_free(&r);
     snprintf(path, sizeof path, "/api/v1/alerts/%lld/ack", alert_id);
     CHECK_EQ_INT(post(path, staff, NULL, &r), 200);
     fxt_free(&r);

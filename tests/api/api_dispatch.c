@@ -140,6 +140,17 @@ static void setup_and_first_plans(void)
     CHECK_EQ_INT(r.status, 400);
     CHECKF(r.body && strstr(r.body, "vehicles[0].shift_end"), "%s", r.body ? r.body : "");
     fxt_free(&r);
+    r = req("PUT", path, officer, "{\"hub\":\"LAB\",\"matrix\":{},\"vehicles\":[7],\"pickups\":[]}");
+    CHECK_EQ_INT(r.status, 400);
+    CHECKF(r.body && strstr(r.body, "vehicles[0]: expected an object"), "%s", r.body ? r.body : "");
+    fxt_free(&r);
+    snprintf(body, sizeof body, "{\"hub\":\"LAB\",\"matrix\":{},\"vehicles\":[{\"id\":\"V1\",\"shift_start\":%lld,"
+             "\"shift_end\":%lld,\"capacity\":3},{\"id\":\"V1\",\"shift_start\":%lld,\"shift_end\":%lld,"
+             "\"capacity\":3}],\"pickups\":[]}", AT(420), AT(1080), AT(420), AT(1080));
+    r = req("PUT", path, officer, body);
+    CHECK_EQ_INT(r.status, 400);
+    CHECKF(r.body && strstr(r.body, "vehicles[1].id: \\\"V1\\\" is listed twice"), "%s", r.body ? r.body : "");
+    fxt_free(&r);
     r = req("PUT", path, driver, "{}");
     CHECK_EQ_INT(r.status, 403);
     fxt_free(&r);

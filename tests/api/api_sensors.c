@@ -581,6 +581,8 @@ static void disabled_device_is_refused(void)
     char path[80], code[48];
     snprintf(path, sizeof path, "/api/v1/devices/%lld/disable", dev1);
     CHECK_EQ_INT(status_of("POST", path, officer_zz, NULL, code), 404);
+    CHECK_EQ_INT(status_of("POST", "/api/v1/devices/x1/disable", staff, NULL, code), 404);
+    CHECK_STR(code, "device_not_found");
     CHECK_EQ_INT(status_of("POST", path, staff, NULL, code), 200);
     CHECK_STR(post_event(tok1, "z-1", "MC-0001", "heartbeat", T0 + 1800, NULL), "invalid_token");
 }
