@@ -1,7 +1,7 @@
 #include "core/alert.h"
 
 #include "core/area.h"
-#include "core/custody_internal.h"
+#include "core/core_internal.h"
 #include "util/fx_clock.h"
 #include "util/fx_id.h"
 #include "util/fx_str.h"

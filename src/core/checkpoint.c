@@ -2,7 +2,7 @@
 
 #include "core/area.h"
 #include "core/audit.h"
-#include "core/custody_internal.h"
+#include "core/core_internal.h"
 #include "core/export.h"
 #include "core/isolation.h"
 #include "core/person.h"

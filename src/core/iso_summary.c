@@ -1,6 +1,6 @@
 #include "core/iso_summary.h"
 
-#include "core/custody_internal.h"
+#include "core/core_internal.h"
 #include "core/isolation.h"
 
 #include <string.h>

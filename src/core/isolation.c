@@ -2,7 +2,7 @@
 
 #include "core/alert.h"
 #include "core/audit.h"
-#include "core/custody_internal.h"
+#include "core/core_internal.h"
 #include "core/disinfect.h"
 #include "core/person.h"
 #include "util/fx_clock.h"

@@ -2,7 +2,7 @@
 
 #include "core/alert.h"
 #include "core/area.h"
-#include "core/custody_internal.h"
+#include "core/core_internal.h"
 #include "core/isolation.h"
 #include "core/person_row.h"
 #include "core/zone.h"

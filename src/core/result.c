@@ -1,6 +1,6 @@
 #include "core/result.h"
 
-#include "core/custody_internal.h"
+#include "core/core_internal.h"
 #include "core/positive.h"
 #include "util/fx_clock.h"
 #include "util/fx_csv.h"

@@ -2,7 +2,7 @@
 
 #include "core/area.h"
 #include "core/audit.h"
-#include "core/custody_internal.h"
+#include "core/core_internal.h"
 #include "core/team.h"
 #include "util/fx_clock.h"
 #include "util/fx_id.h"

@@ -1,5 +1,7 @@
 /* round_glance.c — a round's open work in three numbers, for the dashboard. */
-#include "core/custody_internal.h"
+#include "core/custody.h"
+
+#include "core/core_internal.h"
 
 static int count(db_stmt *s, long long *out)
 {

@@ -4,7 +4,7 @@
 #include "core/alert.h"
 #include "core/area.h"
 #include "core/audit.h"
-#include "core/custody_internal.h"
+#include "core/core_internal.h"
 #include "core/person.h"
 #include "util/fx_clock.h"
 #include "util/fx_id.h"

@@ -5,7 +5,7 @@
 #include "core/supply.h"
 
 #include "core/alert.h"
-#include "core/custody_internal.h"
+#include "core/core_internal.h"
 #include "util/fx_clock.h"
 #include "util/fx_str.h"
 

@@ -4,7 +4,7 @@
 #include "core/area.h"
 #include "core/audit.h"
 #include "core/checkpoint.h"
-#include "core/custody_internal.h"
+#include "core/core_internal.h"
 #include "core/export.h"
 #include "core/person.h"
 #include "core/service.h"

@@ -3,7 +3,7 @@
 #include "core/account.h"
 #include "core/area.h"
 #include "core/audit.h"
-#include "core/custody_internal.h"
+#include "core/core_internal.h"
 #include "core/person.h"
 #include "util/fx_clock.h"
 #include "util/fx_id.h"

@@ -8,7 +8,7 @@
 
 #include "core/area.h"
 #include "core/custody.h"
-#include "core/custody_internal.h"
+#include "core/core_internal.h"
 #include "core/site.h"
 #include "core/team.h"
 #include "util/fx_clock.h"

@@ -1,8 +1,12 @@
-/* custody_internal.h — what custody.c, result.c and positive.c share (internal to
- * src/core): subtree ranges and area ids from paths. */
-#ifndef CUSTODY_INTERNAL_H
-#define CUSTODY_INTERNAL_H
-#include "core/custody.h"
+/* core_internal.h — what the modules of src/core share (internal to src/core): subtree ranges, scoped pages
+ * of rows, alert-like feeds and area ids from paths. Code in core_internal.c (feed_page in alert.c). */
+#ifndef CORE_INTERNAL_H
+#define CORE_INTERNAL_H
+#include "core/perm.h"
+#include "db/db.h"
+
+#include <stdbool.h>
+#include <stddef.h>
 
 /* [lo, hi) of the paths in the subtree of path ("/" or NULL: everything). */
 void scope_range(const char *path, char lo[FX_AREA_PATH_MAX], char hi[FX_AREA_PATH_MAX]);
@@ -25,4 +29,4 @@ int feed_page(db_conn *c, const char *sql, const char *scope_path, bool open_onl
 int64_t path_top(const char *path);
 int64_t path_last(const char *path);
 
-#endif
+#endif /* CORE_INTERNAL_H */
