@@ -16,8 +16,6 @@ static char *admin, *officer, *officer_zz, *staff, *driver, *lab, *registrar, *l
 static long long round_id;
 static long long p[10]; /* P1..P9 */
 
-static json_t *items(const fxt_resp *r) { return json_object_get(r->json, "items"); }
-static const char *sfield(json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
 
 /* A valid 18-digit ID number (GB 11643 check character) from a sequence number. */
 #define BORN "41018419800101" /* the ID numbers of this test's people: region and birth date */

@@ -21,9 +21,6 @@ static char *admin, *officer, *officer_zz, *staff, *registrar, *volunteer, *part
 static long long cp, p_gc, hh_gc;
 static char id_gc[19];
 
-static json_t *items(const fxt_resp *r) { return json_object_get(r->json, "items"); }
-static const char *sfield(json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
-static long long ifield(json_t *o, const char *k) { return json_integer_value(json_object_get(o, k)); }
 
 static void login_all(void)
 {

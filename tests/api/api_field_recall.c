@@ -22,8 +22,6 @@ static char *officer, *staff, *registrar;
 static long long cp, team, round_id, site_id, people[3], residents[3], hh[3];
 static long long pending_entry, pending_visit, entry_id, visit_id;
 
-static const char *sfield(json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
-static long long ifield(json_t *o, const char *k) { return json_integer_value(json_object_get(o, k)); }
 static json_t *result0(const fxt_resp *r) { return json_array_get(json_object_get(r->json, "results"), 0); }
 
 static void id_number(unsigned seq, char out[19])

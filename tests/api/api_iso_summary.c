@@ -17,8 +17,6 @@ static fxt_server srv;
 static char pw[32];
 static char *officer, *officer_zz, *staff, *lab;
 
-static json_t *items(const fxt_resp *r) { return json_object_get(r->json, "items"); }
-static long long ifield(json_t *o, const char *k) { return json_integer_value(json_object_get(o, k)); }
 static bool bfield(json_t *o, const char *k) { return json_is_true(json_object_get(o, k)); }
 
 static int call(const char *method, const char *path, const char *token, const char *body, fxt_resp *out)

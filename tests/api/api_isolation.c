@@ -25,9 +25,6 @@ static long long now_at = T0;
 #define CHECK_NEAR(a, b) CHECKF(llabs((long long)(a) - (long long)(b)) < 120, "%s = %lld, expected about %lld", #a, \
                                 (long long)(a), (long long)(b))
 
-static json_t *items(const fxt_resp *r) { return json_object_get(r->json, "items"); }
-static const char *sfield(json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
-static long long ifield(json_t *o, const char *k) { return json_integer_value(json_object_get(o, k)); }
 
 static void login_all(void)
 {

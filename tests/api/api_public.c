@@ -18,8 +18,6 @@ static long long round_id, site_id, now;
 static int public_port;
 static char idn[3][24], name[3][64];
 
-static long long ifield(json_t *o, const char *k) { return json_integer_value(json_object_get(o, k)); }
-static const char *sfield(json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
 
 static void setup(void)
 {

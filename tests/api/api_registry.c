@@ -11,8 +11,6 @@ static fxt_server srv;
 static char pw[32];
 static char *admin, *staff, *officer_zz, *registrar;
 
-static json_t *items(const fxt_resp *r) { return json_object_get(r->json, "items"); }
-static const char *sfield(json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
 
 static long long register_person(const char *body, int expect)
 {

@@ -32,9 +32,6 @@ struct sent {
 static struct sent stream[STREAM_MAX];
 static int nstream;
 
-static const char *sfield(json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
-static long long ifield(json_t *o, const char *k) { return json_integer_value(json_object_get(o, k)); }
-static json_t *items(const fxt_resp *r) { return json_object_get(r->json, "items"); }
 
 /* j as text for a failure message (truncated; no allocation to leak). */
 static const char *text(json_t *j)

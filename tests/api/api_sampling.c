@@ -17,8 +17,6 @@ static long long now;
 static char idn[5][24], code[5][16];
 static long long pid[5];
 
-static const char *sfield(json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
-static long long ifield(json_t *o, const char *k) { return json_integer_value(json_object_get(o, k)); }
 
 static long long create(const char *path, const char *tok, const char *body)
 {

@@ -33,9 +33,6 @@ static int mqtt_port;
 static pid_t mosq_pid;
 static char mqtt_dir[400];
 
-static json_t *items(const fxt_resp *r) { return json_object_get(r->json, "items"); }
-static const char *sfield(json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
-static long long ifield(json_t *o, const char *k) { return json_integer_value(json_object_get(o, k)); }
 
 static int call(const char *method, const char *path, const char *token, const char *body, fxt_resp *out)
 {

@@ -22,9 +22,6 @@ static char pw[32];
 static char *admin, *officer, *officer_zz, *staff, *registrar, *volunteer;
 static long long wh, site_xr, site_gc, round_a, sched_xr, sched_site, person_a, person_b;
 
-static json_t *items(const fxt_resp *r) { return json_object_get(r->json, "items"); }
-static const char *sfield(json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
-static long long ifield(json_t *o, const char *k) { return json_integer_value(json_object_get(o, k)); }
 
 static void login_all(void)
 {

@@ -20,8 +20,6 @@ static char pw[32];
 static char *officer, *staff, *volunteer, *volunteer_b, *officer_zz, *admin;
 static long long qset, sweep, team_a, team_b, hh[10], people[10], second_resident;
 
-static const char *sfield(json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
-static long long ifield(json_t *o, const char *k) { return json_integer_value(json_object_get(o, k)); }
 static long long progress(json_t *o, const char *k) { return ifield(json_object_get(o, "progress"), k); }
 
 #define BORN "41018419900707" /* the ID numbers of this test's people: region and birth date */

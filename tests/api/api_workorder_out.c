@@ -22,8 +22,6 @@ static rcv rv;
 static char pw[32];
 static char *officer, *partner;
 
-static const char *sfield(json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
-static long long ifield(json_t *o, const char *k) { return json_integer_value(json_object_get(o, k)); }
 
 static void start(long long now, bool kill9)
 {

@@ -302,7 +302,7 @@ static void field_imports(void)
 }
 
 /* GET path as token on s; the count of the response's "items" (-1 when not 200). */
-static long items(fxt_server *s, const char *token, const char *path)
+static long count_items(fxt_server *s, const char *token, const char *path)
 {
     fxt_resp r = fxt_req(s, "GET", path, token, NULL);
     long n = r.status == 200 ? (long)json_array_size(json_object_get(r.json, "items")) : -1;
@@ -323,7 +323,7 @@ static void demo_ops_day(void)
         fxt_teardown(&a);
         return;
     }
-    CHECK_EQ_INT(items(&a, off, "/api/v1/rounds"), 0); /* the demo alone: no operations */
+    CHECK_EQ_INT(count_items(&a, off, "/api/v1/rounds"), 0); /* the demo alone: no operations */
     const char *args[] = {"demo-ops", NULL};
     char *out = NULL;
     CHECK_EQ_INT(fxt_cli(&a, NULL, &out, args), 0);
@@ -333,7 +333,7 @@ static void demo_ops_day(void)
     CHECK_EQ_INT(fxt_cli(&a, NULL, &out, args), 0); /* again: nothing more */
     CHECKF(out && strstr(out, "already"), "%s", out ? out : "");
     free(out);
-    CHECK_EQ_INT(items(&a, off, "/api/v1/rounds"), 1);
+    CHECK_EQ_INT(count_items(&a, off, "/api/v1/rounds"), 1);
 
     /* the round: 20 sites with coordinates, a stored plan the checker accepts, one positive pending */
     fxt_resp r = fxt_req(&a, "GET", "/api/v1/rounds", off, NULL);
@@ -373,17 +373,17 @@ static void demo_ops_day(void)
     r = fxt_req(&a, "GET", "/api/v1/isolations/summary", off, NULL);
     CHECK(json_integer_value(json_object_get(json_object_get(r.json, "cases"), "active")) >= 450);
     fxt_free(&r);
-    CHECK_EQ_INT(items(&a, off, "/api/v1/alarms?open=1"), 1);
-    CHECK_EQ_INT(items(&a, off, "/api/v1/requests?overdue=1"), 1);
-    CHECK(items(&a, off, "/api/v1/requests") >= 4);
+    CHECK_EQ_INT(count_items(&a, off, "/api/v1/alarms?open=1"), 1);
+    CHECK_EQ_INT(count_items(&a, off, "/api/v1/requests?overdue=1"), 1);
+    CHECK(count_items(&a, off, "/api/v1/requests") >= 4);
     r = fxt_req(&a, "GET", "/api/v1/zones?status=active", off, NULL);
     CHECK_EQ_INT((int)json_array_size(json_object_get(r.json, "items")), 1);
     CHECK(r.body && strstr(r.body, "\"sealed\"") && strstr(r.body, "HKG-YH-IT-W12-GC"));
     fxt_free(&r);
 
     /* the city platform's orders: one overdue, one waiting in triage */
-    CHECK_EQ_INT(items(&a, off, "/api/v1/work-orders?overdue=1"), 1);
-    CHECK_EQ_INT(items(&a, off, "/api/v1/work-orders?triage=1"), 1);
+    CHECK_EQ_INT(count_items(&a, off, "/api/v1/work-orders?overdue=1"), 1);
+    CHECK_EQ_INT(count_items(&a, off, "/api/v1/work-orders?triage=1"), 1);
 
     /* tomorrow's supplies: one item short at 银河's warehouse */
     snprintf(path, sizeof path, "/api/v1/supply/pick-lists?round=%lld", round);
@@ -395,19 +395,19 @@ static void demo_ops_day(void)
     /* 张庄: the seed's teams, the mentor pair, a week's roster with one open night, the sweep */
     char *zz = fxt_login(&a, "lijunchuan", pw);
     CHECK(zz != NULL);
-    CHECK(items(&a, zz, "/api/v1/teams") >= 4);
-    CHECK_EQ_INT(items(&a, zz, "/api/v1/mentor-pairs"), 1);
+    CHECK(count_items(&a, zz, "/api/v1/teams") >= 4);
+    CHECK_EQ_INT(count_items(&a, zz, "/api/v1/mentor-pairs"), 1);
     r = fxt_req(&a, "GET", "/api/v1/roster/gaps?hours=168", zz, NULL);
     CHECKF(r.status == 200 && json_array_size(json_object_get(r.json, "gaps")) == 1, "%s", r.body ? r.body : "");
     fxt_free(&r);
-    CHECK_EQ_INT(items(&a, zz, "/api/v1/arrivals"), 4);
+    CHECK_EQ_INT(count_items(&a, zz, "/api/v1/arrivals"), 4);
     r = fxt_req(&a, "GET", "/api/v1/sweeps", zz, NULL);
     json_t *p = json_object_get(json_array_get(json_object_get(r.json, "items"), 0), "progress");
     long long hh = json_integer_value(json_object_get(p, "households")), done = json_integer_value(json_object_get(p, "done"));
     CHECKF(done > 0 && done < hh, "%s", r.body ? r.body : "");
     fxt_free(&r);
     char *adm = fxt_login(&a, "admin", pw);
-    CHECK_EQ_INT(items(&a, adm, "/api/v1/disinfection/schedules?overdue=1"), 1);
+    CHECK_EQ_INT(count_items(&a, adm, "/api/v1/disinfection/schedules?overdue=1"), 1);
     free(adm);
     free(zz);
     free(off);

@@ -75,4 +75,9 @@ int fxt_demo_start(fxt_server *s, long long now, const char *const *extra, char 
  * digits, and the check digit. */
 void fxt_id_number(char out[19], const char *born, unsigned seq);
 
+/* Reading answers: an answer's "items", and a member of an object as text or integer (NULL, 0 when absent). */
+static inline json_t *items(const fxt_resp *r) { return json_object_get(r->json, "items"); }
+static inline const char *sfield(json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
+static inline long long ifield(json_t *o, const char *k) { return json_integer_value(json_object_get(o, k)); }
+
 #endif
